@@ -1,0 +1,5 @@
+//! `kubesim`: the command-line shell around the kubesim library.
+
+fn main() {
+    println!("kubesim {}", env!("CARGO_PKG_VERSION"));
+}

@@ -1,0 +1,18 @@
+//! # kubesim: Kubernetes, simulated
+//!
+//! A small, faithful Kubernetes as a pure Rust library: the object model, an API
+//! server with a versioned store and watch, the controller-manager's reconcile
+//! loops, the scheduler, and kubelets and kube-proxy on simulated nodes.
+//!
+//! ## What kubesim never does
+//! - It never reads the wall clock. Time is [`time::SimTime`], moved only by the caller.
+//! - It never touches files, sockets or threads, and never asks the OS for randomness.
+//!   All randomness comes from one seeded [`rng::SimRng`].
+//! - It never iterates a hash map in simulated state.
+//!
+//! So the same seed and the same inputs give byte-identical output, natively and
+//! on wasm32.
+
+pub mod model;
+pub mod rng;
+pub mod time;

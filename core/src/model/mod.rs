@@ -1,0 +1,27 @@
+//! The object model: pure data with Kubernetes field names, plus the API
+//! machinery that upstream keeps in `apimachinery` (quantities, selectors,
+//! int-or-string, validation).
+
+pub mod intstr;
+pub mod meta;
+pub mod object;
+pub mod quantity;
+pub mod registry;
+pub mod selector;
+pub mod validation;
+
+pub mod daemon_set;
+pub mod deployment;
+pub mod endpoint_slice;
+pub mod endpoints;
+pub mod event;
+pub mod job;
+pub mod namespace;
+pub mod node;
+pub mod pod;
+pub mod replica_set;
+pub mod service;
+
+pub use meta::{ObjectMeta, OwnerReference, Time};
+pub use object::{GenericObject, Object, Resource, SpecStatus};
+pub use registry::ResourceType;

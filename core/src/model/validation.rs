@@ -1,0 +1,1 @@
+//! Name and label validation. PLACEHOLDER: being written.

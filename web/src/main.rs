@@ -1,0 +1,3 @@
+//! The playground's entry point.
+
+fn main() {}
