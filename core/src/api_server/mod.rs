@@ -7,6 +7,7 @@
 //! Upstream: `staging/src/k8s.io/apiserver/pkg/registry/generic/registry/store.go`.
 
 pub mod admission;
+pub mod allocators;
 pub mod errors;
 pub mod names;
 pub mod store;
