@@ -10,6 +10,7 @@ pub mod admission;
 pub mod allocators;
 pub mod errors;
 pub mod names;
+pub mod patch;
 pub mod store;
 
 use std::sync::Arc;
