@@ -483,14 +483,15 @@ fn canonical_string(nanos: i128, format: QuantityFormat) -> String {
     let magnitude = nanos.unsigned_abs();
     let mut format = format;
     if format == QuantityFormat::BinarySI
-        && (magnitude < 1024 * NANOS_PER_UNIT as u128 || magnitude % NANOS_PER_UNIT as u128 != 0)
+        && (magnitude < 1024 * NANOS_PER_UNIT as u128
+            || !magnitude.is_multiple_of(NANOS_PER_UNIT as u128))
     {
         format = QuantityFormat::DecimalSI;
     }
     if format == QuantityFormat::BinarySI {
         let mut mantissa = magnitude / NANOS_PER_UNIT as u128;
         let mut steps = 0;
-        while steps < 6 && mantissa % 1024 == 0 {
+        while steps < 6 && mantissa.is_multiple_of(1024) {
             mantissa /= 1024;
             steps += 1;
         }
@@ -499,7 +500,7 @@ fn canonical_string(nanos: i128, format: QuantityFormat) -> String {
     }
     let mut mantissa = magnitude;
     let mut exponent: i32 = -9;
-    while mantissa % 10 == 0 {
+    while mantissa.is_multiple_of(10) {
         mantissa /= 10;
         exponent += 1;
     }
