@@ -76,10 +76,7 @@ fn go_atoi(text: &str) -> Result<i64, &'static str> {
     text.parse::<i64>().map_err(|_| "value out of range")
 }
 
-/// Go's `%q` for the strings that appear here.
-fn go_quote(text: &str) -> String {
-    format!("{text:?}")
-}
+use super::validation::render_str as go_quote;
 
 impl fmt::Display for IntOrString {
     /// upstream `String()`: an int prints as the number, a string as itself.
