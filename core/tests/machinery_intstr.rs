@@ -11,7 +11,8 @@ fn s(text: &str) -> IntOrString {
 /// TestResolveFenceposts.
 #[test]
 fn resolve_fenceposts_vectors() {
-    let cases: [(Option<&str>, Option<&str>, i32, Option<(i32, i32)>); 7] = [
+    type Case<'a> = (Option<&'a str>, Option<&'a str>, i32, Option<(i32, i32)>);
+    let cases: [Case; 7] = [
         (Some("0%"), Some("0%"), 0, Some((0, 1))),
         (Some("39%"), Some("39%"), 10, Some((4, 3))),
         (Some("oops"), Some("39%"), 10, None),

@@ -284,7 +284,10 @@ fn rendering_and_aggregate() {
     assert_eq!(render_str_slice(None), "[]string(nil)");
     let one = FieldError::required("a", "");
     let two = FieldError::required("b", "");
-    assert_eq!(aggregate_message(&[one.clone()]), "a: Required value");
+    assert_eq!(
+        aggregate_message(std::slice::from_ref(&one)),
+        "a: Required value"
+    );
     assert_eq!(
         aggregate_message(&[one.clone(), two, one]),
         "[a: Required value, b: Required value]"
