@@ -310,7 +310,34 @@ fn object_meta_helpers() {
         validate_object_meta_name_field("", "", NameRule::Dns1123Subdomain)[0].to_string(),
         "metadata.name: Required value: name or generateName is required"
     );
-    assert!(validate_object_meta_name_field("", "web-", NameRule::Dns1123Subdomain).is_empty());
+    assert!(
+        validate_object_meta_name_field("web-x8k2p", "web-", NameRule::Dns1123Subdomain).is_empty()
+    );
+    assert_eq!(
+        validate_object_meta_name_field("", "Web-", NameRule::Dns1123Subdomain)
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>(),
+        vec![
+            format!("metadata.generateName: Invalid value: \"Web-\": {DNS1123_SUBDOMAIN_MSG}"),
+            "metadata.name: Required value: name or generateName is required".to_string(),
+        ]
+    );
+    assert_eq!(
+        FieldError::invalid(
+            "spec.replicas",
+            render_int(-1),
+            "must be greater than or equal to 0"
+        )
+        .to_string(),
+        "spec.replicas: Invalid value: -1: must be greater than or equal to 0"
+    );
+    let valid = vec!["Always".to_string(), "Never".to_string()];
+    assert_eq!(
+        FieldError::not_supported("spec.restartPolicy", render_str("Sometimes"), &valid)
+            .to_string(),
+        "spec.restartPolicy: Unsupported value: \"Sometimes\": supported values: \"Always\", \"Never\""
+    );
     assert_eq!(
         validate_object_meta_name_field("Foo", "", NameRule::Dns1123Subdomain)[0].to_string(),
         format!("metadata.name: Invalid value: \"Foo\": {DNS1123_SUBDOMAIN_MSG}")

@@ -321,15 +321,18 @@ impl FieldError {
 
     /// `field.NotSupported`: `spec.strategy.type: Unsupported value: "Foo": supported values:
     /// "Recreate", "RollingUpdate"`.
-    pub fn not_supported(
+    pub fn not_supported<S: AsRef<str>>(
         field: impl Into<String>,
         value_rendered: impl Into<String>,
-        valid: &[&str],
+        valid: &[S],
     ) -> FieldError {
         let detail = if valid.is_empty() {
             String::new()
         } else {
-            let quoted: Vec<String> = valid.iter().map(|value| render_str(value)).collect();
+            let quoted: Vec<String> = valid
+                .iter()
+                .map(|value| render_str(value.as_ref()))
+                .collect();
             format!("supported values: {}", quoted.join(", "))
         };
         FieldError::new(
@@ -478,6 +481,11 @@ pub fn render_str(value: &str) -> String {
     out
 }
 
+/// Go's `%v` of an integer: `-1`.
+pub fn render_int(value: i64) -> String {
+    value.to_string()
+}
+
 /// Go's `%#v` of a `[]string`: `[]string{"a", "b"}`; `None` is a nil slice,
 /// `[]string(nil)`.
 pub fn render_str_slice(values: Option<&[String]>) -> String {
@@ -515,27 +523,53 @@ pub fn validate_object_meta_name(name: &str, rule: NameRule) -> Vec<String> {
     }
 }
 
-/// `ValidateObjectMeta`'s name checks as field errors at `metadata.name`:
-/// `metadata.name: Required value: name or generateName is required` when empty, else
+/// `ValidateObjectMeta`'s name checks as field errors. generateName (when set) is checked
+/// with its trailing dash masked, at `metadata.generateName`; then an empty name is
+/// `metadata.name: Required value: name or generateName is required` (the server fills
+/// name from generateName before validating), else each message becomes
 /// `metadata.name: Invalid value: "Foo": a lowercase RFC 1123 subdomain must ...`.
 pub fn validate_object_meta_name_field(
     name: &str,
     generate_name: &str,
     rule: NameRule,
 ) -> Vec<FieldError> {
-    if name.is_empty() {
-        if generate_name.is_empty() {
-            return vec![FieldError::required(
-                "metadata.name",
-                "name or generateName is required",
-            )];
+    let mut errors = Vec::new();
+    if !generate_name.is_empty() {
+        for message in validate_object_meta_name(&mask_trailing_dash(generate_name), rule) {
+            errors.push(FieldError::invalid(
+                "metadata.generateName",
+                render_str(generate_name),
+                message,
+            ));
         }
-        return Vec::new();
     }
-    validate_object_meta_name(name, rule)
-        .into_iter()
-        .map(|message| FieldError::invalid("metadata.name", render_str(name), message))
-        .collect()
+    if name.is_empty() {
+        errors.push(FieldError::required(
+            "metadata.name",
+            "name or generateName is required",
+        ));
+    } else {
+        for message in validate_object_meta_name(name, rule) {
+            errors.push(FieldError::invalid(
+                "metadata.name",
+                render_str(name),
+                message,
+            ));
+        }
+    }
+    errors
+}
+
+/// upstream `maskTrailingDash`: a generateName may end in '-', so its last two bytes are
+/// replaced by "a" before the name rule runs ("web-" → "wea"; upstream's own quirk).
+fn mask_trailing_dash(name: &str) -> String {
+    if name.len() > 1 && name.ends_with('-') {
+        let cut = name.len() - 2;
+        if let Some(head) = name.get(..cut) {
+            return format!("{head}a");
+        }
+    }
+    name.to_string()
 }
 
 /// `ValidateLabels`: each key a qualified name, each value a valid label value, both
