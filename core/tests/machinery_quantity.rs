@@ -237,3 +237,36 @@ fn add_and_sub() {
     assert_eq!(Quantity::zero().add(&q("1Gi")).canonical(), "1Gi");
     assert_eq!(q("1Gi").sub(&q("512Mi")).canonical(), "512Mi");
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn any_format() -> impl Strategy<Value = QuantityFormat> {
+        prop_oneof![
+            Just(QuantityFormat::DecimalSI),
+            Just(QuantityFormat::BinarySI),
+            Just(QuantityFormat::DecimalExponent),
+        ]
+    }
+
+    proptest! {
+        /// The canonical form is lossless: it parses back to the same value.
+        #[test]
+        fn canonical_parses_back_to_same_value(nanos in -i64::MAX..=i64::MAX, scale in 0u32..12, format in any_format()) {
+            // Binary magnitudes are capped at 2^63-1 units on parse, so stay within that.
+            let scale = if format == QuantityFormat::BinarySI { scale.min(9) } else { scale };
+            let nanos = i128::from(nanos) * 10i128.pow(scale);
+            let quantity = Quantity::from_nanos(nanos, format);
+            let reparsed = Quantity::parse(&quantity.canonical()).unwrap();
+            prop_assert_eq!(reparsed.nano_value(), nanos, "{}", quantity.canonical());
+            prop_assert_eq!(reparsed.canonical(), quantity.canonical());
+        }
+
+        /// Parsing never panics, whatever the input.
+        #[test]
+        fn parse_never_panics(text in "[-+0-9.eEinumkKMGTP ]{0,24}") {
+            let _ = Quantity::parse(&text);
+        }
+    }
+}

@@ -404,3 +404,20 @@ fn label_selector_serde_shape() {
     );
     assert_eq!(serde_yaml::to_string(&selector).unwrap(), yaml);
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// A parsed selector prints to a string that parses back to the same selector.
+        #[test]
+        fn string_form_parses_back(text in "[a-c!=<>(), 0-9]{0,20}|[a-c]{1,3}( in | notin )\\(([a-c]{0,2},){0,3}[a-c]{0,2}\\)") {
+            if let Ok(selector) = Selector::parse(&text) {
+                let printed = selector.to_string();
+                let reparsed = Selector::parse(&printed).unwrap();
+                prop_assert_eq!(reparsed.to_string(), printed);
+            }
+        }
+    }
+}
