@@ -13,10 +13,10 @@ pub fn admit_create(object: &mut Object, api: &ApiServer) -> Result<(), ApiError
             kind: resource_type.kind.to_string(),
             qualified_kind: qualified_kind(object),
             name: String::new(),
-            causes: vec![crate::model::validation::FieldError {
-                field: "metadata.name".to_string(),
-                detail: "Required value: name or generateName is required".to_string(),
-            }],
+            causes: vec![crate::model::validation::FieldError::required(
+                "metadata.name",
+                "name or generateName is required",
+            )],
         });
     }
     if resource_type.namespaced {
