@@ -96,6 +96,8 @@ pub struct ApiServer {
     store: Store,
     now: SimTime,
     rng: SimRng,
+    pub(crate) cluster_ips: allocators::ClusterIpAllocator,
+    pub(crate) node_ports: allocators::NodePortAllocator,
 }
 
 impl ApiServer {
@@ -104,6 +106,8 @@ impl ApiServer {
             store: Store::new(watch_log_capacity),
             now,
             rng,
+            cluster_ips: allocators::ClusterIpAllocator::default(),
+            node_ports: allocators::NodePortAllocator::default(),
         }
     }
 
@@ -301,7 +305,7 @@ impl ApiServer {
             && meta.finalizers().is_empty()
             && meta.deletion_grace_period_seconds.unwrap_or(0) == 0
         {
-            return Ok(self.store.remove(&key).unwrap_or(current));
+            return Ok(self.remove(&key).unwrap_or(current));
         }
         Ok(self.store.put(next))
     }
@@ -403,13 +407,20 @@ impl ApiServer {
         }
         let pending_grace = meta.deletion_grace_period_seconds.unwrap_or(0) > 0;
         if meta.finalizers().is_empty() && !pending_grace {
-            let removed = self.store.remove(&key).unwrap_or(current);
+            let removed = self.remove(&key).unwrap_or(current);
             return Ok(DeleteOutcome::Deleted(removed));
         }
         if next == *current {
             return Ok(DeleteOutcome::Pending(current));
         }
         Ok(DeleteOutcome::Pending(self.store.put(next)))
+    }
+
+    /// Removes an object from the store and frees what admission allocated for it.
+    fn remove(&mut self, key: &ObjectKey) -> Option<Arc<Object>> {
+        let removed = self.store.remove(key)?;
+        admission::release(&removed, self);
+        Some(removed)
     }
 
     /// Watch events after `resource_version`, or 410 Gone if they were compacted.
