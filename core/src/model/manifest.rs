@@ -1,0 +1,1 @@
+//! Manifest decoding and printing.
