@@ -583,7 +583,10 @@ fn go_type(serde_expected: &str) -> String {
     match serde_expected {
         "i32" | "i64" | "u32" | "u64" | "f64" => format!(
             "{}{}",
-            &serde_expected[..1].replace('i', "int").replace('u', "uint").replace('f', "float"),
+            &serde_expected[..1]
+                .replace('i', "int")
+                .replace('u', "uint")
+                .replace('f', "float"),
             &serde_expected[1..]
         ),
         "a string" => "string".to_string(),

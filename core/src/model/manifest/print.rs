@@ -183,9 +183,8 @@ fn analyze(s: &str) -> Analysis {
         analysis.plain_allowed = false;
     }
     let chars: Vec<char> = s.chars().collect();
-    let special = |c: char| {
-        !(c == '\n' || (' '..='~').contains(&c) || (c as u32 >= 0xA0 && c != '\u{feff}'))
-    };
+    let special =
+        |c: char| !(c == '\n' || (' '..='~').contains(&c) || (c as u32 >= 0xA0 && c != '\u{feff}'));
     let blank_or_end = |i: usize| chars.get(i).is_none_or(|c| *c == ' ' || *c == '\n');
     for (i, &c) in chars.iter().enumerate() {
         if special(c) {
@@ -276,10 +275,10 @@ fn double_quoted(s: &str) -> String {
 /// than a string (YAML 1.1 booleans, null, numbers, base-60 floats, merge key)?
 fn resolves_to_non_string(s: &str) -> bool {
     const WORDS: &[&str] = &[
-        "", "~", "null", "Null", "NULL", "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No",
-        "NO", "true", "True", "TRUE", "false", "False", "FALSE", "on", "On", "ON", "off", "Off",
-        "OFF", ".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF",
-        "-.inf", "-.Inf", "-.INF", "<<",
+        "", "~", "null", "Null", "NULL", "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO",
+        "true", "True", "TRUE", "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF",
+        ".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf",
+        "-.Inf", "-.INF", "<<",
     ];
     if WORDS.contains(&s) {
         return true;
@@ -406,7 +405,7 @@ spec:
   containers:
   - args:
     - x
-    - "y"
+    - \"y\"
     name: a
   empty: []
   map: {}
