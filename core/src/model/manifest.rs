@@ -212,35 +212,63 @@ impl ManifestError {
 /// or the error kubectl reports for that document, so `apply` can act on the good
 /// ones and report the bad ones in file order. A `kind: List` expands to its items.
 pub fn decode_manifests(text: &str, source: &str) -> Vec<Result<Decoded, ManifestError>> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut results = Vec::new();
-    // kubectl sniffs JSON by a leading `{` and decodes a JSON stream; a flow-style
-    // YAML file also starts with `{`, so fall back to YAML when JSON fails.
+    for document in parse_documents(text) {
+        match document.value {
+            Ok(value) => decode_value(value, source, document.index, document.line, &mut results),
+            Err(kind) => results.push(Err(ManifestError {
+                file: source.to_string(),
+                document: document.index,
+                item: None,
+                line: document.line,
+                kind,
+            })),
+        }
+    }
+    results
+}
+
+/// One non-empty document of a manifest file, as JSON data before any typing.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RawDocument {
+    /// 0-based, counting non-empty documents (and documents that fail to parse).
+    pub index: usize,
+    /// 1-based line where the document starts.
+    pub line: usize,
+    pub value: Result<Value, ManifestErrorKind>,
+}
+
+/// Splits a file into documents and converts each to JSON data, as kubectl does
+/// before decoding (a JSON file is one document). Empty documents are skipped.
+pub fn parse_documents(text: &str) -> Vec<RawDocument> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // kubectl sniffs JSON by a leading `{`; a flow-style YAML file also starts
+    // with `{`, so fall back to YAML when JSON fails.
     if text.trim_start().starts_with('{') {
         if let Ok(value) = serde_json::from_str::<Value>(text) {
             let leading = &text[..text.len() - text.trim_start().len()];
             let line = 1 + leading.matches('\n').count();
-            decode_value(value, source, 0, line, &mut results);
-            return results;
+            return vec![RawDocument {
+                index: 0,
+                line,
+                value: Ok(value),
+            }];
         }
     }
-    let mut document = 0;
-    for (start_line, chunk) in split_documents(text) {
-        let error = |kind| ManifestError {
-            file: source.to_string(),
-            document,
-            item: None,
-            line: start_line,
-            kind,
-        };
-        match yaml_to_json(chunk) {
+    let mut documents = Vec::new();
+    for (line, chunk) in split_documents(text) {
+        let value = match yaml_to_json(chunk) {
             Ok(None) => continue,
-            Ok(Some(value)) => decode_value(value, source, document, start_line, &mut results),
-            Err(kind) => results.push(Err(error(kind))),
-        }
-        document += 1;
+            Ok(Some(value)) => Ok(value),
+            Err(kind) => Err(kind),
+        };
+        documents.push(RawDocument {
+            index: documents.len(),
+            line,
+            value,
+        });
     }
-    results
+    documents
 }
 
 /// Decodes one object from JSON-shaped data (already parsed), strictly, as the
@@ -331,7 +359,7 @@ fn split_documents(text: &str) -> Vec<(usize, &str)> {
 fn yaml_to_json(chunk: &str) -> Result<Option<Value>, ManifestErrorKind> {
     let yaml: serde_yaml::Value = match serde_yaml::from_str(chunk) {
         Ok(yaml) => yaml,
-        Err(error) => return Err(yaml_error(&error)),
+        Err(error) => return Err(yaml_error(chunk, &error)),
     };
     if yaml.is_null() {
         return Ok(None);
@@ -343,13 +371,18 @@ fn yaml_to_json(chunk: &str) -> Result<Option<Value>, ManifestErrorKind> {
     Ok(Some(value))
 }
 
-fn yaml_error(error: &serde_yaml::Error) -> ManifestErrorKind {
+fn yaml_error(chunk: &str, error: &serde_yaml::Error) -> ManifestErrorKind {
     let line = error.location().map(|location| location.line());
     let message = error.to_string();
-    // serde_yaml: `b: duplicate entry with key "c" at line 3 column 3`.
+    // serde_yaml: `b: duplicate entry with key "c" at line 3 column 3`, where the
+    // position is the mapping's start; go-yaml names the repeated key's line.
     if let Some(rest) = message.split("duplicate entry with key ").nth(1) {
         let key = rest.split(" at line").next().unwrap_or(rest);
         let key = key.trim_matches('"').to_string();
+        let line = error
+            .location()
+            .and_then(|at| duplicate_key_line(chunk, at.line(), at.column(), &key))
+            .or(line);
         return ManifestErrorKind::DuplicateKey { line, key };
     }
     // Drop serde_yaml's ` at line N column M`: the line is reported up front, as Go does.
@@ -358,6 +391,37 @@ fn yaml_error(error: &serde_yaml::Error) -> ManifestErrorKind {
         None => message,
     };
     ManifestErrorKind::Syntax { line, message }
+}
+
+/// The line of the second `key:` at the mapping's column, from its first line on.
+/// Block mappings only; flow mappings keep serde_yaml's position.
+fn duplicate_key_line(chunk: &str, start_line: usize, column: usize, key: &str) -> Option<usize> {
+    let indent = column.saturating_sub(1);
+    let mut seen = 0;
+    for (index, line) in chunk.lines().enumerate().skip(start_line.saturating_sub(1)) {
+        let Some(text) = line.get(indent..) else {
+            continue;
+        };
+        let leading = &line[..indent];
+        // A line starting left of the mapping ends it (`- ` items aside).
+        if index + 1 > start_line && !leading.trim_start_matches([' ', '-']).is_empty() {
+            break;
+        }
+        let bare = text.trim_start_matches(['"', '\'']);
+        if let Some(after) = bare.strip_prefix(key) {
+            if after
+                .trim_start_matches(['"', '\''])
+                .trim_start()
+                .starts_with(':')
+            {
+                seen += 1;
+                if seen == 2 {
+                    return Some(index + 1);
+                }
+            }
+        }
+    }
+    None
 }
 
 /// Converts YAML data to JSON data as sigs.k8s.io/yaml does: non-string keys
