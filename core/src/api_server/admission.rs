@@ -1,40 +1,68 @@
 //! Admission: what the API server does to an object before it is stored.
-//! Mutation (defaulting) comes first, validation second, as upstream orders them.
+//!
+//! Order as upstream: namespace lifecycle, then mutation (the scheme's defaults, the
+//! mutating admission plugins and the registry strategy's PrepareForCreate/Update),
+//! then validation, then (Services) allocation. A rejected request changes nothing:
+//! allocation comes last and is all-or-nothing.
 
-use crate::api_server::{ApiError, ApiServer};
-use crate::model::Object;
+use crate::api_server::defaulting::{self, job, namespace, pod, service};
+use crate::api_server::validation;
+use crate::api_server::{ApiError, ApiServer, names};
 use crate::model::registry::lookup_kind_name;
+use crate::model::validation::FieldError;
+use crate::model::{GenericObject, Object};
 
-/// Admission for a create: namespace lifecycle, defaulting, validation.
+/// Admission for a create: namespace lifecycle, defaulting, validation, allocation.
 pub fn admit_create(object: &mut Object, api: &mut ApiServer) -> Result<(), ApiError> {
     let resource_type = object.resource_type();
     if object.metadata().name().is_empty() {
-        return Err(ApiError::Invalid {
-            kind: resource_type.kind.to_string(),
-            qualified_kind: qualified_kind(object),
-            name: String::new(),
-            causes: vec![crate::model::validation::FieldError::required(
+        return Err(invalid(
+            object,
+            vec![FieldError::required(
                 "metadata.name",
                 "name or generateName is required",
             )],
-        });
+        ));
     }
     if resource_type.namespaced {
         check_namespace_accepts_content(object, api)?;
+    }
+    defaulting::apply_scheme_defaults(object);
+    prepare_for_create(object, api)?;
+    let causes = validation::validate_create(object);
+    if !causes.is_empty() {
+        return Err(invalid(object, causes));
+    }
+    // An existing object makes the create fail with AlreadyExists after admission;
+    // allocating for it would leak.
+    let exists = api
+        .get_ref(resource_type, object.namespace(), object.name())
+        .is_some();
+    if let Object::Service(service_object) = object
+        && !exists
+    {
+        service::allocate(service_object, api).map_err(|causes| invalid(object, causes))?;
     }
     Ok(())
 }
 
 /// Admission for an update of spec and metadata.
 pub fn admit_update(
-    _object: &mut Object,
-    _current: &Object,
+    object: &mut Object,
+    current: &Object,
     _api: &ApiServer,
 ) -> Result<(), ApiError> {
+    defaulting::apply_scheme_defaults(object);
+    prepare_for_update(object, current);
+    let causes = validation::validate_update(object, current);
+    if !causes.is_empty() {
+        return Err(invalid(object, causes));
+    }
     Ok(())
 }
 
-/// Admission for a status update.
+/// Admission for a status update. The spec is the stored one, so only metadata can be
+/// wrong; upstream's per-kind status rules are not simulated.
 pub fn admit_status_update(
     _object: &mut Object,
     _current: &Object,
@@ -45,33 +73,28 @@ pub fn admit_status_update(
 
 /// Frees what admission allocated for an object that left the store
 /// (a Service's ClusterIP and NodePorts).
-pub fn release(_object: &Object, _api: &mut ApiServer) {}
+pub fn release(object: &Object, api: &mut ApiServer) {
+    if let Object::Service(service_object) = object {
+        service::release(service_object, api);
+    }
+}
 
 /// The grace period a delete gets, or None when the kind has no graceful deletion.
 /// Pods: the request's value, else `spec.terminationGracePeriodSeconds` (30); 0 when
 /// the pod was never scheduled or has already finished
 /// (`pkg/registry/core/pod/strategy.go` CheckGracefulDelete).
 pub fn deletion_grace_period(object: &Object, requested_seconds: Option<i64>) -> Option<i64> {
-    let Object::Pod(pod) = object else {
+    let Object::Pod(pod_object) = object else {
         return None;
     };
-    let value = serde_json::to_value(pod).unwrap_or_default();
-    let spec = value.get("spec");
-    let node_name = spec
-        .and_then(|spec| spec.get("nodeName"))
-        .and_then(|v| v.as_str())
-        .unwrap_or("");
-    let phase = value
-        .get("status")
-        .and_then(|status| status.get("phase"))
-        .and_then(|v| v.as_str())
-        .unwrap_or("");
-    let default_seconds = spec
-        .and_then(|spec| spec.get("terminationGracePeriodSeconds"))
-        .and_then(|v| v.as_i64())
-        .unwrap_or(30);
+    let default_seconds = pod_object
+        .spec
+        .as_ref()
+        .and_then(|spec| spec.termination_grace_period_seconds)
+        .unwrap_or(pod::DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS);
     let seconds = requested_seconds.unwrap_or(default_seconds).max(0);
-    if node_name.is_empty() || phase == "Succeeded" || phase == "Failed" {
+    let phase = pod_object.phase();
+    if pod_object.node_name().is_empty() || phase == "Succeeded" || phase == "Failed" {
         return Some(0);
     }
     Some(seconds)
@@ -85,6 +108,158 @@ pub fn qualified_kind(object: &Object) -> String {
     } else {
         format!("{}.{}", resource_type.kind, resource_type.group)
     }
+}
+
+fn invalid(object: &Object, causes: Vec<FieldError>) -> ApiError {
+    ApiError::Invalid {
+        kind: object.resource_type().kind.to_string(),
+        qualified_kind: qualified_kind(object),
+        name: object.name().to_string(),
+        causes,
+    }
+}
+
+/// The create-time mutations of admission plugins and registry strategies.
+fn prepare_for_create(object: &mut Object, api: &mut ApiServer) -> Result<(), ApiError> {
+    match object {
+        Object::Pod(pod_object) => {
+            // Plugin order as kube-apiserver enables them: ServiceAccount,
+            // DefaultTolerationSeconds, Priority; then the strategy resets status.
+            pod::default_service_account(pod_object);
+            pod::add_default_tolerations(pod_object);
+            resolve_priority(pod_object, api)?;
+            pod::reset_status_for_create(pod_object);
+        }
+        Object::Namespace(namespace_object) => {
+            namespace::prepare_namespace_for_create(namespace_object);
+            namespace_object.status = Some(crate::model::namespace::NamespaceStatus {
+                phase: Some("Active".to_string()),
+                ..Default::default()
+            });
+        }
+        Object::Job(job_object) => {
+            // The strategy builds the selector from the uid the server is about to
+            // assign. `ApiServer::create` draws the uid from the RNG right after
+            // admission, so the same draw on a copy of the RNG names it now.
+            let uid = names::new_uid(&mut api.rng_state().clone());
+            job_object.metadata.uid = Some(uid);
+            job_object.status = None;
+            job::generate_selector(job_object);
+        }
+        Object::Deployment(deployment) => deployment.status = None,
+        Object::ReplicaSet(replica_set) => replica_set.status = None,
+        Object::DaemonSet(daemon_set) => daemon_set.status = None,
+        Object::Service(service_object) => {
+            service_object.status = None;
+            service::normalize_cluster_ips(service_object);
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// The update-time mutations: what the server keeps that a client may leave out.
+fn prepare_for_update(object: &mut Object, current: &Object) {
+    match (object, current) {
+        (Object::Pod(new), Object::Pod(old)) => {
+            let old_spec = old.spec();
+            let spec = new.spec.get_or_insert_with(Default::default);
+            if spec.service_account_name.is_none() {
+                spec.service_account_name = old_spec.service_account_name.clone();
+                spec.service_account = old_spec.service_account.clone();
+            }
+            if spec.priority.is_none() {
+                spec.priority = old_spec.priority;
+                spec.preemption_policy = old_spec.preemption_policy.clone();
+            }
+            pod::add_default_tolerations(new);
+        }
+        (Object::Service(new), Object::Service(old)) => {
+            service::keep_allocated_values(new, old);
+            service::normalize_cluster_ips(new);
+        }
+        // Namespace finalizers change only through the finalize subresource.
+        (Object::Namespace(new), Object::Namespace(old)) => new.spec = old.spec.clone(),
+        _ => {}
+    }
+}
+
+/// Built-in PriorityClasses every cluster has (`scheduling.SystemPriorityClasses`).
+const SYSTEM_PRIORITY_CLASSES: [(&str, i32); 2] = [
+    ("system-node-critical", 2_000_001_000),
+    ("system-cluster-critical", 2_000_000_000),
+];
+
+/// The Priority admission plugin: `spec.priority` from the named PriorityClass (or the
+/// global default class, else 0) and its preemptionPolicy (default PreemptLowerPriority).
+fn resolve_priority(
+    pod_object: &mut crate::model::pod::Pod,
+    api: &ApiServer,
+) -> Result<(), ApiError> {
+    let class_type = lookup_kind_name("PriorityClass").expect("PriorityClass is served");
+    let spec = pod_object.spec.get_or_insert_with(Default::default);
+    let class_name = spec.priority_class_name.clone().unwrap_or_default();
+    let class_fields = |generic: &GenericObject| {
+        let value = generic
+            .body
+            .get("value")
+            .and_then(serde_json::Value::as_i64)
+            .and_then(|v| i32::try_from(v).ok())
+            .unwrap_or(0);
+        let preemption = generic
+            .body
+            .get("preemptionPolicy")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_string);
+        (value, preemption)
+    };
+    let (priority, preemption) = if class_name.is_empty() {
+        api.list(class_type, None)
+            .find_map(|object| match object.as_ref() {
+                Object::Generic(generic)
+                    if generic.body.get("globalDefault") == Some(&serde_json::Value::Bool(true)) =>
+                {
+                    Some((class_fields(generic), generic.metadata.name().to_string()))
+                }
+                _ => None,
+            })
+            .map(|(fields, name)| {
+                spec.priority_class_name = Some(name);
+                fields
+            })
+            .unwrap_or((0, None))
+    } else if let Some(Object::Generic(generic)) = api
+        .get_ref(class_type, "", &class_name)
+        .map(AsRef::as_ref)
+    {
+        class_fields(generic)
+    } else if let Some((_, value)) = SYSTEM_PRIORITY_CLASSES
+        .iter()
+        .find(|(name, _)| *name == class_name)
+    {
+        (*value, None)
+    } else {
+        return Err(ApiError::Forbidden(format!(
+            "pods \"{}\" is forbidden: no PriorityClass with name {class_name} was found",
+            pod_object.metadata.name()
+        )));
+    };
+    if let Some(given) = spec.priority
+        && given != priority
+    {
+        return Err(ApiError::Forbidden(format!(
+            "pods \"{}\" is forbidden: the integer value of priority ({given}) must not be provided in pod spec; priority admission controller computed {priority} from the given PriorityClass name",
+            pod_object.metadata.name()
+        )));
+    }
+    spec.priority = Some(priority);
+    spec.preemption_policy = Some(
+        spec.preemption_policy
+            .clone()
+            .or(preemption)
+            .unwrap_or_else(|| "PreemptLowerPriority".to_string()),
+    );
+    Ok(())
 }
 
 /// The NamespaceLifecycle admission plugin: no new content in a namespace that does

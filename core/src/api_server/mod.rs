@@ -12,6 +12,8 @@ pub mod errors;
 pub mod names;
 pub mod patch;
 pub mod store;
+pub mod defaulting;
+pub mod validation;
 
 use std::sync::Arc;
 
