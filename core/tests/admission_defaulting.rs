@@ -87,7 +87,10 @@ fn pod_defaults() {
             {"key": "node.kubernetes.io/unreachable", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300},
         ])
     );
-    assert_eq!(pod["status"], json!({"phase": "Pending", "qosClass": "BestEffort"}));
+    assert_eq!(
+        pod["status"],
+        json!({"phase": "Pending", "qosClass": "BestEffort"})
+    );
 }
 
 #[test]
@@ -98,7 +101,10 @@ fn image_pull_policy_follows_the_tag() {
         ("nginx:1.25", "IfNotPresent"),
         ("localhost:5000/app", "Always"),
         ("localhost:5000/app:v2", "IfNotPresent"),
-        ("nginx@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", "IfNotPresent"),
+        (
+            "nginx@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+            "IfNotPresent",
+        ),
     ];
     for (index, (image, policy)) in cases.into_iter().enumerate() {
         let mut sim = simulation();
@@ -106,7 +112,10 @@ fn image_pull_policy_follows_the_tag() {
             "apiVersion: v1\nkind: Pod\nmetadata: {{name: p{index}}}\nspec:\n  containers: [{{name: a, image: \"{image}\"}}]\n"
         );
         let pod = created(&mut sim, &yaml);
-        assert_eq!(pod["spec"]["containers"][0]["imagePullPolicy"], policy, "{image}");
+        assert_eq!(
+            pod["spec"]["containers"][0]["imagePullPolicy"], policy,
+            "{image}"
+        );
     }
 }
 
@@ -115,7 +124,10 @@ fn qos_classes_and_requests_from_limits() {
     let cases = [
         ("{limits: {cpu: 500m, memory: 128Mi}}", "Guaranteed"),
         ("{requests: {cpu: 100m}}", "Burstable"),
-        ("{requests: {cpu: 100m, memory: 64Mi}, limits: {cpu: 200m, memory: 64Mi}}", "Burstable"),
+        (
+            "{requests: {cpu: 100m, memory: 64Mi}, limits: {cpu: 200m, memory: 64Mi}}",
+            "Burstable",
+        ),
         ("{}", "BestEffort"),
     ];
     for (resources, qos) in cases {
@@ -204,7 +216,10 @@ fn deployment_defaults() {
     assert_eq!(pod_spec["containers"][0]["imagePullPolicy"], "IfNotPresent");
     // Template-only defaults stop at the PodSpec: no requests from limits, no
     // service links, tolerations or priority (those are Pod-only upstream).
-    assert_eq!(pod_spec["containers"][0]["resources"], json!({"limits": {"cpu": "1"}}));
+    assert_eq!(
+        pod_spec["containers"][0]["resources"],
+        json!({"limits": {"cpu": "1"}})
+    );
     assert_eq!(pod_spec.get("enableServiceLinks"), None);
     assert_eq!(pod_spec.get("tolerations"), None);
 }
@@ -249,7 +264,10 @@ fn job_defaults_and_generated_selector() {
     let mut sim = simulation();
     let job = created(&mut sim, JOB);
     let spec = &job["spec"];
-    assert_eq!((&spec["completions"], &spec["parallelism"]), (&json!(1), &json!(1)));
+    assert_eq!(
+        (&spec["completions"], &spec["parallelism"]),
+        (&json!(1), &json!(1))
+    );
     assert_eq!(spec["backoffLimit"], 6);
     assert_eq!(spec["completionMode"], "NonIndexed");
     assert_eq!(spec["suspend"], false);
@@ -273,7 +291,10 @@ fn job_defaults_and_generated_selector() {
 #[test]
 fn job_with_only_parallelism_keeps_completions_unset() {
     let mut sim = simulation();
-    let job = created(&mut sim, &JOB.replace("spec:\n  template", "spec:\n  parallelism: 3\n  template"));
+    let job = created(
+        &mut sim,
+        &JOB.replace("spec:\n  template", "spec:\n  parallelism: 3\n  template"),
+    );
     assert_eq!(job["spec"]["parallelism"], 3);
     assert_eq!(job["spec"].get("completions"), None);
 }
@@ -288,14 +309,20 @@ fn service_defaults_and_cluster_ip() {
     let spec = &service["spec"];
     assert_eq!(spec["type"], "ClusterIP");
     assert_eq!(spec["sessionAffinity"], "None");
-    assert_eq!(spec["ports"][0], json!({"port": 80, "protocol": "TCP", "targetPort": 80}));
+    assert_eq!(
+        spec["ports"][0],
+        json!({"port": 80, "protocol": "TCP", "targetPort": 80})
+    );
     assert_eq!(spec["ipFamilies"], json!(["IPv4"]));
     assert_eq!(spec["ipFamilyPolicy"], "SingleStack");
     assert_eq!(spec["internalTrafficPolicy"], "Cluster");
     assert_eq!(spec.get("externalTrafficPolicy"), None);
     let ip: std::net::Ipv4Addr = spec["clusterIP"].as_str().unwrap().parse().unwrap();
     let [a, b, _, _] = ip.octets();
-    assert!(a == 10 && (96..112).contains(&b), "{ip} is outside 10.96.0.0/12");
+    assert!(
+        a == 10 && (96..112).contains(&b),
+        "{ip} is outside 10.96.0.0/12"
+    );
     assert_eq!(spec["clusterIPs"], json!([ip.to_string()]));
 }
 
@@ -309,7 +336,10 @@ fn node_port_and_load_balancer_services() {
     let spec = &service["spec"];
     assert_eq!(spec["externalTrafficPolicy"], "Cluster");
     assert_eq!(spec["allocateLoadBalancerNodePorts"], true);
-    assert_eq!(spec["sessionAffinityConfig"], json!({"clientIP": {"timeoutSeconds": 10800}}));
+    assert_eq!(
+        spec["sessionAffinityConfig"],
+        json!({"clientIP": {"timeoutSeconds": 10800}})
+    );
     assert_eq!(spec["ports"][0]["nodePort"], 30080);
     let dynamic = spec["ports"][1]["nodePort"].as_i64().unwrap();
     assert!((30000..=32767).contains(&dynamic));
@@ -346,10 +376,16 @@ fn deleting_a_service_frees_its_cluster_ip_and_node_port() {
 #[test]
 fn namespace_defaults() {
     let mut sim = simulation();
-    let namespace = created(&mut sim, "apiVersion: v1\nkind: Namespace\nmetadata: {name: team-a}\n");
+    let namespace = created(
+        &mut sim,
+        "apiVersion: v1\nkind: Namespace\nmetadata: {name: team-a}\n",
+    );
     assert_eq!(namespace["spec"], json!({"finalizers": ["kubernetes"]}));
     assert_eq!(namespace["status"], json!({"phase": "Active"}));
-    assert_eq!(namespace["metadata"]["labels"], json!({"kubernetes.io/metadata.name": "team-a"}));
+    assert_eq!(
+        namespace["metadata"]["labels"],
+        json!({"kubernetes.io/metadata.name": "team-a"})
+    );
 }
 
 #[test]

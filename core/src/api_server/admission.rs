@@ -217,7 +217,8 @@ fn resolve_priority(
         api.list(class_type, None)
             .find_map(|object| match object.as_ref() {
                 Object::Generic(generic)
-                    if generic.body.get("globalDefault") == Some(&serde_json::Value::Bool(true)) =>
+                    if generic.body.get("globalDefault")
+                        == Some(&serde_json::Value::Bool(true)) =>
                 {
                     Some((class_fields(generic), generic.metadata.name().to_string()))
                 }
@@ -228,9 +229,8 @@ fn resolve_priority(
                 fields
             })
             .unwrap_or((0, None))
-    } else if let Some(Object::Generic(generic)) = api
-        .get_ref(class_type, "", &class_name)
-        .map(AsRef::as_ref)
+    } else if let Some(Object::Generic(generic)) =
+        api.get_ref(class_type, "", &class_name).map(AsRef::as_ref)
     {
         class_fields(generic)
     } else if let Some((_, value)) = SYSTEM_PRIORITY_CLASSES

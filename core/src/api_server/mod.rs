@@ -8,11 +8,11 @@
 
 pub mod admission;
 pub mod allocators;
+pub mod defaulting;
 pub mod errors;
 pub mod names;
 pub mod patch;
 pub mod store;
-pub mod defaulting;
 pub mod validation;
 
 use std::sync::Arc;

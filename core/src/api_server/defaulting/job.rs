@@ -38,7 +38,11 @@ pub fn default_job(job: &mut Job) {
         .get_or_insert_with(|| "NonIndexed".to_string());
     spec.suspend.get_or_insert(false);
     if spec.pod_replacement_policy.is_none() {
-        let policy = if spec.pod_failure_policy.as_ref().is_some_and(|p| !p.is_null()) {
+        let policy = if spec
+            .pod_failure_policy
+            .as_ref()
+            .is_some_and(|p| !p.is_null())
+        {
             "Failed"
         } else {
             "TerminatingOrFailed"
@@ -70,7 +74,9 @@ pub fn generate_selector(job: &mut Job) {
     let meta = template.metadata.get_or_insert_with(ObjectMeta::default);
     let labels = meta.labels.get_or_insert_with(BTreeMap::new);
     for key in [LEGACY_JOB_NAME_LABEL, JOB_NAME_LABEL] {
-        labels.entry(key.to_string()).or_insert_with(|| name.clone());
+        labels
+            .entry(key.to_string())
+            .or_insert_with(|| name.clone());
     }
     for key in [LEGACY_CONTROLLER_UID_LABEL, CONTROLLER_UID_LABEL] {
         labels.entry(key.to_string()).or_insert_with(|| uid.clone());

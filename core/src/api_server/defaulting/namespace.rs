@@ -12,7 +12,9 @@ pub fn default_namespace(namespace: &mut Namespace) {
     if !name.is_empty() {
         namespace.metadata.set_label(METADATA_NAME_LABEL, &name);
     }
-    let status = namespace.status.get_or_insert_with(NamespaceStatus::default);
+    let status = namespace
+        .status
+        .get_or_insert_with(NamespaceStatus::default);
     status.phase.get_or_insert_with(|| "Active".to_string());
 }
 

@@ -62,8 +62,10 @@ pub fn default_pod_template(template: &mut PodTemplateSpec) {
 
 /// `SetDefaults_PodSpec` and the defaults of what it contains.
 fn default_pod_spec(spec: &mut PodSpec) {
-    spec.dns_policy.get_or_insert_with(|| "ClusterFirst".to_string());
-    spec.restart_policy.get_or_insert_with(|| "Always".to_string());
+    spec.dns_policy
+        .get_or_insert_with(|| "ClusterFirst".to_string());
+    spec.restart_policy
+        .get_or_insert_with(|| "Always".to_string());
     spec.security_context
         .get_or_insert_with(|| Value::Object(Default::default()));
     spec.termination_grace_period_seconds
@@ -82,7 +84,12 @@ fn default_pod_spec(spec: &mut PodSpec) {
 
 /// `SetDefaults_Container`, port protocols and probe defaults.
 fn default_container(container: &mut Container) {
-    if container.image_pull_policy.as_deref().unwrap_or("").is_empty() {
+    if container
+        .image_pull_policy
+        .as_deref()
+        .unwrap_or("")
+        .is_empty()
+    {
         let image = container.image.as_deref().unwrap_or("");
         let policy = if image_tag(image) == Some("latest") {
             "Always"

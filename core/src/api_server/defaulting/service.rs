@@ -76,19 +76,24 @@ pub fn normalize_cluster_ips(service: &mut Service) {
         return;
     }
     let cluster_ip = spec.cluster_ip.clone().filter(|ip| !ip.is_empty());
-    match (&cluster_ip, spec.cluster_ips.as_ref().and_then(|ips| ips.first())) {
+    match (
+        &cluster_ip,
+        spec.cluster_ips.as_ref().and_then(|ips| ips.first()),
+    ) {
         (Some(ip), None) => spec.cluster_ips = Some(vec![ip.clone()]),
         (None, Some(first)) => spec.cluster_ip = Some(first.clone()),
         _ => {}
     }
     if spec.cluster_ip.as_deref() != Some("None") {
-        spec.ip_families.get_or_insert_with(|| vec!["IPv4".to_string()]);
+        spec.ip_families
+            .get_or_insert_with(|| vec!["IPv4".to_string()]);
         spec.ip_family_policy
             .get_or_insert_with(|| "SingleStack".to_string());
     } else {
         // Headless: families follow the selector (upstream: PreferDualStack without one
         // stays SingleStack in a single-stack cluster).
-        spec.ip_families.get_or_insert_with(|| vec!["IPv4".to_string()]);
+        spec.ip_families
+            .get_or_insert_with(|| vec!["IPv4".to_string()]);
         spec.ip_family_policy
             .get_or_insert_with(|| "SingleStack".to_string());
     }
@@ -113,21 +118,19 @@ pub fn allocate(service: &mut Service, api: &mut ApiServer) -> Result<(), Vec<Fi
                 }
                 allocated_ip = Some(ip);
             }
-            None => {
-                match api.cluster_ips.allocate_next(&mut api.rng) {
-                    Ok(ip) => {
-                        spec.cluster_ip = Some(ip.clone());
-                        spec.cluster_ips = Some(vec![ip.clone()]);
-                        allocated_ip = Some(ip);
-                    }
-                    Err(error) => {
-                        return Err(vec![FieldError::internal(
-                            "spec.clusterIPs",
-                            format!("failed to allocate a serviceIP: {error}"),
-                        )]);
-                    }
+            None => match api.cluster_ips.allocate_next(&mut api.rng) {
+                Ok(ip) => {
+                    spec.cluster_ip = Some(ip.clone());
+                    spec.cluster_ips = Some(vec![ip.clone()]);
+                    allocated_ip = Some(ip);
                 }
-            }
+                Err(error) => {
+                    return Err(vec![FieldError::internal(
+                        "spec.clusterIPs",
+                        format!("failed to allocate a serviceIP: {error}"),
+                    )]);
+                }
+            },
         }
     }
     let needs_node_ports = type_ == "NodePort"

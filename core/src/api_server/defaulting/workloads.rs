@@ -12,7 +12,9 @@ use super::pod::default_pod_template;
 pub fn default_deployment(deployment: &mut Deployment) {
     let spec = deployment.spec.get_or_insert_with(Default::default);
     spec.replicas.get_or_insert(1);
-    let strategy = spec.strategy.get_or_insert_with(DeploymentStrategy::default);
+    let strategy = spec
+        .strategy
+        .get_or_insert_with(DeploymentStrategy::default);
     let strategy_type = strategy
         .type_
         .get_or_insert_with(|| "RollingUpdate".to_string());

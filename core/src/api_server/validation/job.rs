@@ -63,7 +63,10 @@ fn validate_job_spec(spec: &JobSpec, errors: &mut Vec<FieldError>) {
         ("completions", spec.completions.map(i64::from)),
         ("activeDeadlineSeconds", spec.active_deadline_seconds),
         ("backoffLimit", spec.backoff_limit.map(i64::from)),
-        ("ttlSecondsAfterFinished", spec.ttl_seconds_after_finished.map(i64::from)),
+        (
+            "ttlSecondsAfterFinished",
+            spec.ttl_seconds_after_finished.map(i64::from),
+        ),
     ] {
         if let Some(value) = value {
             validate_nonnegative(value, &format!("spec.{field}"), errors);
@@ -71,15 +74,17 @@ fn validate_job_spec(spec: &JobSpec, errors: &mut Vec<FieldError>) {
     }
     match &spec.selector {
         None => errors.push(FieldError::required("spec.selector", "")),
-        Some(selector) => {
-            validate_label_selector(selector, "spec.selector", errors);
+        Some(selector) => validate_label_selector(selector, "spec.selector", errors),
+    }
+    {
+        {
             let labels = spec
                 .template
                 .as_ref()
                 .and_then(|t| t.metadata.as_ref())
                 .and_then(|m| m.labels.as_ref());
             let empty = Default::default();
-            if let Ok(parsed) = label_selector_as_selector(Some(selector))
+            if let Ok(parsed) = label_selector_as_selector(spec.selector.as_ref())
                 && !parsed.matches(labels.unwrap_or(&empty))
             {
                 errors.push(FieldError::invalid(
@@ -147,7 +152,11 @@ pub fn validate_job_update(new: &Job, old: &Job, errors: &mut Vec<FieldError>) {
         &new_spec.completions,
         &old_spec.completions,
         "spec.completions",
-        || new_spec.completions.map_or("null".to_string(), |c| c.to_string()),
+        || {
+            new_spec
+                .completions
+                .map_or("null".to_string(), |c| c.to_string())
+        },
         errors,
     );
     validate_immutable(

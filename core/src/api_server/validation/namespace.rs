@@ -17,7 +17,11 @@ pub fn validate_namespace(namespace: &Namespace, errors: &mut Vec<FieldError>) {
         let field = format!("spec.finalizers[{index}]");
         let messages = is_qualified_name(finalizer);
         for message in &messages {
-            errors.push(FieldError::invalid(&field, render_str(finalizer), message.clone()));
+            errors.push(FieldError::invalid(
+                &field,
+                render_str(finalizer),
+                message.clone(),
+            ));
         }
         if messages.is_empty()
             && !STANDARD_FINALIZERS.contains(&finalizer.as_str())

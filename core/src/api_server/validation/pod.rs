@@ -91,10 +91,7 @@ pub fn validate_pod_spec(spec: &PodSpec, path: &str, errors: &mut Vec<FieldError
         );
     }
     match spec.restart_policy.as_deref() {
-        None | Some("") => errors.push(FieldError::required(
-            format!("{path}.restartPolicy"),
-            "",
-        )),
+        None | Some("") => errors.push(FieldError::required(format!("{path}.restartPolicy"), "")),
         Some(policy) if RESTART_POLICIES.contains(&policy) => {}
         Some(policy) => errors.push(FieldError::not_supported(
             format!("{path}.restartPolicy"),
@@ -155,7 +152,13 @@ pub fn validate_pod_spec(spec: &PodSpec, path: &str, errors: &mut Vec<FieldError
             validate_dns1123_label(value, &format!("{path}.{field}"), errors);
         }
     }
-    for (index, toleration) in spec.tolerations.as_deref().unwrap_or(&[]).iter().enumerate() {
+    for (index, toleration) in spec
+        .tolerations
+        .as_deref()
+        .unwrap_or(&[])
+        .iter()
+        .enumerate()
+    {
         validate_toleration(toleration, &format!("{path}.tolerations[{index}]"), errors);
     }
     if let Some(affinity) = &spec.affinity {
@@ -294,10 +297,9 @@ fn validate_container_ports(container: &Container, path: &str, errors: &mut Vec<
             }
         }
         match port.protocol.as_deref() {
-            None | Some("") => errors.push(FieldError::required(
-                format!("{port_path}.protocol"),
-                "",
-            )),
+            None | Some("") => {
+                errors.push(FieldError::required(format!("{port_path}.protocol"), ""))
+            }
             Some(protocol) if SUPPORTED_PORT_PROTOCOLS.contains(&protocol) => {}
             Some(protocol) => errors.push(FieldError::not_supported(
                 format!("{port_path}.protocol"),
@@ -318,19 +320,39 @@ fn validate_resources(resources: &ResourceRequirements, path: &str, errors: &mut
         let field = format!("{path}.limits[{name}]");
         validate_resource_entry(name, quantity, &field, errors);
     }
+    // The request-versus-limit errors name `resources.requests` without the key.
+    let requests_path = format!("{path}.requests");
     for (name, quantity) in requests {
-        let field = format!("{path}.requests[{name}]");
+        let field = format!("{requests_path}[{name}]");
         validate_resource_entry(name, quantity, &field, errors);
-        if let Some(limit) = limits.get(name)
-            && quantity > limit
-        {
-            errors.push(FieldError::invalid(
-                field,
+        match limits.get(name) {
+            Some(limit) if quantity != limit && !is_overcommit_allowed(name) => {
+                errors.push(FieldError::invalid(
+                    &requests_path,
+                    render_str(&quantity.to_string()),
+                    format!("must be equal to {name} limit of {limit}"),
+                ));
+            }
+            Some(limit) if quantity > limit => errors.push(FieldError::invalid(
+                &requests_path,
                 render_str(&quantity.to_string()),
                 format!("must be less than or equal to {name} limit of {limit}"),
-            ));
+            )),
+            Some(_) => {}
+            None if !is_overcommit_allowed(name) => errors.push(FieldError::required(
+                format!("{path}.limits"),
+                "Limit must be set for non overcommitable resources",
+            )),
+            None => {}
         }
     }
+}
+
+/// `helper.IsOvercommitAllowed`: native resources (no domain, or a kubernetes.io one)
+/// except hugepages. Extended resources such as `nvidia.com/gpu` are not.
+fn is_overcommit_allowed(name: &str) -> bool {
+    let native = !name.contains('/') || name.contains("kubernetes.io/");
+    native && !name.starts_with("hugepages-")
 }
 
 fn validate_resource_entry(
@@ -341,7 +363,11 @@ fn validate_resource_entry(
 ) {
     let qualified_messages = is_qualified_name(name);
     for message in &qualified_messages {
-        errors.push(FieldError::invalid(field, render_str(name), message.clone()));
+        errors.push(FieldError::invalid(
+            field,
+            render_str(name),
+            message.clone(),
+        ));
     }
     let standard = STANDARD_CONTAINER_RESOURCES.contains(&name) || name.starts_with("hugepages-");
     // Extended resources carry a domain (`example.com/gpu`); bare names must be standard.
@@ -469,7 +495,8 @@ fn validate_affinity(affinity: &Affinity, path: &str, errors: &mut Vec<FieldErro
     if let Some(node_affinity) = &affinity.node_affinity {
         let node_path = format!("{path}.nodeAffinity");
         if let Some(required) = &node_affinity.required_during_scheduling_ignored_during_execution {
-            let required_path = format!("{node_path}.requiredDuringSchedulingIgnoredDuringExecution");
+            let required_path =
+                format!("{node_path}.requiredDuringSchedulingIgnoredDuringExecution");
             let terms = required.node_selector_terms.as_deref().unwrap_or(&[]);
             if terms.is_empty() {
                 errors.push(FieldError::required(
@@ -521,7 +548,12 @@ fn validate_weight(weight: i32, path: &str, errors: &mut Vec<FieldError>) {
 }
 
 fn validate_node_selector_term(term: &NodeSelectorTerm, path: &str, errors: &mut Vec<FieldError>) {
-    for (index, requirement) in term.match_expressions.as_deref().unwrap_or(&[]).iter().enumerate()
+    for (index, requirement) in term
+        .match_expressions
+        .as_deref()
+        .unwrap_or(&[])
+        .iter()
+        .enumerate()
     {
         validate_node_selector_requirement(
             requirement,
@@ -598,7 +630,8 @@ fn validate_pod_affinity(affinity: &PodAffinity, path: &str, errors: &mut Vec<Fi
         .iter()
         .enumerate()
     {
-        let weighted_path = format!("{path}.preferredDuringSchedulingIgnoredDuringExecution[{index}]");
+        let weighted_path =
+            format!("{path}.preferredDuringSchedulingIgnoredDuringExecution[{index}]");
         validate_weight(weighted.weight.unwrap_or(0), &weighted_path, errors);
         if let Some(term) = &weighted.pod_affinity_term {
             validate_pod_affinity_term(term, &format!("{weighted_path}.podAffinityTerm"), errors);
@@ -665,12 +698,7 @@ pub fn validate_pod_update(new: &Pod, old: &Pod, errors: &mut Vec<FieldError>) {
     }
     // Compare with the mutable fields copied over from the old spec.
     let mut mutable_cleared = new_spec.clone();
-    for (index, container) in mutable_cleared
-        .containers
-        .iter_mut()
-        .flatten()
-        .enumerate()
-    {
+    for (index, container) in mutable_cleared.containers.iter_mut().flatten().enumerate() {
         container.image = old_spec
             .containers
             .as_ref()

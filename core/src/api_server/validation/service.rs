@@ -60,7 +60,13 @@ pub fn validate_service(service: &Service, errors: &mut Vec<FieldError>) {
             }
         }
     }
-    for (index, ip) in spec.cluster_ips.as_deref().unwrap_or(&[]).iter().enumerate() {
+    for (index, ip) in spec
+        .cluster_ips
+        .as_deref()
+        .unwrap_or(&[])
+        .iter()
+        .enumerate()
+    {
         if index == 0 && ip == "None" {
             continue;
         }
@@ -211,8 +217,16 @@ pub fn validate_service_update(new: &Service, old: &Service, errors: &mut Vec<Fi
     if is_headless(new) && is_headless(old) {
         return;
     }
-    let new_ips = new.spec.as_ref().and_then(|s| s.cluster_ips.clone()).unwrap_or_default();
-    let old_ips = old.spec.as_ref().and_then(|s| s.cluster_ips.clone()).unwrap_or_default();
+    let new_ips = new
+        .spec
+        .as_ref()
+        .and_then(|s| s.cluster_ips.clone())
+        .unwrap_or_default();
+    let old_ips = old
+        .spec
+        .as_ref()
+        .and_then(|s| s.cluster_ips.clone())
+        .unwrap_or_default();
     let changed = if new_ips.len() == old_ips.len() {
         new_ips != old_ips
     } else {

@@ -17,7 +17,11 @@ use super::{
 
 pub fn validate_deployment(deployment: &Deployment, errors: &mut Vec<FieldError>) {
     let spec = deployment.spec();
-    validate_nonnegative(i64::from(spec.replicas.unwrap_or(0)), "spec.replicas", errors);
+    validate_nonnegative(
+        i64::from(spec.replicas.unwrap_or(0)),
+        "spec.replicas",
+        errors,
+    );
     validate_selector_and_template(
         spec.selector.as_ref(),
         spec.template.as_ref(),
@@ -51,7 +55,11 @@ pub fn validate_deployment(deployment: &Deployment, errors: &mut Vec<FieldError>
 
 pub fn validate_replica_set(replica_set: &ReplicaSet, errors: &mut Vec<FieldError>) {
     let spec = replica_set.spec();
-    validate_nonnegative(i64::from(spec.replicas.unwrap_or(0)), "spec.replicas", errors);
+    validate_nonnegative(
+        i64::from(spec.replicas.unwrap_or(0)),
+        "spec.replicas",
+        errors,
+    );
     validate_nonnegative(
         i64::from(spec.min_ready_seconds.unwrap_or(0)),
         "spec.minReadySeconds",
@@ -124,19 +132,28 @@ pub fn validate_selector_and_template(
             }
         }
     }
-    if let (Some(selector), Some(template)) = (selector, template)
-        && let Ok(parsed) = label_selector_as_selector(Some(selector))
-        && !parsed.is_empty()
-    {
-        let labels = template.metadata.as_ref().and_then(|m| m.labels.as_ref());
-        let empty = Default::default();
-        if !parsed.matches(labels.unwrap_or(&empty)) {
-            errors.push(FieldError::invalid(
-                "spec.template.metadata.labels",
-                render_string_map(labels),
-                "`selector` does not match template `labels`",
-            ));
+    // A missing selector selects nothing, so it also fails to match the template
+    // (upstream reports both errors); `{}` selects everything and always matches.
+    match label_selector_as_selector(selector) {
+        Err(_) => errors.push(FieldError::invalid(
+            "spec.selector",
+            render_label_selector(selector),
+            "invalid label selector",
+        )),
+        Ok(parsed) if !parsed.is_empty() => {
+            let labels = template
+                .and_then(|t| t.metadata.as_ref())
+                .and_then(|m| m.labels.as_ref());
+            let empty = Default::default();
+            if !parsed.matches(labels.unwrap_or(&empty)) {
+                errors.push(FieldError::invalid(
+                    "spec.template.metadata.labels",
+                    render_string_map(labels),
+                    "`selector` does not match template `labels`",
+                ));
+            }
         }
+        Ok(_) => {}
     }
     validate_pod_template(template, "spec.template", errors);
 }
@@ -286,7 +303,11 @@ fn percent_value(text: &str) -> Option<i64> {
 }
 
 /// `IsNotMoreThan100Percent`.
-fn not_more_than_100_percent(value: Option<&IntOrString>, path: &str, errors: &mut Vec<FieldError>) {
+fn not_more_than_100_percent(
+    value: Option<&IntOrString>,
+    path: &str,
+    errors: &mut Vec<FieldError>,
+) {
     if let Some(IntOrString::String(text)) = value
         && percent_value(text).is_some_and(|percent| percent > 100)
     {
