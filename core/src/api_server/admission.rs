@@ -92,12 +92,13 @@ pub fn deletion_grace_period(object: &Object, requested_seconds: Option<i64>) ->
         .as_ref()
         .and_then(|spec| spec.termination_grace_period_seconds)
         .unwrap_or(pod::DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS);
-    let seconds = requested_seconds.unwrap_or(default_seconds).max(0);
     let phase = pod_object.phase();
     if pod_object.node_name().is_empty() || phase == "Succeeded" || phase == "Failed" {
         return Some(0);
     }
-    Some(seconds)
+    // A negative period (allowed in old pods and in requests) means one second.
+    let seconds = requested_seconds.unwrap_or(default_seconds);
+    Some(if seconds < 0 { 1 } else { seconds })
 }
 
 /// `Deployment.apps`, or `Pod` for the core group, as Invalid errors name kinds.

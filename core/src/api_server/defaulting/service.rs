@@ -231,11 +231,20 @@ pub fn keep_allocated_values(service: &mut Service, current: &Service) {
     if old_type == "ExternalName" || spec.type_.as_deref() == Some("ExternalName") {
         return;
     }
-    if spec.cluster_ip.as_deref().unwrap_or("").is_empty() {
+    let new_ip = spec.cluster_ip.clone().filter(|ip| !ip.is_empty());
+    if new_ip.is_none() {
         spec.cluster_ip = old.cluster_ip.clone();
     }
     if spec.cluster_ips.as_ref().is_none_or(Vec::is_empty) {
         spec.cluster_ips = old.cluster_ips.clone();
+    }
+    // A client that changed only clusterIP changed clusterIPs too (`normalizeClusterIPs`);
+    // validation then rejects the change.
+    if let Some(ip) = new_ip
+        && Some(&ip) != old.cluster_ip.as_ref()
+        && spec.cluster_ips == old.cluster_ips
+    {
+        spec.cluster_ips = Some(vec![ip]);
     }
     if spec.ip_families.is_none() {
         spec.ip_families = old.ip_families.clone();

@@ -128,13 +128,8 @@ pub fn validate_pod_spec(spec: &PodSpec, path: &str, errors: &mut Vec<FieldError
             }
         }
     }
-    if let Some(seconds) = spec.termination_grace_period_seconds {
-        validate_nonnegative(
-            seconds,
-            &format!("{path}.terminationGracePeriodSeconds"),
-            errors,
-        );
-    }
+    // terminationGracePeriodSeconds is not range-checked upstream: a negative value is
+    // stored and deletion treats it as 1 s (CheckGracefulDelete).
     if let Some(seconds) = spec.active_deadline_seconds
         && !(1..=i64::from(u32::MAX)).contains(&seconds)
     {

@@ -286,12 +286,15 @@ fn is_valid_percent(text: &str) -> bool {
         .is_some_and(|digits| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
 }
 
-/// upstream `getIntOrPercentValue`: the int, or the percent's number (-1 when unparsable).
+/// upstream `getIntOrPercentValue`: the int, the percent's number, or the string read
+/// as an int (`IntValue`, 0 when it is not one).
 fn int_or_percent_value(value: Option<&IntOrString>) -> i64 {
     match value {
         None => 0,
         Some(IntOrString::Int(int)) => i64::from(*int),
-        Some(IntOrString::String(text)) => percent_value(text).unwrap_or(-1),
+        Some(IntOrString::String(text)) => percent_value(text)
+            .or_else(|| text.parse::<i32>().ok().map(i64::from))
+            .unwrap_or(0),
     }
 }
 
