@@ -97,6 +97,8 @@ kube_struct! {
         config: Value,
         runtime_handlers: Vec<Value>,
         features: Value,
+        /// Feature-gated (`NodeDeclaredFeatures`).
+        declared_features: Vec<String>,
     }
 }
 
