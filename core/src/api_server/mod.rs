@@ -159,14 +159,8 @@ impl ApiServer {
         {
             object.metadata_mut().name = Some(names::generate_name(&base, &mut self.rng));
         }
-        admission::admit_create(&mut object, self)?;
-        let key = ObjectKey::of(&object);
-        if self.store.get(&key).is_some() {
-            return Err(ApiError::AlreadyExists {
-                resource: resource_type.group_resource(),
-                name: object.name().to_string(),
-            });
-        }
+        // System fields come before admission, as in upstream's BeforeCreate, so
+        // that validation can use the uid (a Job's generated selector does).
         let uid = names::new_uid(&mut self.rng);
         let now = self.now;
         let meta = object.metadata_mut();
@@ -179,7 +173,17 @@ impl ApiServer {
         } else {
             None
         };
+        meta.resource_version = None;
         meta.self_link = None;
+        admission::admit_create(&mut object, self)?;
+        let key = ObjectKey::of(&object);
+        if self.store.get(&key).is_some() {
+            admission::release(&object, self);
+            return Err(ApiError::AlreadyExists {
+                resource: resource_type.group_resource(),
+                name: object.name().to_string(),
+            });
+        }
         Ok(self.store.put(object))
     }
 
