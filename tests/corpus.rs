@@ -122,10 +122,9 @@ fn comparable(printed: &Value, original: &Value) -> (Value, Value) {
     let original = without_nulls(original);
     if original.get("metadata").is_none()
         && printed.get("metadata") == Some(&Value::Object(Default::default()))
+        && let Value::Object(map) = &mut printed
     {
-        if let Value::Object(map) = &mut printed {
-            map.remove("metadata");
-        }
+        map.remove("metadata");
     }
     (original, printed)
 }
@@ -268,12 +267,12 @@ fn corpus() {
                     if class == "field" && error.path().is_none_or(str::is_empty) {
                         fail(format!("field error without a path: {message}"));
                     }
-                    if let ManifestErrorKind::NoMatch { kind, .. } = &error.kind {
-                        if !expect.removed_kinds.contains(kind) {
-                            // Not served: a CRD, or a kind kubesim does not serve.
-                            *tally.unsupported.entry(kind.clone()).or_default() += 1;
-                            continue;
-                        }
+                    if let ManifestErrorKind::NoMatch { kind, .. } = &error.kind
+                        && !expect.removed_kinds.contains(kind)
+                    {
+                        // Not served: a CRD, or a kind kubesim does not serve.
+                        *tally.unsupported.entry(kind.clone()).or_default() += 1;
+                        continue;
                     }
                     *tally.errors_by_class.entry(class).or_default() += 1;
                     if expect.broken.contains(&class) {

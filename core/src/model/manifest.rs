@@ -9,6 +9,10 @@
 //! Each step's failure has its own [`ManifestErrorKind`], rendered as kubectl
 //! prints it.
 
+// One error per document on a cold path; keeping `ManifestError` flat (not boxed)
+// lets callers match on its kind directly.
+#![allow(clippy::result_large_err)]
+
 mod print;
 
 use serde::de::DeserializeOwned;
@@ -244,16 +248,16 @@ pub fn parse_documents(text: &str) -> Vec<RawDocument> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     // kubectl sniffs JSON by a leading `{`; a flow-style YAML file also starts
     // with `{`, so fall back to YAML when JSON fails.
-    if text.trim_start().starts_with('{') {
-        if let Ok(value) = serde_json::from_str::<Value>(text) {
-            let leading = &text[..text.len() - text.trim_start().len()];
-            let line = 1 + leading.matches('\n').count();
-            return vec![RawDocument {
-                index: 0,
-                line,
-                value: Ok(value),
-            }];
-        }
+    if text.trim_start().starts_with('{')
+        && let Ok(value) = serde_json::from_str::<Value>(text)
+    {
+        let leading = &text[..text.len() - text.trim_start().len()];
+        let line = 1 + leading.matches('\n').count();
+        return vec![RawDocument {
+            index: 0,
+            line,
+            value: Ok(value),
+        }];
     }
     let mut documents = Vec::new();
     for (line, chunk) in split_documents(text) {
@@ -408,16 +412,15 @@ fn duplicate_key_line(chunk: &str, start_line: usize, column: usize, key: &str) 
             break;
         }
         let bare = text.trim_start_matches(['"', '\'']);
-        if let Some(after) = bare.strip_prefix(key) {
-            if after
+        if let Some(after) = bare.strip_prefix(key)
+            && after
                 .trim_start_matches(['"', '\''])
                 .trim_start()
                 .starts_with(':')
-            {
-                seen += 1;
-                if seen == 2 {
-                    return Some(index + 1);
-                }
+        {
+            seen += 1;
+            if seen == 2 {
+                return Some(index + 1);
             }
         }
     }
@@ -590,16 +593,16 @@ impl Context<'_> {
                 path,
             };
         }
-        if let Some(rest) = message.strip_prefix("invalid type: ") {
-            if let Some((found, expected)) = rest.split_once(", expected ") {
-                return ManifestErrorKind::WrongType {
-                    api_version,
-                    kind,
-                    path,
-                    found: go_json_type(found),
-                    expected: go_type(expected),
-                };
-            }
+        if let Some(rest) = message.strip_prefix("invalid type: ")
+            && let Some((found, expected)) = rest.split_once(", expected ")
+        {
+            return ManifestErrorKind::WrongType {
+                api_version,
+                kind,
+                path,
+                found: go_json_type(found),
+                expected: go_type(expected),
+            };
         }
         ManifestErrorKind::InvalidValue {
             api_version,
