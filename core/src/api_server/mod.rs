@@ -314,6 +314,35 @@ impl ApiServer {
         Ok(self.store.put(next))
     }
 
+    /// Applies a JSON merge patch (`kubectl patch --type merge`) to the stored
+    /// object and writes the result as an update. The patched object is decoded
+    /// strictly, so an unknown field is a BadRequest, as with the real server.
+    pub fn patch_merge(
+        &mut self,
+        resource_type: &'static ResourceType,
+        namespace: &str,
+        name: &str,
+        patch: &serde_json::Value,
+    ) -> Result<Arc<Object>, ApiError> {
+        let current = self.get(resource_type, namespace, name)?;
+        let mut value = current.to_value();
+        patch::apply_merge_patch(&mut value, patch);
+        // Identity fields cannot be patched away.
+        value["apiVersion"] = serde_json::Value::String(resource_type.api_version());
+        value["kind"] = serde_json::Value::String(resource_type.kind.to_string());
+        let object = crate::model::manifest::decode_object(value, "").map_err(|error| {
+            ApiError::BadRequest(error.server_message().unwrap_or_else(|| error.to_string()))
+        })?;
+        if object.name() != name
+            || (resource_type.namespaced && object.namespace() != current.namespace())
+        {
+            return Err(ApiError::BadRequest(
+                "the name of the object and the name in the URL do not match".to_string(),
+            ));
+        }
+        self.update(object)
+    }
+
     /// Deletes an object, honouring finalizers, the propagation policy and (for
     /// pods) graceful termination. Upstream: `store.go` Delete and
     /// `pkg/registry/core/pod/strategy.go` CheckGracefulDelete.
