@@ -223,3 +223,69 @@ fn stale_resource_version_is_a_conflict() {
         "Error from server (Conflict): Operation cannot be fulfilled on deployments.apps \"web\": the object has been modified; please apply your changes to the latest version and try again"
     );
 }
+
+#[test]
+fn lists_filter_by_namespace_labels_and_fields() {
+    use kubesim::api_server::field_selector::FieldSelector;
+    use kubesim::model::node::Node;
+    use kubesim::model::selector::Selector;
+    let mut sim = simulation();
+    let api = sim.api_mut();
+    api.create(object(DEPLOYMENT)).unwrap();
+    let everything = Selector::everything();
+    let all_fields = FieldSelector::default();
+    let in_default = api
+        .list_selected(
+            Deployment::resource_type(),
+            Some("default"),
+            &everything,
+            &all_fields,
+        )
+        .unwrap();
+    assert_eq!(in_default.len(), 1);
+    let elsewhere = api
+        .list_selected(
+            Deployment::resource_type(),
+            Some("kube-system"),
+            &everything,
+            &all_fields,
+        )
+        .unwrap();
+    assert!(elsewhere.is_empty());
+    let not_web = Selector::parse("app!=web").unwrap();
+    assert!(
+        api.list_selected(Deployment::resource_type(), None, &not_web, &all_fields)
+            .unwrap()
+            .is_empty()
+    );
+    let workers = Selector::parse("!node-role.kubernetes.io/control-plane").unwrap();
+    let names: Vec<String> = api
+        .list_selected(Node::resource_type(), None, &workers, &all_fields)
+        .unwrap()
+        .iter()
+        .map(|node| node.name().to_string())
+        .collect();
+    assert_eq!(names, ["worker-1", "worker-2", "worker-3"]);
+    let by_name = FieldSelector::parse("metadata.name=worker-2").unwrap();
+    assert_eq!(
+        api.list_selected(Node::resource_type(), None, &everything, &by_name)
+            .unwrap()
+            .len(),
+        1
+    );
+    let schedulable = FieldSelector::parse("spec.unschedulable=false").unwrap();
+    assert_eq!(
+        api.list_selected(Node::resource_type(), None, &everything, &schedulable)
+            .unwrap()
+            .len(),
+        4
+    );
+    let unsupported = FieldSelector::parse("spec.replicas=3").unwrap();
+    let error = api
+        .list_selected(Deployment::resource_type(), None, &everything, &unsupported)
+        .unwrap_err();
+    assert_eq!(
+        error.kubectl_message(),
+        "Error from server (BadRequest): Unable to find \"apps/v1, Resource=deployments\" that match label selector \"\", field selector \"spec.replicas=3\": field label not supported: spec.replicas"
+    );
+}

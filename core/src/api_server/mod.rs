@@ -9,6 +9,7 @@
 pub mod admission;
 pub mod allocators;
 pub mod errors;
+pub mod field_selector;
 pub mod names;
 pub mod patch;
 pub mod store;
@@ -224,6 +225,38 @@ impl ApiServer {
         namespace: Option<&'a str>,
     ) -> impl Iterator<Item = &'a Arc<Object>> + 'a {
         self.store.range(resource_type, namespace)
+    }
+
+    /// A list request: objects of a type in one namespace or all, filtered by a
+    /// label and a field selector, in name order. An unsupported field is a
+    /// BadRequest, worded as the API server words it.
+    pub fn list_selected(
+        &self,
+        resource_type: &'static ResourceType,
+        namespace: Option<&str>,
+        labels: &crate::model::selector::Selector,
+        fields: &field_selector::FieldSelector,
+    ) -> Result<Vec<Arc<Object>>, ApiError> {
+        fields.check_supported(resource_type.kind).map_err(|error| {
+            let (group, version) = (resource_type.group, resource_type.version);
+            ApiError::BadRequest(format!(
+                "Unable to find \"{group}/{version}, Resource={}\" that match label selector \"{labels}\", field selector \"{}\": {error}",
+                resource_type.plural,
+                fields
+                    .requirements()
+                    .iter()
+                    .map(|r| format!("{}{}{}", r.field, if r.equal { "=" } else { "!=" }, r.value))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ))
+        })?;
+        Ok(self
+            .list(resource_type, namespace)
+            .filter(|object| {
+                labels.matches(object.metadata().labels_or_empty()) && fields.matches(object)
+            })
+            .map(Arc::clone)
+            .collect())
     }
 
     /// Replaces an object's spec and metadata. The stored status is kept for kinds
