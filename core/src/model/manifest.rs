@@ -9,6 +9,10 @@
 //! Each step's failure has its own [`ManifestErrorKind`], rendered as kubectl
 //! prints it.
 
+// One error per document on a cold path; keeping `ManifestError` flat (not boxed)
+// lets callers match on its kind directly.
+#![allow(clippy::result_large_err)]
+
 mod print;
 
 use serde::de::DeserializeOwned;
@@ -126,15 +130,58 @@ impl ManifestError {
         }
     }
 
+    /// For the errors the API server itself reports (strict decoding), its status
+    /// message: `Deployment in version "v1" cannot be handled as a Deployment:
+    /// strict decoding error: unknown field "spec.replica"`. None for client-side errors.
+    pub fn server_message(&self) -> Option<String> {
+        let (api_version, kind, detail) = match &self.kind {
+            ManifestErrorKind::UnknownField {
+                api_version,
+                kind,
+                path,
+            } => (
+                api_version,
+                kind,
+                format!("strict decoding error: unknown field \"{path}\""),
+            ),
+            ManifestErrorKind::WrongType {
+                api_version,
+                kind,
+                path,
+                found,
+                expected,
+            } => (
+                api_version,
+                kind,
+                format!(
+                    "json: cannot unmarshal {found} into Go struct field {kind}.{path} of type {expected}"
+                ),
+            ),
+            ManifestErrorKind::InvalidValue {
+                api_version,
+                kind,
+                path,
+                message,
+            } => (
+                api_version,
+                kind,
+                format!("json: error decoding field \"{path}\": {message}"),
+            ),
+            _ => return None,
+        };
+        let (_, version) = split_api_version(api_version);
+        Some(format!(
+            "{kind} in version \"{version}\" cannot be handled as a {kind}: {detail}"
+        ))
+    }
+
     fn render(&self) -> String {
         let source = &self.file;
-        // Server-side decoding errors: `Deployment in version "v1" cannot be handled as a Deployment: ...`.
-        let server = |api_version: &str, kind: &str, detail: String| {
-            let (_, version) = split_api_version(api_version);
-            format!(
-                "Error from server (BadRequest): error when creating \"{source}\": {kind} in version \"{version}\" cannot be handled as a {kind}: {detail}"
-            )
-        };
+        if let Some(message) = self.server_message() {
+            return format!(
+                "Error from server (BadRequest): error when creating \"{source}\": {message}"
+            );
+        }
         match &self.kind {
             ManifestErrorKind::Syntax { line, message } => {
                 let at = line.map(|l| format!("line {l}: ")).unwrap_or_default();
@@ -172,38 +219,9 @@ impl ManifestError {
             } => format!(
                 "error: resource mapping not found for name: \"{name}\" namespace: \"{namespace}\" from \"{source}\": no matches for kind \"{kind}\" in version \"{api_version}\"\nensure CRDs are installed first"
             ),
-            ManifestErrorKind::UnknownField {
-                api_version,
-                kind,
-                path,
-            } => server(
-                api_version,
-                kind,
-                format!("strict decoding error: unknown field \"{path}\""),
-            ),
-            ManifestErrorKind::WrongType {
-                api_version,
-                kind,
-                path,
-                found,
-                expected,
-            } => server(
-                api_version,
-                kind,
-                format!(
-                    "json: cannot unmarshal {found} into Go struct field {kind}.{path} of type {expected}"
-                ),
-            ),
-            ManifestErrorKind::InvalidValue {
-                api_version,
-                kind,
-                path,
-                message,
-            } => server(
-                api_version,
-                kind,
-                format!("json: error decoding field \"{path}\": {message}"),
-            ),
+            ManifestErrorKind::UnknownField { .. }
+            | ManifestErrorKind::WrongType { .. }
+            | ManifestErrorKind::InvalidValue { .. } => unreachable!("server errors render above"),
         }
     }
 }
@@ -244,16 +262,16 @@ pub fn parse_documents(text: &str) -> Vec<RawDocument> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     // kubectl sniffs JSON by a leading `{`; a flow-style YAML file also starts
     // with `{`, so fall back to YAML when JSON fails.
-    if text.trim_start().starts_with('{') {
-        if let Ok(value) = serde_json::from_str::<Value>(text) {
-            let leading = &text[..text.len() - text.trim_start().len()];
-            let line = 1 + leading.matches('\n').count();
-            return vec![RawDocument {
-                index: 0,
-                line,
-                value: Ok(value),
-            }];
-        }
+    if text.trim_start().starts_with('{')
+        && let Ok(value) = serde_json::from_str::<Value>(text)
+    {
+        let leading = &text[..text.len() - text.trim_start().len()];
+        let line = 1 + leading.matches('\n').count();
+        return vec![RawDocument {
+            index: 0,
+            line,
+            value: Ok(value),
+        }];
     }
     let mut documents = Vec::new();
     for (line, chunk) in split_documents(text) {
@@ -408,16 +426,15 @@ fn duplicate_key_line(chunk: &str, start_line: usize, column: usize, key: &str) 
             break;
         }
         let bare = text.trim_start_matches(['"', '\'']);
-        if let Some(after) = bare.strip_prefix(key) {
-            if after
+        if let Some(after) = bare.strip_prefix(key)
+            && after
                 .trim_start_matches(['"', '\''])
                 .trim_start()
                 .starts_with(':')
-            {
-                seen += 1;
-                if seen == 2 {
-                    return Some(index + 1);
-                }
+        {
+            seen += 1;
+            if seen == 2 {
+                return Some(index + 1);
             }
         }
     }
@@ -590,16 +607,16 @@ impl Context<'_> {
                 path,
             };
         }
-        if let Some(rest) = message.strip_prefix("invalid type: ") {
-            if let Some((found, expected)) = rest.split_once(", expected ") {
-                return ManifestErrorKind::WrongType {
-                    api_version,
-                    kind,
-                    path,
-                    found: go_json_type(found),
-                    expected: go_type(expected),
-                };
-            }
+        if let Some(rest) = message.strip_prefix("invalid type: ")
+            && let Some((found, expected)) = rest.split_once(", expected ")
+        {
+            return ManifestErrorKind::WrongType {
+                api_version,
+                kind,
+                path,
+                found: go_json_type(found),
+                expected: go_type(expected),
+            };
         }
         ManifestErrorKind::InvalidValue {
             api_version,

@@ -81,9 +81,7 @@ kube_struct! {
 
 kube_struct! {
     pub struct NodeStatus {
-        #[serde(deserialize_with = "super::macros::quantity_map::deserialize")]
         capacity: BTreeMap<String, Quantity>,
-        #[serde(deserialize_with = "super::macros::quantity_map::deserialize")]
         allocatable: BTreeMap<String, Quantity>,
         phase: String,
         conditions: Vec<NodeCondition>,
@@ -97,6 +95,8 @@ kube_struct! {
         config: Value,
         runtime_handlers: Vec<Value>,
         features: Value,
+        /// Feature-gated (`NodeDeclaredFeatures`).
+        declared_features: Vec<String>,
     }
 }
 

@@ -105,7 +105,6 @@ kube_struct! {
         runtime_class_name: String,
         enable_service_links: bool,
         preemption_policy: String,
-        #[serde(deserialize_with = "super::macros::quantity_map::deserialize")]
         overhead: BTreeMap<String, Quantity>,
         topology_spread_constraints: Vec<TopologySpreadConstraint>,
         #[serde(rename = "setHostnameAsFQDN")]
@@ -164,9 +163,7 @@ kube_struct! {
 
 kube_struct! {
     pub struct ResourceRequirements {
-        #[serde(deserialize_with = "super::macros::quantity_map::deserialize")]
         limits: BTreeMap<String, Quantity>,
-        #[serde(deserialize_with = "super::macros::quantity_map::deserialize")]
         requests: BTreeMap<String, Quantity>,
         claims: Vec<Value>,
     }
@@ -351,7 +348,6 @@ kube_struct! {
         #[serde(rename = "containerID")]
         container_id: String,
         started: bool,
-        #[serde(deserialize_with = "super::macros::quantity_map::deserialize")]
         allocated_resources: BTreeMap<String, Quantity>,
         resources: ResourceRequirements,
         volume_mounts: Vec<Value>,
