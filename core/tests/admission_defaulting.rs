@@ -150,6 +150,19 @@ fn qos_classes_and_requests_from_limits() {
 }
 
 #[test]
+fn quantities_are_stored_canonical_and_rounded_to_millis() {
+    let mut sim = simulation();
+    let pod = created(
+        &mut sim,
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: a, image: nginx, resources: {limits: {cpu: 0.5, memory: 1024Mi}, requests: {cpu: 0.0001}}}]\n",
+    );
+    assert_eq!(
+        pod["spec"]["containers"][0]["resources"],
+        json!({"limits": {"cpu": "500m", "memory": "1Gi"}, "requests": {"cpu": "1m", "memory": "1Gi"}})
+    );
+}
+
+#[test]
 fn existing_toleration_suppresses_the_default() {
     let mut sim = simulation();
     let pod = created(

@@ -344,6 +344,25 @@ fn allocation_conflicts_leave_nothing_behind() {
         &mut sim,
         "apiVersion: v1\nkind: Service\nmetadata: {name: d}\nspec:\n  clusterIP: 10.96.0.51\n  ports: [{port: 80}]\n",
     );
+    // Creating an existing Service again: the fresh ClusterIP is drawn, then given back
+    // with AlreadyExists, and the stored Service keeps its own.
+    let error = sim
+        .api_mut()
+        .create(decode(
+            "apiVersion: v1\nkind: Service\nmetadata: {name: d}\nspec:\n  ports: [{port: 80}]\n",
+        ))
+        .unwrap_err();
+    assert_eq!(
+        error.kubectl_message(),
+        "Error from server (AlreadyExists): services \"d\" already exists"
+    );
+    assert!(
+        rejected(
+            &mut sim,
+            "apiVersion: v1\nkind: Service\nmetadata: {name: e}\nspec:\n  clusterIP: 10.96.0.51\n  ports: [{port: 80}]\n",
+        )
+        .ends_with("provided IP is already allocated")
+    );
 }
 
 #[test]

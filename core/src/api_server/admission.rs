@@ -33,14 +33,9 @@ pub fn admit_create(object: &mut Object, api: &mut ApiServer) -> Result<(), ApiE
     if !causes.is_empty() {
         return Err(invalid(object, causes));
     }
-    // An existing object makes the create fail with AlreadyExists after admission;
-    // allocating for it would leak.
-    let exists = api
-        .get_ref(resource_type, object.namespace(), object.name())
-        .is_some();
-    if let Object::Service(service_object) = object
-        && !exists
-    {
+    // As upstream's BeginCreate: allocation before the store write. When the write then
+    // fails with AlreadyExists, `ApiServer::create` calls `release`.
+    if let Object::Service(service_object) = object {
         service::allocate(service_object, api).map_err(|causes| invalid(object, causes))?;
     }
     Ok(())
@@ -139,11 +134,11 @@ fn prepare_for_create(object: &mut Object, api: &mut ApiServer) -> Result<(), Ap
             });
         }
         Object::Job(job_object) => {
-            // The strategy builds the selector from the uid the server is about to
-            // assign. `ApiServer::create` draws the uid from the RNG right after
-            // admission, so the same draw on a copy of the RNG names it now.
-            let uid = names::new_uid(&mut api.rng_state().clone());
-            job_object.metadata.uid = Some(uid);
+            // The strategy builds the selector from the uid, which `ApiServer::create`
+            // assigns before admission (as upstream's BeforeCreate does).
+            if job_object.metadata.uid().is_empty() {
+                job_object.metadata.uid = Some(names::new_uid(api.rng()));
+            }
             job_object.status = None;
             job::generate_selector(job_object);
         }

@@ -24,6 +24,24 @@ pub fn apply_scheme_defaults(object: &mut Object) {
         Object::Namespace(namespace_object) => namespace::default_namespace(namespace_object),
         Object::Endpoints(endpoints) => service::default_endpoints(endpoints),
         Object::EndpointSlice(slice) => service::default_endpoint_slice(slice),
-        Object::Node(_) | Object::Event(_) | Object::Generic(_) => {}
+        Object::Node(node) => default_node(node),
+        Object::Event(_) | Object::Generic(_) => {}
+    }
+}
+
+/// `SetDefaults_NodeStatus`: allocatable is the capacity when not reported; both
+/// lists in canonical form.
+fn default_node(node: &mut crate::model::node::Node) {
+    let Some(status) = node.status.as_mut() else {
+        return;
+    };
+    if status.allocatable.is_none() {
+        status.allocatable = status.capacity.clone();
+    }
+    for list in [status.capacity.as_mut(), status.allocatable.as_mut()]
+        .into_iter()
+        .flatten()
+    {
+        pod::default_resource_list(list);
     }
 }

@@ -72,6 +72,9 @@ fn default_pod_spec(spec: &mut PodSpec) {
         .get_or_insert(DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS);
     spec.scheduler_name
         .get_or_insert_with(|| "default-scheduler".to_string());
+    if let Some(overhead) = spec.overhead.as_mut() {
+        default_resource_list(overhead);
+    }
     for container in spec
         .containers
         .iter_mut()
@@ -82,8 +85,35 @@ fn default_pod_spec(spec: &mut PodSpec) {
     }
 }
 
+/// `SetDefaults_ResourceList`: every quantity rounded up to milli precision and, as
+/// the API server stores it, in canonical form (`cpu: 0.5` reads back as `500m`).
+pub fn default_resource_list(list: &mut BTreeMap<String, Quantity>) {
+    const NANOS_PER_MILLI: i128 = 1_000_000;
+    for quantity in list.values_mut() {
+        let nanos = quantity.nano_value();
+        let remainder = nanos % NANOS_PER_MILLI;
+        // Round away from zero, as inf.Dec's RoundUp does.
+        let rounded = if remainder == 0 {
+            nanos
+        } else if nanos > 0 {
+            nanos - remainder + NANOS_PER_MILLI
+        } else {
+            nanos - remainder - NANOS_PER_MILLI
+        };
+        *quantity = Quantity::from_nanos(rounded, quantity.format());
+    }
+}
+
 /// `SetDefaults_Container`, port protocols and probe defaults.
 fn default_container(container: &mut Container) {
+    if let Some(resources) = container.resources.as_mut() {
+        for list in [resources.limits.as_mut(), resources.requests.as_mut()]
+            .into_iter()
+            .flatten()
+        {
+            default_resource_list(list);
+        }
+    }
     if container
         .image_pull_policy
         .as_deref()
