@@ -150,7 +150,7 @@ fn workload_errors() {
         ),
         (
             DEPLOYMENT.replace("selector: {matchLabels: {app: web}}", "selector: {}"),
-            "The Deployment \"web\" is invalid: spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: empty selector is invalid for deployment.".into(),
+            "The Deployment \"web\" is invalid: spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: empty selector is invalid for deployment".into(),
         ),
         (
             DEPLOYMENT.replace("    spec:\n", "    spec:\n      restartPolicy: Never\n"),
@@ -158,7 +158,7 @@ fn workload_errors() {
         ),
         (
             deployment("  strategy: {type: Blue}\n"),
-            "The Deployment \"web\" is invalid: spec.strategy.type: Unsupported value: \"Blue\": supported values: \"Recreate\", \"RollingUpdate\"".into(),
+            "The Deployment \"web\" is invalid: spec.strategy: Unsupported value: apps.DeploymentStrategy{Type:\"Blue\", RollingUpdate:(*apps.RollingUpdateDeployment)(nil)}: supported values: \"Recreate\", \"RollingUpdate\"".into(),
         ),
         (
             deployment("  strategy: {type: Recreate, rollingUpdate: {maxSurge: 1}}\n"),
@@ -191,6 +191,14 @@ fn workload_errors() {
         (
             DEPLOYMENT.replace("Deployment", "DaemonSet").replace("spec:\n  selector", "spec:\n  updateStrategy: {rollingUpdate: {maxUnavailable: 0}}\n  selector"),
             "The DaemonSet \"web\" is invalid: spec.updateStrategy.rollingUpdate.maxUnavailable: Required value: cannot be 0 when maxSurge is 0".into(),
+        ),
+        (
+            DEPLOYMENT.replace("Deployment", "DaemonSet").replace("  selector: {matchLabels: {app: web}}\n", ""),
+            "The DaemonSet \"web\" is invalid: spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"web\"}: `selector` does not match template `labels`".into(),
+        ),
+        (
+            DEPLOYMENT.replace("Deployment", "DaemonSet").replace("spec:\n  selector", "spec:\n  updateStrategy: {type: Blue}\n  selector"),
+            "The DaemonSet \"web\" is invalid: spec.updateStrategy: Unsupported value: apps.DaemonSetUpdateStrategy{Type:\"Blue\", RollingUpdate:(*apps.RollingUpdateDaemonSet)(nil)}: supported values: \"RollingUpdate\", \"OnDelete\"".into(),
         ),
         (
             DEPLOYMENT.replace("Deployment", "DaemonSet").replace("    spec:\n", "    spec:\n      restartPolicy: OnFailure\n"),

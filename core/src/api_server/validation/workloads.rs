@@ -22,12 +22,7 @@ pub fn validate_deployment(deployment: &Deployment, errors: &mut Vec<FieldError>
         "spec.replicas",
         errors,
     );
-    validate_selector_and_template(
-        spec.selector.as_ref(),
-        spec.template.as_ref(),
-        "empty selector is invalid for deployment.",
-        errors,
-    );
+    validate_selector_and_template(spec.selector.as_ref(), spec.template.as_ref(), errors);
     validate_template_for_replicas(spec.template.as_ref(), "ReplicaSet", errors);
     if let Some(strategy) = &spec.strategy {
         validate_deployment_strategy(strategy, errors);
@@ -65,22 +60,16 @@ pub fn validate_replica_set(replica_set: &ReplicaSet, errors: &mut Vec<FieldErro
         "spec.minReadySeconds",
         errors,
     );
-    // Upstream's ReplicaSet message really says "deployment".
-    validate_selector_and_template(
-        spec.selector.as_ref(),
-        spec.template.as_ref(),
-        "empty selector is invalid for deployment.",
-        errors,
-    );
+    // Upstream's ReplicaSet message says "deployment" too.
+    validate_selector_and_template(spec.selector.as_ref(), spec.template.as_ref(), errors);
     validate_template_for_replicas(spec.template.as_ref(), "ReplicaSet", errors);
 }
 
 pub fn validate_daemon_set(daemon_set: &DaemonSet, errors: &mut Vec<FieldError>) {
     let spec = daemon_set.spec();
-    validate_selector_and_template(
+    validate_daemon_set_selector_and_template(
         spec.selector.as_ref(),
         spec.template.as_ref(),
-        "empty selector is invalid for daemonset",
         errors,
     );
     validate_template_for_replicas(spec.template.as_ref(), "DaemonSet", errors);
@@ -98,8 +87,12 @@ pub fn validate_daemon_set(daemon_set: &DaemonSet, errors: &mut Vec<FieldError>)
                 Some(rolling) => validate_rolling_update_daemon_set(rolling, errors),
             },
             other => errors.push(FieldError::not_supported(
-                format!("{path}.type"),
-                render_str(other),
+                path,
+                format!(
+                    "apps.DaemonSetUpdateStrategy{{Type:{}, RollingUpdate:{}}}",
+                    render_str(other),
+                    render_pointer("apps.RollingUpdateDaemonSet", strategy.rolling_update.is_some())
+                ),
                 &["RollingUpdate", "OnDelete"],
             )),
         }
@@ -109,53 +102,82 @@ pub fn validate_daemon_set(daemon_set: &DaemonSet, errors: &mut Vec<FieldError>)
     }
 }
 
-/// Selector required, non-empty and valid; the template's labels must match it
-/// (`ValidatePodTemplateSpecForReplicaSet`). The template itself is validated too.
+/// `ValidateReplicaSetSpec`/`ValidateDeploymentSpec`'s selector part: required,
+/// valid and non-empty; then `ValidatePodTemplateSpecForReplicaSet`: the template's
+/// labels match, and the template itself is valid.
 pub fn validate_selector_and_template(
     selector: Option<&LabelSelector>,
     template: Option<&PodTemplateSpec>,
-    empty_message: &str,
     errors: &mut Vec<FieldError>,
 ) {
     match selector {
         None => errors.push(FieldError::required("spec.selector", "")),
         Some(selector) => {
             validate_label_selector(selector, "spec.selector", errors);
-            let terms = selector.match_labels.as_ref().map_or(0, |m| m.len())
-                + selector.match_expressions.as_ref().map_or(0, |e| e.len());
-            if terms == 0 {
-                errors.push(FieldError::invalid(
-                    "spec.selector",
-                    render_label_selector(Some(selector)),
-                    empty_message,
-                ));
-            }
+            push_if_empty(selector, "empty selector is invalid for deployment", errors);
         }
     }
     // A missing selector selects nothing, so it also fails to match the template
-    // (upstream reports both errors); `{}` selects everything and always matches.
+    // (upstream reports both errors); `{}` selects everything and is not checked.
     match label_selector_as_selector(selector) {
         Err(_) => errors.push(FieldError::invalid(
             "spec.selector",
             render_label_selector(selector),
             "invalid label selector",
         )),
-        Ok(parsed) if !parsed.is_empty() => {
-            let labels = template
-                .and_then(|t| t.metadata.as_ref())
-                .and_then(|m| m.labels.as_ref());
-            let empty = Default::default();
-            if !parsed.matches(labels.unwrap_or(&empty)) {
-                errors.push(FieldError::invalid(
-                    "spec.template.metadata.labels",
-                    render_string_map(labels),
-                    "`selector` does not match template `labels`",
-                ));
-            }
-        }
+        Ok(parsed) if !parsed.is_empty() => push_if_mismatch(&parsed, template, errors),
         Ok(_) => {}
     }
     validate_pod_template(template, "spec.template", errors);
+}
+
+/// `ValidateDaemonSetSpec`'s selector part: no Required error for a missing selector
+/// (it only fails to match), the match check before the empty check.
+fn validate_daemon_set_selector_and_template(
+    selector: Option<&LabelSelector>,
+    template: Option<&PodTemplateSpec>,
+    errors: &mut Vec<FieldError>,
+) {
+    if let Some(selector) = selector {
+        validate_label_selector(selector, "spec.selector", errors);
+    }
+    if let Ok(parsed) = label_selector_as_selector(selector) {
+        push_if_mismatch(&parsed, template, errors);
+    }
+    if let Some(selector) = selector {
+        push_if_empty(selector, "empty selector is invalid for daemonset", errors);
+    }
+    validate_pod_template(template, "spec.template", errors);
+}
+
+fn push_if_empty(selector: &LabelSelector, message: &str, errors: &mut Vec<FieldError>) {
+    let terms = selector.match_labels.as_ref().map_or(0, |m| m.len())
+        + selector.match_expressions.as_ref().map_or(0, |e| e.len());
+    if terms == 0 {
+        errors.push(FieldError::invalid(
+            "spec.selector",
+            render_label_selector(Some(selector)),
+            message,
+        ));
+    }
+}
+
+fn push_if_mismatch(
+    selector: &crate::model::selector::Selector,
+    template: Option<&PodTemplateSpec>,
+    errors: &mut Vec<FieldError>,
+) {
+    let labels = template
+        .and_then(|t| t.metadata.as_ref())
+        .and_then(|m| m.labels.as_ref());
+    let empty = Default::default();
+    if !selector.matches(labels.unwrap_or(&empty)) {
+        errors.push(FieldError::invalid(
+            "spec.template.metadata.labels",
+            render_string_map(labels),
+            "`selector` does not match template `labels`",
+        ));
+    }
 }
 
 /// Controllers that keep pods running accept only `restartPolicy: Always` and no
@@ -219,10 +241,24 @@ fn validate_deployment_strategy(strategy: &DeploymentStrategy, errors: &mut Vec<
             }
         },
         other => errors.push(FieldError::not_supported(
-            format!("{path}.type"),
-            render_str(other),
+            path,
+            format!(
+                "apps.DeploymentStrategy{{Type:{}, RollingUpdate:{}}}",
+                render_str(other),
+                render_pointer("apps.RollingUpdateDeployment", strategy.rolling_update.is_some())
+            ),
             &["Recreate", "RollingUpdate"],
         )),
+    }
+}
+
+/// Go's `%#v` of a struct pointer field: `(*apps.X)(nil)`, or an address. Go prints
+/// a real address there; kubesim prints a fixed one so messages stay deterministic.
+fn render_pointer(type_name: &str, set: bool) -> String {
+    if set {
+        format!("(*{type_name})(0xc000000000)")
+    } else {
+        format!("(*{type_name})(nil)")
     }
 }
 
