@@ -316,6 +316,22 @@ fn service_errors() {
             "The Service \"web\" is invalid: spec.clusterIPs: Invalid value: []string{\"192.168.0.1\"}: failed to allocate IP 192.168.0.1: provided IP is not in the valid range. The range of valid IPs is 10.96.0.0/12".into(),
         ),
         (
+            service("  ports: [{name: a, port: 80}, {name: b, port: 80}]\n"),
+            "The Service \"web\" is invalid: spec.ports[1]: Duplicate value: core.ServicePort{Name:\"\", Protocol:\"TCP\", AppProtocol:(*string)(nil), Port:80, TargetPort:intstr.IntOrString{Type:0, IntVal:0, StrVal:\"\"}, NodePort:0}".into(),
+        ),
+        (
+            service("  type: LoadBalancer\n  ports: [{port: 10250}]\n"),
+            "The Service \"web\" is invalid: spec.ports[0]: Invalid value: 10250: may not expose port 10250 externally since it is used by kubelet".into(),
+        ),
+        (
+            service("  type: NodePort\n  clusterIP: None\n  ports: [{port: 80}]\n"),
+            "The Service \"web\" is invalid: spec.clusterIPs[0]: Invalid value: \"None\": may not be set to 'None' for NodePort services".into(),
+        ),
+        (
+            service("  externalTrafficPolicy: Local\n  ports: [{port: 80}]\n"),
+            "The Service \"web\" is invalid: spec.externalTrafficPolicy: Invalid value: \"Local\": may only be set for externally-accessible services".into(),
+        ),
+        (
             service("  type: ExternalName\n").replace("web}", "ext}"),
             "The Service \"ext\" is invalid: spec.externalName: Required value".into(),
         ),

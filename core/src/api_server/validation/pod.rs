@@ -68,16 +68,9 @@ pub fn validate_pod_template(
 pub fn validate_pod_spec(spec: &PodSpec, path: &str, errors: &mut Vec<FieldError>) {
     let containers = spec.containers.as_deref().unwrap_or(&[]);
     let init_containers = spec.init_containers.as_deref().unwrap_or(&[]);
+    // Regular containers first, then init containers, whose names must differ from
+    // all others (upstream's validateContainers, then validateInitContainers).
     let mut names = BTreeSet::new();
-    for (index, container) in init_containers.iter().enumerate() {
-        validate_container(
-            container,
-            &format!("{path}.initContainers[{index}]"),
-            &mut names,
-            false,
-            errors,
-        );
-    }
     if containers.is_empty() {
         errors.push(FieldError::required(format!("{path}.containers"), ""));
     }
@@ -87,6 +80,15 @@ pub fn validate_pod_spec(spec: &PodSpec, path: &str, errors: &mut Vec<FieldError
             &format!("{path}.containers[{index}]"),
             &mut names,
             true,
+            errors,
+        );
+    }
+    for (index, container) in init_containers.iter().enumerate() {
+        validate_container(
+            container,
+            &format!("{path}.initContainers[{index}]"),
+            &mut names,
+            false,
             errors,
         );
     }
@@ -113,6 +115,9 @@ pub fn validate_pod_spec(spec: &PodSpec, path: &str, errors: &mut Vec<FieldError
             node_selector,
             &format!("{path}.nodeSelector"),
         ));
+    }
+    if let Some(affinity) = &spec.affinity {
+        validate_affinity(affinity, &format!("{path}.affinity"), errors);
     }
     for (field, value) in [
         ("serviceAccountName", spec.service_account_name.as_deref()),
@@ -155,9 +160,6 @@ pub fn validate_pod_spec(spec: &PodSpec, path: &str, errors: &mut Vec<FieldError
         .enumerate()
     {
         validate_toleration(toleration, &format!("{path}.tolerations[{index}]"), errors);
-    }
-    if let Some(affinity) = &spec.affinity {
-        validate_affinity(affinity, &format!("{path}.affinity"), errors);
     }
 }
 
