@@ -410,3 +410,30 @@ fn endpoints_ports_default_to_tcp() {
     );
     assert_eq!(endpoints["subsets"][0]["ports"][0]["protocol"], "TCP");
 }
+
+#[test]
+fn global_default_priority_class_applies_to_pods_without_a_class() {
+    let mut sim = simulation();
+    created(
+        &mut sim,
+        "apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata: {name: normal}\nvalue: 100\nglobalDefault: true\n",
+    );
+    let pod = created(&mut sim, POD);
+    assert_eq!(pod["spec"]["priorityClassName"], "normal");
+    assert_eq!(pod["spec"]["priority"], 100);
+}
+
+#[test]
+fn status_writes_keep_the_qos_class() {
+    let mut sim = simulation();
+    let pod = create(&mut sim, POD).unwrap();
+    let mut next = (*pod).clone();
+    if let Object::Pod(inner) = &mut next {
+        inner.status = Some(kubesim::model::pod::PodStatus {
+            phase: Some("Running".to_string()),
+            ..Default::default()
+        });
+    }
+    let stored = sim.api_mut().update_status(next).unwrap().to_value();
+    assert_eq!(stored["status"], json!({"phase": "Running", "qosClass": "BestEffort"}));
+}

@@ -57,12 +57,20 @@ pub fn admit_update(
 }
 
 /// Admission for a status update. The spec is the stored one, so only metadata can be
-/// wrong; upstream's per-kind status rules are not simulated.
+/// wrong; upstream's per-kind status rules are not simulated. A pod's QoS class is fixed
+/// at creation: a status write without one keeps it (`podStatusStrategy.PrepareForUpdate`).
 pub fn admit_status_update(
-    _object: &mut Object,
-    _current: &Object,
+    object: &mut Object,
+    current: &Object,
     _api: &ApiServer,
 ) -> Result<(), ApiError> {
+    if let (Object::Pod(new), Object::Pod(old)) = (object, current) {
+        let old_qos = old.status.as_ref().and_then(|s| s.qos_class.clone());
+        let status = new.status.get_or_insert_with(Default::default);
+        if status.qos_class.as_deref().unwrap_or("").is_empty() {
+            status.qos_class = old_qos;
+        }
+    }
     Ok(())
 }
 
