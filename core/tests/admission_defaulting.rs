@@ -235,6 +235,19 @@ fn deployment_defaults() {
     );
     assert_eq!(pod_spec.get("enableServiceLinks"), None);
     assert_eq!(pod_spec.get("tolerations"), None);
+    assert_eq!(pod_spec.get("serviceAccountName"), None);
+}
+
+#[test]
+fn service_account_mirrors_the_deprecated_field_in_templates_too() {
+    let mut sim = simulation();
+    let deployment = created(
+        &mut sim,
+        &DEPLOYMENT.replace("      containers:", "      serviceAccount: robot\n      containers:"),
+    );
+    let pod_spec = &deployment["spec"]["template"]["spec"];
+    assert_eq!(pod_spec["serviceAccountName"], "robot");
+    assert_eq!(pod_spec["serviceAccount"], "robot");
 }
 
 #[test]

@@ -123,6 +123,10 @@ fn pod_errors() {
             "The Pod \"Web_1\" is invalid: metadata.name: Invalid value: \"Web_1\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')".into(),
         ),
         (
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: p, labels: {a: -x-, b: -x-}}\nspec:\n  containers: [{name: a, image: nginx}]\n".into(),
+            "The Pod \"p\" is invalid: metadata.labels: Invalid value: \"-x-\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')".into(),
+        ),
+        (
             pod("  containers: [{name: a, image: nginx}, {name: B, image: nginx}]\n  restartPolicy: Sometimes\n"),
             format!("The Pod \"p\" is invalid: [spec.containers[1].name: Invalid value: \"B\": {DNS1123_LABEL}, spec.restartPolicy: Unsupported value: \"Sometimes\": supported values: \"Always\", \"OnFailure\", \"Never\"]"),
         ),

@@ -114,7 +114,11 @@ pub fn qualified_kind(object: &Object) -> String {
     }
 }
 
-fn invalid(object: &Object, causes: Vec<FieldError>) -> ApiError {
+/// `errors.NewInvalid`. Its message comes from `ErrorList.ToAggregate`, which drops
+/// repeated messages (a bad value in two labels reads once), so the causes do too.
+fn invalid(object: &Object, mut causes: Vec<FieldError>) -> ApiError {
+    let mut seen = std::collections::BTreeSet::new();
+    causes.retain(|cause| seen.insert(cause.to_string()));
     ApiError::Invalid {
         kind: object.resource_type().kind.to_string(),
         qualified_kind: qualified_kind(object),

@@ -75,6 +75,13 @@ fn default_pod_spec(spec: &mut PodSpec) {
     if let Some(overhead) = spec.overhead.as_mut() {
         default_resource_list(overhead);
     }
+    // v1 conversion: the deprecated `serviceAccount` reads as `serviceAccountName` when
+    // that is unset, and is written back as its mirror.
+    let named = |name: &Option<String>| name.clone().filter(|n| !n.is_empty());
+    if let Some(name) = named(&spec.service_account_name).or_else(|| named(&spec.service_account)) {
+        spec.service_account_name = Some(name.clone());
+        spec.service_account = Some(name);
+    }
     for container in spec
         .containers
         .iter_mut()
