@@ -450,3 +450,18 @@ fn status_writes_keep_the_qos_class() {
     let stored = sim.api_mut().update_status(next).unwrap().to_value();
     assert_eq!(stored["status"], json!({"phase": "Running", "qosClass": "BestEffort"}));
 }
+
+#[test]
+fn stored_only_kinds_get_their_visible_defaults() {
+    let mut sim = simulation();
+    let secret = created(&mut sim, "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData: {a: b}\n");
+    assert_eq!(secret["type"], "Opaque");
+    let cron_job = created(
+        &mut sim,
+        "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: c}\nspec:\n  schedule: '*/5 * * * *'\n  jobTemplate: {spec: {template: {spec: {restartPolicy: Never, containers: [{name: a, image: busybox}]}}}}\n",
+    );
+    assert_eq!(cron_job["spec"]["concurrencyPolicy"], "Allow");
+    assert_eq!(cron_job["spec"]["suspend"], false);
+    assert_eq!(cron_job["spec"]["successfulJobsHistoryLimit"], 3);
+    assert_eq!(cron_job["spec"]["failedJobsHistoryLimit"], 1);
+}

@@ -25,7 +25,8 @@ pub fn apply_scheme_defaults(object: &mut Object) {
         Object::Endpoints(endpoints) => service::default_endpoints(endpoints),
         Object::EndpointSlice(slice) => service::default_endpoint_slice(slice),
         Object::Node(node) => default_node(node),
-        Object::Event(_) | Object::Generic(_) => {}
+        Object::Generic(generic) => default_generic(generic),
+        Object::Event(_) => {}
     }
 }
 
@@ -43,5 +44,61 @@ fn default_node(node: &mut crate::model::node::Node) {
         .flatten()
     {
         pod::default_resource_list(list);
+    }
+}
+
+/// Scheme defaults of stored-only kinds that show in kubectl's output: a Secret's
+/// `type`, a CronJob's policies and history limits, a PriorityClass's preemption
+/// policy, volume phases and modes (`pkg/apis/{core,batch,scheduling}/v1/defaults.go`).
+fn default_generic(generic: &mut crate::model::GenericObject) {
+    use serde_json::{Value, json};
+    fn set_missing(object: &mut serde_json::Map<String, Value>, key: &str, value: Value) {
+        object.entry(key.to_string()).or_insert(value);
+    }
+    fn section<'a>(
+        body: &'a mut std::collections::BTreeMap<String, Value>,
+        key: &str,
+    ) -> Option<&'a mut serde_json::Map<String, Value>> {
+        body.entry(key.to_string())
+            .or_insert_with(|| json!({}))
+            .as_object_mut()
+    }
+    let resource_type = generic.resource_type;
+    let body = &mut generic.body;
+    match (resource_type.group, resource_type.kind) {
+        ("", "Secret") => {
+            body.entry("type".to_string())
+                .or_insert_with(|| json!("Opaque"));
+        }
+        ("batch", "CronJob") => {
+            if let Some(spec) = section(body, "spec") {
+                set_missing(spec, "concurrencyPolicy", json!("Allow"));
+                set_missing(spec, "suspend", json!(false));
+                set_missing(spec, "successfulJobsHistoryLimit", json!(3));
+                set_missing(spec, "failedJobsHistoryLimit", json!(1));
+            }
+        }
+        ("scheduling.k8s.io", "PriorityClass") => {
+            body.entry("preemptionPolicy".to_string())
+                .or_insert_with(|| json!("PreemptLowerPriority"));
+        }
+        ("", "PersistentVolumeClaim") => {
+            if let Some(spec) = section(body, "spec") {
+                set_missing(spec, "volumeMode", json!("Filesystem"));
+            }
+            if let Some(status) = section(body, "status") {
+                set_missing(status, "phase", json!("Pending"));
+            }
+        }
+        ("", "PersistentVolume") => {
+            if let Some(spec) = section(body, "spec") {
+                set_missing(spec, "persistentVolumeReclaimPolicy", json!("Retain"));
+                set_missing(spec, "volumeMode", json!("Filesystem"));
+            }
+            if let Some(status) = section(body, "status") {
+                set_missing(status, "phase", json!("Pending"));
+            }
+        }
+        _ => {}
     }
 }
