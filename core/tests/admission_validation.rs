@@ -485,3 +485,18 @@ fn allowed_updates_pass() {
     assert_eq!(after["spec"]["clusterIP"], before["spec"]["clusterIP"]);
     assert_eq!(after["spec"]["ports"][0]["nodePort"], before["spec"]["ports"][0]["nodePort"]);
 }
+
+#[test]
+fn patching_a_node_port_service_back_to_cluster_ip_drops_its_node_ports() {
+    let mut sim = simulation();
+    accepted(&mut sim, &service("  type: NodePort\n  ports: [{port: 80}]\n"));
+    let service_type = kubesim::model::registry::lookup_kind_name("Service").unwrap();
+    let patched = sim
+        .api_mut()
+        .patch_merge(service_type, "default", "web", &serde_json::json!({"spec": {"type": "ClusterIP"}}))
+        .unwrap_or_else(|error| panic!("{}", error.kubectl_message()))
+        .to_value();
+    assert_eq!(patched["spec"]["type"], "ClusterIP");
+    assert_eq!(patched["spec"]["ports"][0].get("nodePort"), None);
+    assert_eq!(patched["spec"].get("externalTrafficPolicy"), None);
+}

@@ -184,6 +184,7 @@ fn prepare_for_update(object: &mut Object, current: &Object) {
         }
         (Object::Service(new), Object::Service(old)) => {
             service::keep_allocated_values(new, old);
+            service::drop_type_dependent_fields(new, old);
             service::normalize_cluster_ips(new);
         }
         // Namespace finalizers change only through the finalize subresource.

@@ -268,6 +268,202 @@ pub fn keep_allocated_values(service: &mut Service, current: &Service) {
     }
 }
 
+/// Whether a Service of this type holds a ClusterIP (every type but ExternalName).
+fn needs_cluster_ip(spec: &ServiceSpec) -> bool {
+    spec.type_.as_deref() != Some("ExternalName")
+}
+
+/// Whether a Service of this type holds NodePorts.
+fn needs_node_ports(spec: &ServiceSpec) -> bool {
+    match spec.type_.as_deref() {
+        Some("NodePort") => true,
+        Some("LoadBalancer") => spec.allocate_load_balancer_node_ports != Some(false),
+        _ => false,
+    }
+}
+
+/// `dropTypeDependentFields` (`pkg/registry/core/service/strategy.go`): when the type
+/// changes, what only the old type used is cleared if the client left it as it was.
+/// Example: `kubectl patch svc web -p '{"spec":{"type":"ClusterIP"}}'` on a NodePort
+/// Service drops the nodePorts and externalTrafficPolicy instead of failing validation.
+pub fn drop_type_dependent_fields(service: &mut Service, current: &Service) {
+    let old = current.spec();
+    let spec = service.spec.get_or_insert_with(ServiceSpec::default);
+    if needs_cluster_ip(&old) && !needs_cluster_ip(spec) {
+        if spec.cluster_ip == old.cluster_ip && spec.cluster_ips == old.cluster_ips {
+            spec.cluster_ip = None;
+            spec.cluster_ips = None;
+        }
+        if spec.ip_families == old.ip_families {
+            spec.ip_families = None;
+        }
+        if spec.ip_family_policy == old.ip_family_policy {
+            spec.ip_family_policy = None;
+        }
+    }
+    if needs_node_ports(&old) && !needs_node_ports(spec) {
+        let old_node_ports: Vec<Option<i32>> =
+            old.ports.iter().flatten().map(|p| p.node_port).collect();
+        let new_node_ports: Vec<Option<i32>> =
+            spec.ports.iter().flatten().map(|p| p.node_port).collect();
+        if old_node_ports == new_node_ports {
+            for port in spec.ports.iter_mut().flatten() {
+                port.node_port = None;
+            }
+        }
+    }
+    let is_load_balancer = spec.type_.as_deref() == Some("LoadBalancer");
+    if !is_load_balancer
+        && spec.allocate_load_balancer_node_ports.is_some()
+        && spec.allocate_load_balancer_node_ports == old.allocate_load_balancer_node_ports
+    {
+        spec.allocate_load_balancer_node_ports = None;
+    }
+    if !is_load_balancer
+        && spec.load_balancer_class.is_some()
+        && spec.load_balancer_class == old.load_balancer_class
+    {
+        spec.load_balancer_class = None;
+    }
+    let externally_accessible = matches!(spec.type_.as_deref(), Some("NodePort" | "LoadBalancer"))
+        || spec.external_ips.as_ref().is_some_and(|ips| !ips.is_empty());
+    if !externally_accessible && spec.external_traffic_policy == old.external_traffic_policy {
+        spec.external_traffic_policy = None;
+    }
+}
+
+/// Allocation for an update, all or nothing: a ClusterIP for a Service that had none
+/// (ExternalName turned ClusterIP), NodePorts for ports that need one and lack one
+/// (`type: NodePort` patched onto a ClusterIP Service), requested NodePorts the old
+/// Service did not hold; then frees what the old Service held and the new one dropped.
+pub fn update_allocations(
+    service: &mut Service,
+    current: &Service,
+    api: &mut ApiServer,
+) -> Result<(), Vec<FieldError>> {
+    let old = current.spec();
+    let old_ips: BTreeSet<String> = if needs_cluster_ip(&old) {
+        old.cluster_ips
+            .iter()
+            .flatten()
+            .filter(|ip| ip.as_str() != "None")
+            .cloned()
+            .collect()
+    } else {
+        BTreeSet::new()
+    };
+    let old_node_ports: BTreeSet<i32> = if needs_node_ports(&old) {
+        old.ports
+            .iter()
+            .flatten()
+            .filter_map(|p| p.node_port.filter(|n| *n != 0))
+            .collect()
+    } else {
+        BTreeSet::new()
+    };
+    let spec = service.spec.get_or_insert_with(ServiceSpec::default);
+    let mut new_ips: Vec<String> = Vec::new();
+    let mut new_node_ports: Vec<i32> = Vec::new();
+    let rollback = |api: &mut ApiServer, ips: &[String], node_ports: &[i32]| {
+        for ip in ips {
+            api.cluster_ips.release(ip);
+        }
+        for node_port in node_ports {
+            api.node_ports.release(*node_port);
+        }
+    };
+    if needs_cluster_ip(spec) {
+        match spec.cluster_ip.clone().filter(|ip| !ip.is_empty()) {
+            Some(ip) if ip == "None" || old_ips.contains(&ip) => {}
+            Some(ip) => {
+                if let Err(error) = api.cluster_ips.allocate(&ip) {
+                    return Err(vec![FieldError::invalid(
+                        "spec.clusterIPs",
+                        render_str_slice(spec.cluster_ips.as_deref()),
+                        format!("failed to allocate IP {ip}: {error}"),
+                    )]);
+                }
+                new_ips.push(ip);
+            }
+            None => match api.cluster_ips.allocate_next(&mut api.rng) {
+                Ok(ip) => {
+                    spec.cluster_ip = Some(ip.clone());
+                    spec.cluster_ips = Some(vec![ip.clone()]);
+                    spec.ip_families.get_or_insert_with(|| vec!["IPv4".to_string()]);
+                    spec.ip_family_policy
+                        .get_or_insert_with(|| "SingleStack".to_string());
+                    new_ips.push(ip);
+                }
+                Err(error) => {
+                    return Err(vec![FieldError::internal(
+                        "spec.clusterIPs",
+                        format!("failed to allocate a serviceIP: {error}"),
+                    )]);
+                }
+            },
+        }
+    }
+    if needs_node_ports(spec) {
+        for (index, port) in spec.ports.iter().flatten().enumerate() {
+            let Some(node_port) = port.node_port.filter(|n| *n != 0) else {
+                continue;
+            };
+            if old_node_ports.contains(&node_port) || new_node_ports.contains(&node_port) {
+                continue;
+            }
+            if let Err(error) = api.node_ports.allocate(node_port) {
+                rollback(api, &new_ips, &new_node_ports);
+                return Err(vec![FieldError::invalid(
+                    format!("spec.ports[{index}].nodePort"),
+                    render_int(i64::from(node_port)),
+                    error.to_string(),
+                )]);
+            }
+            new_node_ports.push(node_port);
+        }
+        for (index, port) in spec.ports.iter_mut().flatten().enumerate() {
+            if port.node_port.unwrap_or(0) != 0 {
+                continue;
+            }
+            match api.node_ports.allocate_next(&mut api.rng) {
+                Ok(node_port) => {
+                    port.node_port = Some(node_port);
+                    new_node_ports.push(node_port);
+                }
+                Err(error) => {
+                    rollback(api, &new_ips, &new_node_ports);
+                    return Err(vec![FieldError::internal(
+                        format!("spec.ports[{index}].nodePort"),
+                        format!("failed to allocate a nodePort: {error}"),
+                    )]);
+                }
+            }
+        }
+    }
+    // Free what the old Service held and the new one no longer does.
+    let kept_ips: BTreeSet<String> = if needs_cluster_ip(spec) {
+        spec.cluster_ips.iter().flatten().cloned().collect()
+    } else {
+        BTreeSet::new()
+    };
+    for ip in old_ips.difference(&kept_ips) {
+        api.cluster_ips.release(ip);
+    }
+    let kept_node_ports: BTreeSet<i32> = if needs_node_ports(spec) {
+        spec.ports
+            .iter()
+            .flatten()
+            .filter_map(|p| p.node_port.filter(|n| *n != 0))
+            .collect()
+    } else {
+        BTreeSet::new()
+    };
+    for node_port in old_node_ports.difference(&kept_node_ports) {
+        api.node_ports.release(*node_port);
+    }
+    Ok(())
+}
+
 /// `SetDefaults_Endpoints`: port protocol TCP.
 pub fn default_endpoints(endpoints: &mut Endpoints) {
     for subset in endpoints.subsets.iter_mut().flatten() {
@@ -281,5 +477,67 @@ pub fn default_endpoints(endpoints: &mut Endpoints) {
 pub fn default_endpoint_slice(slice: &mut EndpointSlice) {
     for port in slice.ports.iter_mut().flatten() {
         port.protocol.get_or_insert_with(|| "TCP".to_string());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::SimRng;
+    use crate::time::SimTime;
+
+    fn service(spec: serde_json::Value) -> Service {
+        let mut service: Service =
+            serde_json::from_value(json!({"metadata": {"name": "web"}, "spec": spec})).unwrap();
+        default_service(&mut service);
+        normalize_cluster_ips(&mut service);
+        service
+    }
+
+    fn api() -> ApiServer {
+        ApiServer::new(SimTime::DEFAULT_EPOCH, SimRng::new(1), 16)
+    }
+
+    #[test]
+    fn turning_a_cluster_ip_service_into_node_port_allocates_and_back_releases() {
+        let mut api = api();
+        let mut old = service(json!({"clusterIP": "10.96.0.50", "ports": [{"port": 80}]}));
+        allocate(&mut old, &mut api).unwrap();
+
+        let mut node_port = service(json!({"type": "NodePort", "ports": [{"port": 80}]}));
+        keep_allocated_values(&mut node_port, &old);
+        drop_type_dependent_fields(&mut node_port, &old);
+        update_allocations(&mut node_port, &old, &mut api).unwrap();
+        let spec = node_port.spec();
+        assert_eq!(spec.cluster_ip.as_deref(), Some("10.96.0.50"));
+        let allocated = spec.ports.unwrap()[0].node_port.unwrap();
+        assert!((30000..=32767).contains(&allocated));
+        assert_eq!(api.node_ports.allocate(allocated), Err(crate::api_server::allocators::AllocationError::PortInUse));
+
+        // Back to ClusterIP with the merged object (nodePort still written): dropped, freed.
+        let mut back = node_port.clone();
+        back.spec.as_mut().unwrap().type_ = Some("ClusterIP".to_string());
+        drop_type_dependent_fields(&mut back, &node_port);
+        assert_eq!(back.spec().ports.unwrap()[0].node_port, None);
+        assert_eq!(back.spec().external_traffic_policy, None);
+        update_allocations(&mut back, &node_port, &mut api).unwrap();
+        assert_eq!(api.node_ports.allocate(allocated), Ok(()));
+    }
+
+    #[test]
+    fn a_taken_node_port_fails_the_update_and_frees_what_it_took() {
+        let mut api = api();
+        let mut other = service(json!({"type": "NodePort", "ports": [{"port": 80, "nodePort": 30080}]}));
+        allocate(&mut other, &mut api).unwrap();
+        let mut old = service(json!({"type": "ExternalName", "externalName": "example.com"}));
+        allocate(&mut old, &mut api).unwrap();
+        let mut new = service(json!({"type": "NodePort", "clusterIP": "10.96.0.70", "ports": [{"port": 80, "nodePort": 30080}]}));
+        let errors = update_allocations(&mut new, &old, &mut api).unwrap_err();
+        assert_eq!(
+            errors[0].to_string(),
+            "spec.ports[0].nodePort: Invalid value: 30080: provided port is already allocated"
+        );
+        // The ClusterIP reserved on the way was given back.
+        assert_eq!(api.cluster_ips.allocate("10.96.0.70"), Ok(()));
     }
 }
