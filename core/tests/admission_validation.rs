@@ -406,6 +406,14 @@ fn namespace_node_and_metadata_errors() {
             "The Node \"n1\" is invalid: spec.taints[0].effect: Unsupported value: \"Sometimes\": supported values: \"NoSchedule\", \"PreferNoSchedule\", \"NoExecute\"".into(),
         ),
         (
+            "apiVersion: v1\nkind: Node\nmetadata: {name: n2}\nspec:\n  taints: [{key: a, effect: NoSchedule}, {key: a, value: x, effect: NoSchedule}]\n",
+            "The Node \"n2\" is invalid: spec.taints[1]: Duplicate value: core.Taint{Key:\"a\", Value:\"x\", Effect:\"NoSchedule\", TimeAdded:(*v1.Time)(nil)}: taints must be unique by key and effect pair".into(),
+        ),
+        (
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: t}\nspec:\n  tolerations: [{key: k, operator: Exists, value: v}]\n  containers: [{name: a, image: nginx}]\n",
+            "The Pod \"t\" is invalid: spec.tolerations[0].operator: Invalid value: core.Toleration{Key:\"k\", Operator:\"Exists\", Value:\"v\", Effect:\"\", TolerationSeconds:(*int64)(nil)}: value must be empty when `operator` is 'Exists'".into(),
+        ),
+        (
             "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg, labels: {app: -bad-}}\n",
             "The ConfigMap \"cfg\" is invalid: metadata.labels: Invalid value: \"-bad-\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')".into(),
         ),

@@ -17,11 +17,12 @@ pub fn validate_node(node: &Node, errors: &mut Vec<FieldError>) {
         let key = taint.key.as_deref().unwrap_or("");
         validate_label_name(key, &format!("{path}.key"), errors);
         let value = taint.value.as_deref().unwrap_or("");
-        for message in is_valid_label_value(value) {
+        let messages = is_valid_label_value(value);
+        if !messages.is_empty() {
             errors.push(FieldError::invalid(
                 format!("{path}.value"),
                 render_str(value),
-                message,
+                messages.join(";"),
             ));
         }
         let effect = taint.effect.as_deref().unwrap_or("");
@@ -35,10 +36,22 @@ pub fn validate_node(node: &Node, errors: &mut Vec<FieldError>) {
             )),
         }
         if !seen.insert((key.to_string(), effect.to_string())) {
-            errors.push(FieldError::duplicate(
+            let time_added = if taint.time_added.is_some() {
+                "(*v1.Time)(0xc000000000)"
+            } else {
+                "(*v1.Time)(nil)"
+            };
+            let mut error = FieldError::duplicate(
                 &path,
-                format!("{{{key} {value} {effect} <nil>}}"),
-            ));
+                format!(
+                    "core.Taint{{Key:{}, Value:{}, Effect:{}, TimeAdded:{time_added}}}",
+                    render_str(key),
+                    render_str(value),
+                    render_str(effect)
+                ),
+            );
+            error.detail = "taints must be unique by key and effect pair".to_string();
+            errors.push(error);
         }
     }
 }

@@ -27,10 +27,17 @@ const TAINT_EFFECTS: [&str; 3] = ["NoSchedule", "PreferNoSchedule", "NoExecute"]
 /// `helper.IsStandardContainerResourceName` (plus the `hugepages-` prefix).
 const STANDARD_CONTAINER_RESOURCES: [&str; 3] = ["cpu", "memory", "ephemeral-storage"];
 
+/// `ValidatePodCreate`: the spec, and no ephemeral containers (they are added later
+/// through the `ephemeralcontainers` subresource).
 pub fn validate_pod(pod: &Pod, errors: &mut Vec<FieldError>) {
-    match &pod.spec {
-        Some(spec) => validate_pod_spec(spec, "spec", errors),
-        None => errors.push(FieldError::required("spec.containers", "")),
+    let empty = PodSpec::default();
+    let spec = pod.spec.as_ref().unwrap_or(&empty);
+    validate_pod_spec(spec, "spec", errors);
+    if spec.ephemeral_containers.as_ref().is_some_and(|c| !c.is_empty()) {
+        errors.push(FieldError::forbidden(
+            "spec.ephemeralContainers",
+            "cannot be set on create",
+        ));
     }
 }
 
@@ -455,19 +462,32 @@ fn validate_toleration(toleration: &Toleration, path: &str, errors: &mut Vec<Fie
     }
     match operator {
         "" | "Equal" => {
-            for message in is_valid_label_value(value) {
+            let messages = is_valid_label_value(value);
+            if !messages.is_empty() {
                 errors.push(FieldError::invalid(
                     format!("{path}.operator"),
                     render_str(value),
-                    message,
+                    messages.join(";"),
                 ));
             }
         }
         "Exists" => {
             if !value.is_empty() {
+                // Upstream passes the whole toleration as the value (`%#v`).
                 errors.push(FieldError::invalid(
                     format!("{path}.operator"),
-                    render_str(value),
+                    format!(
+                        "core.Toleration{{Key:{}, Operator:{}, Value:{}, Effect:{}, TolerationSeconds:{}}}",
+                        render_str(key),
+                        render_str(operator),
+                        render_str(value),
+                        render_str(effect),
+                        if toleration.toleration_seconds.is_some() {
+                            "(*int64)(0xc000000000)"
+                        } else {
+                            "(*int64)(nil)"
+                        }
+                    ),
                     "value must be empty when `operator` is 'Exists'",
                 ));
             }
