@@ -266,6 +266,20 @@ fn job_errors() {
     );
     assert!(message.starts_with("The Job \"pi\" is invalid: spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{\"app\":\"pi\", \"batch.kubernetes.io/controller-uid\":"), "{message}");
     assert!(message.ends_with("`selector` not auto-generated"), "{message}");
+    // A template label that contradicts the generated one.
+    let message = rejected(
+        &mut sim,
+        &JOB.replace("    spec:\n", "    metadata: {labels: {job-name: other}}\n    spec:\n"),
+    );
+    let marker = "controller-uid\":\"";
+    let at = message.find(marker).map_or(0, |i| i + marker.len());
+    let uid = message.get(at..at + 36).unwrap_or("");
+    assert_eq!(
+        message,
+        format!(
+            "The Job \"pi\" is invalid: spec.template.metadata.labels[job-name]: Invalid value: map[string]string{{\"batch.kubernetes.io/controller-uid\":\"{uid}\", \"batch.kubernetes.io/job-name\":\"pi\", \"controller-uid\":\"{uid}\", \"job-name\":\"other\"}}: must be 'pi'"
+        )
+    );
 }
 
 fn service(spec: &str) -> String {

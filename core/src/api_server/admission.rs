@@ -187,6 +187,12 @@ fn prepare_for_update(object: &mut Object, current: &Object) {
             service::drop_type_dependent_fields(new, old);
             service::normalize_cluster_ips(new);
         }
+        // The generated selector names the uid; a client's PUT may leave the uid out.
+        (Object::Job(new), Object::Job(old)) => {
+            if new.metadata.uid().is_empty() {
+                new.metadata.uid = old.metadata.uid.clone();
+            }
+        }
         // Namespace finalizers change only through the finalize subresource.
         (Object::Namespace(new), Object::Namespace(old)) => new.spec = old.spec.clone(),
         _ => {}

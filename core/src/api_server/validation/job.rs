@@ -21,11 +21,12 @@ const COMPLETION_MODES: [&str; 2] = ["NonIndexed", "Indexed"];
 
 pub fn validate_job(job: &Job, errors: &mut Vec<FieldError>) {
     validate_generated_selector(job, errors);
-    validate_job_spec_only(job, errors);
+    validate_job_spec(&job.spec(), errors);
 }
 
-/// `validateGeneratedSelector`: unless `manualSelector: true`, the selector must
-/// select this Job's uid.
+/// `validateGeneratedSelector`: unless `manualSelector: true`, the template carries the
+/// generated labels (`ValidateHasLabel`) and the selector selects exactly this Job's
+/// pods by uid and name.
 fn validate_generated_selector(job: &Job, errors: &mut Vec<FieldError>) {
     let spec = job.spec();
     if spec.manual_selector == Some(true) {
@@ -39,10 +40,38 @@ fn validate_generated_selector(job: &Job, errors: &mut Vec<FieldError>) {
         errors.push(FieldError::internal("metadata.uid", "UID not set"));
         return;
     }
-    let labels = [(CONTROLLER_UID_LABEL.to_string(), uid.to_string())]
-        .into_iter()
-        .collect();
-    let matches = label_selector_as_selector(Some(selector)).is_ok_and(|s| s.matches(&labels));
+    let name = job.metadata.name();
+    let template_labels = spec
+        .template
+        .as_ref()
+        .and_then(|t| t.metadata.as_ref())
+        .and_then(|m| m.labels.as_ref());
+    for (key, expected) in [
+        (LEGACY_CONTROLLER_UID_LABEL, uid),
+        (LEGACY_JOB_NAME_LABEL, name),
+        (CONTROLLER_UID_LABEL, uid),
+        (JOB_NAME_LABEL, name),
+    ] {
+        let field = format!("spec.template.metadata.labels[{key}]");
+        let detail = format!("must be '{expected}'");
+        match template_labels.and_then(|labels| labels.get(key)) {
+            None => errors.push(FieldError::required(field, detail)),
+            Some(actual) if actual != expected => errors.push(FieldError::invalid(
+                field,
+                render_string_map(template_labels),
+                detail,
+            )),
+            Some(_) => {}
+        }
+    }
+    let expected_labels = [
+        (CONTROLLER_UID_LABEL.to_string(), uid.to_string()),
+        (JOB_NAME_LABEL.to_string(), name.to_string()),
+    ]
+    .into_iter()
+    .collect();
+    let matches =
+        label_selector_as_selector(Some(selector)).is_ok_and(|s| s.matches(&expected_labels));
     if !matches {
         errors.push(FieldError::invalid(
             "spec.selector",
@@ -50,11 +79,6 @@ fn validate_generated_selector(job: &Job, errors: &mut Vec<FieldError>) {
             "`selector` not auto-generated",
         ));
     }
-}
-
-pub fn validate_job_spec_only(job: &Job, errors: &mut Vec<FieldError>) {
-    let spec = job.spec();
-    validate_job_spec(&spec, errors);
 }
 
 fn validate_job_spec(spec: &JobSpec, errors: &mut Vec<FieldError>) {

@@ -52,7 +52,7 @@ pub fn validate_create(object: &Object) -> Vec<FieldError> {
 /// Everything wrong with an update (`ValidateUpdate` of the kind's strategy): the new
 /// object's own validity plus the fields that may not change.
 pub fn validate_update(object: &Object, current: &Object) -> Vec<FieldError> {
-    let mut errors = validate_create_for_update(object);
+    let mut errors = validate_create(object);
     match (object, current) {
         (Object::Pod(new), Object::Pod(old)) => pod::validate_pod_update(new, old, &mut errors),
         (Object::Deployment(new), Object::Deployment(old)) => workloads::validate_selector_update(
@@ -77,19 +77,6 @@ pub fn validate_update(object: &Object, current: &Object) -> Vec<FieldError> {
         _ => {}
     }
     errors
-}
-
-/// The create rules that also hold on update. A Job's generated-selector check is
-/// create-only here (see `job::validate_job`).
-fn validate_create_for_update(object: &Object) -> Vec<FieldError> {
-    match object {
-        Object::Job(job_object) => {
-            let mut errors = object_meta::validate_object_meta(object);
-            job::validate_job_spec_only(job_object, &mut errors);
-            errors
-        }
-        _ => validate_create(object),
-    }
 }
 
 // ---------------------------------------------------------------------------------------
