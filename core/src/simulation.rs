@@ -11,6 +11,7 @@ use crate::api_server::{ApiServer, ObjectKey};
 use crate::cluster::ClusterConfig;
 use crate::controllers::event_recorder::EventTtl;
 use crate::controllers::garbage_collector::GarbageCollector;
+use crate::controllers::namespace::NamespaceController;
 use crate::controllers::{
     Action, Controller, ControllerContext, EventRecorder, TraceEntry, WorkQueue,
 };
@@ -116,6 +117,7 @@ impl Simulation {
         simulation.bootstrap(&config.cluster);
         simulation.add_controller(Box::new(GarbageCollector));
         simulation.add_controller(Box::new(EventTtl));
+        simulation.add_controller(Box::new(NamespaceController));
         simulation
     }
 

@@ -6,6 +6,7 @@
 
 pub mod event_recorder;
 pub mod garbage_collector;
+pub mod namespace;
 pub mod work_queue;
 
 use crate::api_server::{ApiServer, ObjectKey, WatchEvent};
