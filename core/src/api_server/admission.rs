@@ -193,8 +193,15 @@ fn prepare_for_update(object: &mut Object, current: &Object) {
                 new.metadata.uid = old.metadata.uid.clone();
             }
         }
-        // Namespace finalizers change only through the finalize subresource.
-        (Object::Namespace(new), Object::Namespace(old)) => new.spec = old.spec.clone(),
+        // Upstream changes a namespace's spec.finalizers only through the `finalize`
+        // subresource, which the namespace controller calls once the namespace is
+        // empty. kubesim has no such subresource: an update may change them only
+        // while the namespace is terminating.
+        (Object::Namespace(new), Object::Namespace(old)) => {
+            if !old.metadata.is_being_deleted() {
+                new.spec = old.spec.clone();
+            }
+        }
         _ => {}
     }
 }
