@@ -87,5 +87,25 @@ pub fn validate_object_meta(object: &Object) -> Vec<FieldError> {
     if let Some(annotations) = &meta.annotations {
         errors.extend(validate_annotations(annotations, "metadata.annotations"));
     }
+    // `ValidateFinalizers`: each a qualified name (reported at the list, as upstream
+    // does), and not both garbage-collection policies at once.
+    let finalizers = meta.finalizers();
+    for finalizer in finalizers {
+        for message in crate::model::validation::is_qualified_name(finalizer) {
+            errors.push(FieldError::invalid(
+                "metadata.finalizers",
+                render_str(finalizer),
+                message,
+            ));
+        }
+    }
+    let has = |name: &str| finalizers.iter().any(|f| f == name);
+    if has("orphan") && has("foregroundDeletion") {
+        errors.push(FieldError::invalid(
+            "metadata.finalizers",
+            crate::model::validation::render_str_slice(Some(finalizers)),
+            "finalizer orphan and foregroundDeletion cannot be both set",
+        ));
+    }
     errors
 }

@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::model::pod::{
     Affinity, Container, NodeSelectorRequirement, NodeSelectorTerm, Pod, PodAffinity,
     PodAffinityTerm, PodSpec, PodTemplateSpec, Probe, ResourceRequirements, Toleration,
+    TopologySpreadConstraint,
 };
 use crate::model::quantity::Quantity;
 use crate::model::validation::{
@@ -126,6 +127,11 @@ pub fn validate_pod_spec(spec: &PodSpec, path: &str, errors: &mut Vec<FieldError
     if let Some(affinity) = &spec.affinity {
         validate_affinity(affinity, &format!("{path}.affinity"), errors);
     }
+    validate_topology_spread_constraints(
+        spec.topology_spread_constraints.as_deref().unwrap_or(&[]),
+        &format!("{path}.topologySpreadConstraints"),
+        errors,
+    );
     for (field, value) in [
         ("serviceAccountName", spec.service_account_name.as_deref()),
         ("nodeName", spec.node_name.as_deref()),
@@ -504,6 +510,72 @@ fn validate_toleration(toleration: &Toleration, path: &str, errors: &mut Vec<Fie
             render_str(effect),
             &TAINT_EFFECTS,
         ));
+    }
+}
+
+/// `validateTopologySpreadConstraints`: maxSkew > 0, a topologyKey, a supported
+/// whenUnsatisfiable, each (topologyKey, whenUnsatisfiable) pair once, minDomains only
+/// with DoNotSchedule.
+fn validate_topology_spread_constraints(
+    constraints: &[TopologySpreadConstraint],
+    path: &str,
+    errors: &mut Vec<FieldError>,
+) {
+    const ACTIONS: [&str; 2] = ["DoNotSchedule", "ScheduleAnyway"];
+    for (index, constraint) in constraints.iter().enumerate() {
+        let item = format!("{path}[{index}]");
+        let max_skew = constraint.max_skew.unwrap_or(0);
+        if max_skew <= 0 {
+            errors.push(FieldError::invalid(
+                format!("{item}.maxSkew"),
+                render_int(i64::from(max_skew)),
+                "must be greater than zero",
+            ));
+        }
+        let topology_key = constraint.topology_key.as_deref().unwrap_or("");
+        if topology_key.is_empty() {
+            errors.push(FieldError::required(
+                format!("{item}.topologyKey"),
+                "can not be empty",
+            ));
+        }
+        let action = constraint.when_unsatisfiable.as_deref().unwrap_or("");
+        if !ACTIONS.contains(&action) {
+            errors.push(FieldError::not_supported(
+                format!("{item}.whenUnsatisfiable"),
+                render_str(action),
+                &ACTIONS,
+            ));
+        }
+        let repeated = constraints[index + 1..].iter().any(|other| {
+            other.topology_key.as_deref().unwrap_or("") == topology_key
+                && other.when_unsatisfiable.as_deref().unwrap_or("") == action
+        });
+        if repeated {
+            errors.push(FieldError::duplicate(
+                format!("{item}.{{topologyKey, whenUnsatisfiable}}"),
+                render_str(&format!("{{{topology_key}, {action}}}")),
+            ));
+        }
+        if let Some(min_domains) = constraint.min_domains {
+            if min_domains <= 0 {
+                errors.push(FieldError::invalid(
+                    format!("{item}.minDomains"),
+                    render_int(i64::from(min_domains)),
+                    "must be greater than zero",
+                ));
+            }
+            if action != "DoNotSchedule" {
+                errors.push(FieldError::invalid(
+                    format!("{item}.minDomains"),
+                    render_int(i64::from(min_domains)),
+                    format!("can only use minDomains if whenUnsatisfiable=DoNotSchedule, not {action}"),
+                ));
+            }
+        }
+        if let Some(selector) = &constraint.label_selector {
+            validate_label_selector(selector, &format!("{item}.labelSelector"), errors);
+        }
     }
 }
 
