@@ -243,7 +243,10 @@ fn service_account_mirrors_the_deprecated_field_in_templates_too() {
     let mut sim = simulation();
     let deployment = created(
         &mut sim,
-        &DEPLOYMENT.replace("      containers:", "      serviceAccount: robot\n      containers:"),
+        &DEPLOYMENT.replace(
+            "      containers:",
+            "      serviceAccount: robot\n      containers:",
+        ),
     );
     let pod_spec = &deployment["spec"]["template"]["spec"];
     assert_eq!(pod_spec["serviceAccountName"], "robot");
@@ -448,13 +451,19 @@ fn status_writes_keep_the_qos_class() {
         });
     }
     let stored = sim.api_mut().update_status(next).unwrap().to_value();
-    assert_eq!(stored["status"], json!({"phase": "Running", "qosClass": "BestEffort"}));
+    assert_eq!(
+        stored["status"],
+        json!({"phase": "Running", "qosClass": "BestEffort"})
+    );
 }
 
 #[test]
 fn stored_only_kinds_get_their_visible_defaults() {
     let mut sim = simulation();
-    let secret = created(&mut sim, "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData: {a: b}\n");
+    let secret = created(
+        &mut sim,
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData: {a: b}\n",
+    );
     assert_eq!(secret["type"], "Opaque");
     let cron_job = created(
         &mut sim,

@@ -19,7 +19,11 @@ fn simulation() -> Simulation {
 fn rejected(simulation: &mut Simulation, yaml: &str) -> String {
     let object = decode(yaml);
     let resource_type = object.resource_type();
-    let namespace = if resource_type.namespaced { "default" } else { "" };
+    let namespace = if resource_type.namespaced {
+        "default"
+    } else {
+        ""
+    };
     let name = object.name().to_string();
     let revision = simulation.api().resource_version();
     let error = match simulation.api_mut().create(object) {
@@ -27,10 +31,17 @@ fn rejected(simulation: &mut Simulation, yaml: &str) -> String {
         Err(error) => error,
     };
     assert!(
-        simulation.api().get_ref(resource_type, namespace, &name).is_none(),
+        simulation
+            .api()
+            .get_ref(resource_type, namespace, &name)
+            .is_none(),
         "{name} was stored"
     );
-    assert_eq!(simulation.api().resource_version(), revision, "the store changed");
+    assert_eq!(
+        simulation.api().resource_version(),
+        revision,
+        "the store changed"
+    );
     error.kubectl_message()
 }
 
@@ -266,14 +277,23 @@ fn job_errors() {
     let mut sim = simulation();
     let message = rejected(
         &mut sim,
-        &job("  selector: {matchLabels: {app: pi}}\n").replace("    spec:\n", "    metadata: {labels: {app: pi}}\n    spec:\n"),
+        &job("  selector: {matchLabels: {app: pi}}\n").replace(
+            "    spec:\n",
+            "    metadata: {labels: {app: pi}}\n    spec:\n",
+        ),
     );
     assert!(message.starts_with("The Job \"pi\" is invalid: spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{\"app\":\"pi\", \"batch.kubernetes.io/controller-uid\":"), "{message}");
-    assert!(message.ends_with("`selector` not auto-generated"), "{message}");
+    assert!(
+        message.ends_with("`selector` not auto-generated"),
+        "{message}"
+    );
     // A template label that contradicts the generated one.
     let message = rejected(
         &mut sim,
-        &JOB.replace("    spec:\n", "    metadata: {labels: {job-name: other}}\n    spec:\n"),
+        &JOB.replace(
+            "    spec:\n",
+            "    metadata: {labels: {job-name: other}}\n    spec:\n",
+        ),
     );
     let marker = "controller-uid\":\"";
     let at = message.find(marker).map_or(0, |i| i + marker.len());
@@ -445,8 +465,14 @@ fn namespace_node_and_metadata_errors() {
 fn rejected_updates_keep_the_stored_object() {
     let mut sim = simulation();
     accepted(&mut sim, DEPLOYMENT);
-    accepted(&mut sim, &pod("  containers: [{name: a, image: nginx, ports: [{containerPort: 80}]}]\n"));
-    accepted(&mut sim, &service("  clusterIP: 10.96.0.50\n  ports: [{port: 80}]\n"));
+    accepted(
+        &mut sim,
+        &pod("  containers: [{name: a, image: nginx, ports: [{containerPort: 80}]}]\n"),
+    );
+    accepted(
+        &mut sim,
+        &service("  clusterIP: 10.96.0.50\n  ports: [{port: 80}]\n"),
+    );
     accepted(&mut sim, JOB);
 
     let update = |sim: &mut Simulation, yaml: &str| -> String {
@@ -471,11 +497,17 @@ fn rejected_updates_keep_the_stored_object() {
         "The Deployment \"web\" is invalid: spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{\"app\":\"web2\"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable"
     );
     assert_eq!(
-        update(&mut sim, &pod("  containers: [{name: a, image: nginx, ports: [{containerPort: 8080}]}]\n")),
+        update(
+            &mut sim,
+            &pod("  containers: [{name: a, image: nginx, ports: [{containerPort: 8080}]}]\n")
+        ),
         "The Pod \"p\" is invalid: spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)"
     );
     assert_eq!(
-        update(&mut sim, &service("  clusterIP: 10.96.0.60\n  ports: [{port: 80}]\n")),
+        update(
+            &mut sim,
+            &service("  clusterIP: 10.96.0.60\n  ports: [{port: 80}]\n")
+        ),
         "The Service \"web\" is invalid: spec.clusterIPs[0]: Invalid value: []string{\"10.96.0.60\"}: may not change once set"
     );
     // The Job as stored (with its generated selector), with another image.
@@ -483,8 +515,14 @@ fn rejected_updates_keep_the_stored_object() {
     let mut stored_job = sim.api().get(job_type, "default", "pi").unwrap().to_value();
     stored_job["spec"]["template"]["spec"]["containers"][0]["image"] = "python".into();
     let message = update(&mut sim, &serde_json::to_string(&stored_job).unwrap());
-    assert!(message.starts_with("The Job \"pi\" is invalid: "), "{message}");
-    assert!(message.contains("spec.template: Invalid value: "), "{message}");
+    assert!(
+        message.starts_with("The Job \"pi\" is invalid: "),
+        "{message}"
+    );
+    assert!(
+        message.contains("spec.template: Invalid value: "),
+        "{message}"
+    );
     assert!(message.ends_with("field is immutable"), "{message}");
 }
 
@@ -493,9 +531,16 @@ fn allowed_updates_pass() {
     let mut sim = simulation();
     accepted(&mut sim, DEPLOYMENT);
     accepted(&mut sim, &pod("  containers: [{name: a, image: nginx}]\n"));
-    accepted(&mut sim, &service("  type: NodePort\n  ports: [{port: 80}]\n"));
+    accepted(
+        &mut sim,
+        &service("  type: NodePort\n  ports: [{port: 80}]\n"),
+    );
     let service_type = kubesim::model::registry::lookup_kind_name("Service").unwrap();
-    let before = sim.api().get(service_type, "default", "web").unwrap().to_value();
+    let before = sim
+        .api()
+        .get(service_type, "default", "web")
+        .unwrap()
+        .to_value();
     for yaml in [
         DEPLOYMENT.replace("image: nginx", "image: nginx:1.25"),
         // Same defaulted pull policy (Always), so only the image changes.
@@ -507,19 +552,34 @@ fn allowed_updates_pass() {
             panic!("{}\n{yaml}", error.kubectl_message());
         }
     }
-    let after = sim.api().get(service_type, "default", "web").unwrap().to_value();
+    let after = sim
+        .api()
+        .get(service_type, "default", "web")
+        .unwrap()
+        .to_value();
     assert_eq!(after["spec"]["clusterIP"], before["spec"]["clusterIP"]);
-    assert_eq!(after["spec"]["ports"][0]["nodePort"], before["spec"]["ports"][0]["nodePort"]);
+    assert_eq!(
+        after["spec"]["ports"][0]["nodePort"],
+        before["spec"]["ports"][0]["nodePort"]
+    );
 }
 
 #[test]
 fn patching_a_node_port_service_back_to_cluster_ip_drops_its_node_ports() {
     let mut sim = simulation();
-    accepted(&mut sim, &service("  type: NodePort\n  ports: [{port: 80}]\n"));
+    accepted(
+        &mut sim,
+        &service("  type: NodePort\n  ports: [{port: 80}]\n"),
+    );
     let service_type = kubesim::model::registry::lookup_kind_name("Service").unwrap();
     let patched = sim
         .api_mut()
-        .patch_merge(service_type, "default", "web", &serde_json::json!({"spec": {"type": "ClusterIP"}}))
+        .patch_merge(
+            service_type,
+            "default",
+            "web",
+            &serde_json::json!({"spec": {"type": "ClusterIP"}}),
+        )
         .unwrap_or_else(|error| panic!("{}", error.kubectl_message()))
         .to_value();
     assert_eq!(patched["spec"]["type"], "ClusterIP");

@@ -326,7 +326,10 @@ pub fn drop_type_dependent_fields(service: &mut Service, current: &Service) {
         spec.load_balancer_class = None;
     }
     let externally_accessible = matches!(spec.type_.as_deref(), Some("NodePort" | "LoadBalancer"))
-        || spec.external_ips.as_ref().is_some_and(|ips| !ips.is_empty());
+        || spec
+            .external_ips
+            .as_ref()
+            .is_some_and(|ips| !ips.is_empty());
     if !externally_accessible && spec.external_traffic_policy == old.external_traffic_policy {
         spec.external_traffic_policy = None;
     }
@@ -389,7 +392,8 @@ pub fn update_allocations(
                 Ok(ip) => {
                     spec.cluster_ip = Some(ip.clone());
                     spec.cluster_ips = Some(vec![ip.clone()]);
-                    spec.ip_families.get_or_insert_with(|| vec!["IPv4".to_string()]);
+                    spec.ip_families
+                        .get_or_insert_with(|| vec!["IPv4".to_string()]);
                     spec.ip_family_policy
                         .get_or_insert_with(|| "SingleStack".to_string());
                     new_ips.push(ip);
@@ -512,7 +516,10 @@ mod tests {
         assert_eq!(spec.cluster_ip.as_deref(), Some("10.96.0.50"));
         let allocated = spec.ports.unwrap()[0].node_port.unwrap();
         assert!((30000..=32767).contains(&allocated));
-        assert_eq!(api.node_ports.allocate(allocated), Err(crate::api_server::allocators::AllocationError::PortInUse));
+        assert_eq!(
+            api.node_ports.allocate(allocated),
+            Err(crate::api_server::allocators::AllocationError::PortInUse)
+        );
 
         // Back to ClusterIP with the merged object (nodePort still written): dropped, freed.
         let mut back = node_port.clone();
@@ -527,11 +534,14 @@ mod tests {
     #[test]
     fn a_taken_node_port_fails_the_update_and_frees_what_it_took() {
         let mut api = api();
-        let mut other = service(json!({"type": "NodePort", "ports": [{"port": 80, "nodePort": 30080}]}));
+        let mut other =
+            service(json!({"type": "NodePort", "ports": [{"port": 80, "nodePort": 30080}]}));
         allocate(&mut other, &mut api).unwrap();
         let mut old = service(json!({"type": "ExternalName", "externalName": "example.com"}));
         allocate(&mut old, &mut api).unwrap();
-        let mut new = service(json!({"type": "NodePort", "clusterIP": "10.96.0.70", "ports": [{"port": 80, "nodePort": 30080}]}));
+        let mut new = service(
+            json!({"type": "NodePort", "clusterIP": "10.96.0.70", "ports": [{"port": 80, "nodePort": 30080}]}),
+        );
         let errors = update_allocations(&mut new, &old, &mut api).unwrap_err();
         assert_eq!(
             errors[0].to_string(),

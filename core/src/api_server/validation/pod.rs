@@ -34,7 +34,11 @@ pub fn validate_pod(pod: &Pod, errors: &mut Vec<FieldError>) {
     let empty = PodSpec::default();
     let spec = pod.spec.as_ref().unwrap_or(&empty);
     validate_pod_spec(spec, "spec", errors);
-    if spec.ephemeral_containers.as_ref().is_some_and(|c| !c.is_empty()) {
+    if spec
+        .ephemeral_containers
+        .as_ref()
+        .is_some_and(|c| !c.is_empty())
+    {
         errors.push(FieldError::forbidden(
             "spec.ephemeralContainers",
             "cannot be set on create",
@@ -569,7 +573,9 @@ fn validate_topology_spread_constraints(
                 errors.push(FieldError::invalid(
                     format!("{item}.minDomains"),
                     render_int(i64::from(min_domains)),
-                    format!("can only use minDomains if whenUnsatisfiable=DoNotSchedule, not {action}"),
+                    format!(
+                        "can only use minDomains if whenUnsatisfiable=DoNotSchedule, not {action}"
+                    ),
                 ));
             }
         }

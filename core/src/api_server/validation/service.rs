@@ -100,7 +100,13 @@ pub fn validate_service(service: &Service, errors: &mut Vec<FieldError>) {
             &["ClientIP", "None"],
         )),
     }
-    for (index, ip) in spec.cluster_ips.as_deref().unwrap_or(&[]).iter().enumerate() {
+    for (index, ip) in spec
+        .cluster_ips
+        .as_deref()
+        .unwrap_or(&[])
+        .iter()
+        .enumerate()
+    {
         if index == 0 && ip == "None" {
             continue;
         }
@@ -158,8 +164,14 @@ pub fn validate_service(service: &Service, errors: &mut Vec<FieldError>) {
     }
     let externally_accessible = type_ == "NodePort"
         || type_ == "LoadBalancer"
-        || spec.external_ips.as_ref().is_some_and(|ips| !ips.is_empty());
-    match (externally_accessible, spec.external_traffic_policy.as_deref()) {
+        || spec
+            .external_ips
+            .as_ref()
+            .is_some_and(|ips| !ips.is_empty());
+    match (
+        externally_accessible,
+        spec.external_traffic_policy.as_deref(),
+    ) {
         (false, Some(policy)) if !policy.is_empty() => errors.push(FieldError::invalid(
             "spec.externalTrafficPolicy",
             render_str(policy),

@@ -91,7 +91,10 @@ pub fn validate_daemon_set(daemon_set: &DaemonSet, errors: &mut Vec<FieldError>)
                 format!(
                     "apps.DaemonSetUpdateStrategy{{Type:{}, RollingUpdate:{}}}",
                     render_str(other),
-                    render_pointer("apps.RollingUpdateDaemonSet", strategy.rolling_update.is_some())
+                    render_pointer(
+                        "apps.RollingUpdateDaemonSet",
+                        strategy.rolling_update.is_some()
+                    )
                 ),
                 &["RollingUpdate", "OnDelete"],
             )),
@@ -245,7 +248,10 @@ fn validate_deployment_strategy(strategy: &DeploymentStrategy, errors: &mut Vec<
             format!(
                 "apps.DeploymentStrategy{{Type:{}, RollingUpdate:{}}}",
                 render_str(other),
-                render_pointer("apps.RollingUpdateDeployment", strategy.rolling_update.is_some())
+                render_pointer(
+                    "apps.RollingUpdateDeployment",
+                    strategy.rolling_update.is_some()
+                )
             ),
             &["Recreate", "RollingUpdate"],
         )),
