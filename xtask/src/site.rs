@@ -1,7 +1,7 @@
 //! The static site: `dist/` = `index.html` + `www/` + `pkg/` (wasm-bindgen's output).
 //! Every URL inside is relative, so the folder works from any static host and path.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::Result;
 use crate::cmd;
@@ -13,15 +13,21 @@ const CRATE_FILE_STEM: &str = "kubesim_web";
 
 /// Builds `dist/` from scratch (the wasm build itself is incremental).
 pub fn build(root: &Path) -> Result<()> {
-    cmd::run(cmd::cargo().args([
-        "build",
-        "-p",
-        "kubesim-web",
-        "--target",
-        WASM_TARGET,
-        "--profile",
-        WASM_PROFILE,
-    ]))?;
+    // Keep the `target_features` section that `strip = true` would drop: wasm-bindgen
+    // reads it to know which wasm features the module uses. wasm-opt strips afterwards.
+    cmd::run(
+        cmd::cargo()
+            .args([
+                "build",
+                "-p",
+                "kubesim-web",
+                "--target",
+                WASM_TARGET,
+                "--profile",
+                WASM_PROFILE,
+            ])
+            .env("CARGO_PROFILE_WASM_RELEASE_STRIP", "false"),
+    )?;
 
     let dist = root.join(DIST_DIR);
     if dist.exists() {
@@ -29,8 +35,7 @@ pub fn build(root: &Path) -> Result<()> {
             .map_err(|error| format!("cannot clear {DIST_DIR}/: {error}"))?;
     }
     let pkg = dist.join("pkg");
-    let wasm = root
-        .join("target")
+    let wasm = target_dir(root)
         .join(WASM_TARGET)
         .join(WASM_PROFILE)
         .join(format!("{CRATE_FILE_STEM}.wasm"));
@@ -55,6 +60,7 @@ pub fn build(root: &Path) -> Result<()> {
                 "--enable-reference-types",
                 "--enable-multivalue",
             ])
+            .args(["--strip-debug", "--strip-producers"])
             .arg(&bindgen_wasm)
             .arg("-o")
             .arg(&bindgen_wasm),
@@ -68,6 +74,14 @@ pub fn build(root: &Path) -> Result<()> {
         size_before_bytes / 1024
     );
     Ok(())
+}
+
+/// Where cargo puts build output: `$CARGO_TARGET_DIR` if set, else `<root>/target`.
+fn target_dir(root: &Path) -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => root.join(dir),
+        None => root.join("target"),
+    }
 }
 
 fn file_size_bytes(path: &Path) -> u64 {

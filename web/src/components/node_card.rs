@@ -40,7 +40,6 @@ pub fn NodeCard(props: &NodeCardProps) -> Html {
                 </div>
             </header>
             <dl class="facts">
-                <dt>{ "Roles" }</dt><dd>{ node.roles_text() }</dd>
                 if let Some(zone) = &node.zone {
                     <dt>{ "Zone" }</dt><dd>{ zone }</dd>
                 }
