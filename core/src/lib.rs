@@ -16,3 +16,17 @@
 pub mod model;
 pub mod rng;
 pub mod time;
+
+pub mod agenda;
+pub mod api_server;
+pub mod cluster;
+pub mod controllers;
+pub mod fingerprint;
+pub mod probe;
+pub mod simulation;
+pub mod testing;
+pub mod view;
+
+pub use cluster::{ClusterConfig, NodeConfig};
+pub use simulation::{SimError, Simulation, SimulationConfig, StepOutcome};
+pub use time::{SimDuration, SimTime};

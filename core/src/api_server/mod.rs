@@ -1,0 +1,446 @@
+//! The API server: the only door to the cluster's state.
+//!
+//! Every read and write of simulated state goes through here, as it does in
+//! Kubernetes: create, get, list, update, update-status, merge patch, delete and
+//! watch, with admission (defaulting and validation), optimistic concurrency on
+//! `resourceVersion`, generation tracking, graceful deletion and finalizers.
+//! Upstream: `staging/src/k8s.io/apiserver/pkg/registry/generic/registry/store.go`.
+
+pub mod admission;
+pub mod allocators;
+pub mod errors;
+pub mod names;
+pub mod patch;
+pub mod store;
+
+use std::sync::Arc;
+
+pub use errors::ApiError;
+pub use store::{ObjectKey, Store, WatchEvent, WatchEventType};
+
+use crate::model::registry::ResourceType;
+use crate::model::{Object, Time};
+use crate::rng::SimRng;
+use crate::time::SimTime;
+
+/// The finalizer the garbage collector honours for `propagationPolicy: Orphan`.
+pub const FINALIZER_ORPHAN: &str = "orphan";
+/// The finalizer the garbage collector honours for `propagationPolicy: Foreground`.
+pub const FINALIZER_FOREGROUND: &str = "foregroundDeletion";
+
+/// How a delete treats the object's dependents (`metav1.DeletionPropagation`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum PropagationPolicy {
+    /// Dependents lose their ownerReference to the object and live on.
+    Orphan,
+    /// The object goes at once; the garbage collector deletes dependents afterwards.
+    Background,
+    /// The object stays, being deleted, until its blocking dependents are gone.
+    Foreground,
+}
+
+impl PropagationPolicy {
+    pub fn parse(text: &str) -> Option<PropagationPolicy> {
+        match text {
+            "Orphan" => Some(PropagationPolicy::Orphan),
+            "Background" => Some(PropagationPolicy::Background),
+            "Foreground" => Some(PropagationPolicy::Foreground),
+            _ => None,
+        }
+    }
+
+    /// The registry's default when a request names no policy
+    /// (`DefaultGarbageCollectionPolicy` of each strategy): batch/v1 Jobs and core
+    /// ReplicationControllers orphan for backward compatibility; everything else
+    /// deletes dependents in the background.
+    pub fn default_for(resource_type: &ResourceType) -> PropagationPolicy {
+        match (resource_type.group, resource_type.kind) {
+            ("batch", "Job") | ("", "ReplicationController") => PropagationPolicy::Orphan,
+            _ => PropagationPolicy::Background,
+        }
+    }
+}
+
+/// `metav1.DeleteOptions`, as far as the simulation acts on it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DeleteOptions {
+    pub propagation_policy: Option<PropagationPolicy>,
+    /// None means the object's own default (a pod's terminationGracePeriodSeconds).
+    pub grace_period_seconds: Option<i64>,
+    pub precondition_uid: Option<String>,
+    pub precondition_resource_version: Option<String>,
+}
+
+/// What a delete did.
+#[derive(Clone, Debug)]
+pub enum DeleteOutcome {
+    /// The object is gone from the store.
+    Deleted(Arc<Object>),
+    /// The object now has a deletionTimestamp and waits for finalizers or for its
+    /// grace period (a pod's kubelet finishes the deletion).
+    Pending(Arc<Object>),
+}
+
+impl DeleteOutcome {
+    pub fn object(&self) -> &Arc<Object> {
+        match self {
+            DeleteOutcome::Deleted(object) | DeleteOutcome::Pending(object) => object,
+        }
+    }
+}
+
+/// The API server with its store, the simulation's clock reading and its RNG
+/// (which names and uids are drawn from).
+#[derive(Clone, Debug)]
+pub struct ApiServer {
+    store: Store,
+    now: SimTime,
+    rng: SimRng,
+    pub(crate) cluster_ips: allocators::ClusterIpAllocator,
+    pub(crate) node_ports: allocators::NodePortAllocator,
+}
+
+impl ApiServer {
+    pub fn new(now: SimTime, rng: SimRng, watch_log_capacity: usize) -> Self {
+        ApiServer {
+            store: Store::new(watch_log_capacity),
+            now,
+            rng,
+            cluster_ips: allocators::ClusterIpAllocator::default(),
+            node_ports: allocators::NodePortAllocator::default(),
+        }
+    }
+
+    pub fn now(&self) -> SimTime {
+        self.now
+    }
+
+    /// Moves the server's clock reading. Time never goes backwards.
+    pub(crate) fn set_now(&mut self, now: SimTime) {
+        debug_assert!(now >= self.now, "time went backwards");
+        self.now = self.now.max(now);
+    }
+
+    pub fn rng(&mut self) -> &mut SimRng {
+        &mut self.rng
+    }
+
+    /// The RNG's current position, for fingerprints.
+    pub fn rng_state(&self) -> &SimRng {
+        &self.rng
+    }
+
+    /// Read-only access to the store, for informers and snapshots.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The latest resourceVersion (what a list returns as its own).
+    pub fn resource_version(&self) -> u64 {
+        self.store.revision()
+    }
+
+    /// Creates an object. The server assigns uid, resourceVersion, creationTimestamp,
+    /// generation and (from `generateName`) the name, applies defaults and validates.
+    pub fn create(&mut self, mut object: Object) -> Result<Arc<Object>, ApiError> {
+        let resource_type = object.resource_type();
+        if resource_type.namespaced && object.metadata().namespace().is_empty() {
+            object.metadata_mut().namespace = Some("default".to_string());
+        }
+        if !resource_type.namespaced {
+            object.metadata_mut().namespace = None;
+        }
+        if object.metadata().name().is_empty()
+            && let Some(base) = object
+                .metadata()
+                .generate_name
+                .clone()
+                .filter(|base| !base.is_empty())
+        {
+            object.metadata_mut().name = Some(names::generate_name(&base, &mut self.rng));
+        }
+        // System fields come before admission, as in upstream's BeforeCreate, so
+        // that validation can use the uid (a Job's generated selector does).
+        let uid = names::new_uid(&mut self.rng);
+        let now = self.now;
+        let meta = object.metadata_mut();
+        meta.uid = Some(uid);
+        meta.creation_timestamp = Some(Time(now.truncated_to_seconds()));
+        meta.deletion_timestamp = None;
+        meta.deletion_grace_period_seconds = None;
+        meta.generation = if resource_type.tracks_generation {
+            Some(1)
+        } else {
+            None
+        };
+        meta.resource_version = None;
+        meta.self_link = None;
+        admission::admit_create(&mut object, self)?;
+        let key = ObjectKey::of(&object);
+        if self.store.get(&key).is_some() {
+            admission::release(&object, self);
+            return Err(ApiError::AlreadyExists {
+                resource: resource_type.group_resource(),
+                name: object.name().to_string(),
+            });
+        }
+        Ok(self.store.put(object))
+    }
+
+    /// The object at (type, namespace, name), or NotFound.
+    pub fn get(
+        &self,
+        resource_type: &'static ResourceType,
+        namespace: &str,
+        name: &str,
+    ) -> Result<Arc<Object>, ApiError> {
+        self.get_ref(resource_type, namespace, name)
+            .map(Arc::clone)
+            .ok_or_else(|| ApiError::NotFound {
+                resource: resource_type.group_resource(),
+                name: name.to_string(),
+            })
+    }
+
+    /// A borrowed read, without the refcount bump of [`ApiServer::get`].
+    pub fn get_ref(
+        &self,
+        resource_type: &'static ResourceType,
+        namespace: &str,
+        name: &str,
+    ) -> Option<&Arc<Object>> {
+        self.store
+            .get(&ObjectKey::new(resource_type, namespace, name))
+    }
+
+    pub fn get_by_uid(&self, uid: &str) -> Option<&Arc<Object>> {
+        self.store.get_by_uid(uid)
+    }
+
+    /// Objects of a type, in one namespace or (None) in all, in name order.
+    pub fn list<'a>(
+        &'a self,
+        resource_type: &'static ResourceType,
+        namespace: Option<&'a str>,
+    ) -> impl Iterator<Item = &'a Arc<Object>> + 'a {
+        self.store.range(resource_type, namespace)
+    }
+
+    /// Replaces an object's spec and metadata. The stored status is kept for kinds
+    /// with a status subresource. A stale resourceVersion is a Conflict; a write
+    /// that changes nothing is not a write (no new resourceVersion).
+    pub fn update(&mut self, object: Object) -> Result<Arc<Object>, ApiError> {
+        self.write(object, WriteKind::Update)
+    }
+
+    /// Replaces only the status (the `/status` subresource).
+    pub fn update_status(&mut self, object: Object) -> Result<Arc<Object>, ApiError> {
+        self.write(object, WriteKind::Status)
+    }
+
+    fn write(
+        &mut self,
+        mut object: Object,
+        write_kind: WriteKind,
+    ) -> Result<Arc<Object>, ApiError> {
+        let resource_type = object.resource_type();
+        if resource_type.namespaced && object.metadata().namespace().is_empty() {
+            object.metadata_mut().namespace = Some("default".to_string());
+        }
+        let key = ObjectKey::of(&object);
+        let not_found = || ApiError::NotFound {
+            resource: resource_type.group_resource(),
+            name: key.name.clone(),
+        };
+        let current = Arc::clone(self.store.get(&key).ok_or_else(not_found)?);
+        if let Some(version) = object
+            .metadata()
+            .resource_version
+            .as_deref()
+            .filter(|v| !v.is_empty())
+            && Some(version) != current.metadata().resource_version.as_deref()
+        {
+            return Err(ApiError::stale(&resource_type.group_resource(), &key.name));
+        }
+        let mut next = match write_kind {
+            WriteKind::Update => {
+                if resource_type.has_status {
+                    object.status_from(&current);
+                }
+                admission::admit_update(&mut object, &current, self)?;
+                object
+            }
+            WriteKind::Status => {
+                let mut next = (*current).clone();
+                next.status_from(&object);
+                admission::admit_status_update(&mut next, &current, self)?;
+                next
+            }
+        };
+        // Server-owned metadata cannot be changed by a client.
+        let current_meta = current.metadata();
+        let generation = current_meta.generation;
+        {
+            let meta = next.metadata_mut();
+            meta.uid = current_meta.uid.clone();
+            meta.creation_timestamp = current_meta.creation_timestamp;
+            meta.deletion_timestamp = current_meta.deletion_timestamp;
+            meta.deletion_grace_period_seconds = current_meta.deletion_grace_period_seconds;
+            meta.generation = generation;
+            meta.resource_version = current_meta.resource_version.clone();
+            meta.self_link = None;
+        }
+        if resource_type.tracks_generation && write_kind == WriteKind::Update {
+            // Deployments also count annotation changes (pkg/registry/apps/deployment/strategy.go):
+            // that is how the legacy rollback annotation started a rollout.
+            let annotations_changed = resource_type.kind == "Deployment"
+                && next.metadata().annotations != current_meta.annotations;
+            if !next.same_spec(&current) || annotations_changed {
+                next.metadata_mut().generation = Some(generation.unwrap_or(0) + 1);
+            }
+        }
+        if next == *current {
+            return Ok(current);
+        }
+        // An object being deleted goes once its last finalizer is removed and no
+        // grace period is pending.
+        let meta = next.metadata();
+        if meta.is_being_deleted()
+            && meta.finalizers().is_empty()
+            && meta.deletion_grace_period_seconds.unwrap_or(0) == 0
+        {
+            return Ok(self.remove(&key).unwrap_or(current));
+        }
+        Ok(self.store.put(next))
+    }
+
+    /// Deletes an object, honouring finalizers, the propagation policy and (for
+    /// pods) graceful termination. Upstream: `store.go` Delete and
+    /// `pkg/registry/core/pod/strategy.go` CheckGracefulDelete.
+    pub fn delete(
+        &mut self,
+        resource_type: &'static ResourceType,
+        namespace: &str,
+        name: &str,
+        options: &DeleteOptions,
+    ) -> Result<DeleteOutcome, ApiError> {
+        let key = ObjectKey::new(resource_type, namespace, name);
+        let current = Arc::clone(self.store.get(&key).ok_or_else(|| ApiError::NotFound {
+            resource: resource_type.group_resource(),
+            name: name.to_string(),
+        })?);
+        let current_meta = current.metadata();
+        if let Some(uid) = &options.precondition_uid
+            && Some(uid) != current_meta.uid.as_ref()
+        {
+            return Err(ApiError::Conflict {
+                resource: resource_type.group_resource(),
+                name: name.to_string(),
+                detail: format!(
+                    "Precondition failed: UID in precondition: {uid}, UID in object meta: {}",
+                    current_meta.uid()
+                ),
+            });
+        }
+        if let Some(version) = &options.precondition_resource_version
+            && Some(version) != current_meta.resource_version.as_ref()
+        {
+            return Err(ApiError::stale(&resource_type.group_resource(), name));
+        }
+
+        let mut next = (*current).clone();
+        let grace_seconds =
+            admission::deletion_grace_period(&current, options.grace_period_seconds);
+        let policy = options.propagation_policy.unwrap_or_else(|| {
+            // An object already being deleted keeps the policy its finalizers recorded.
+            if current_meta.has_finalizer(FINALIZER_ORPHAN) {
+                PropagationPolicy::Orphan
+            } else if current_meta.has_finalizer(FINALIZER_FOREGROUND) {
+                PropagationPolicy::Foreground
+            } else {
+                PropagationPolicy::default_for(resource_type)
+            }
+        });
+        {
+            let meta = next.metadata_mut();
+            let mut finalizers: Vec<String> = meta.finalizers().to_vec();
+            finalizers.retain(|f| f != FINALIZER_ORPHAN && f != FINALIZER_FOREGROUND);
+            match policy {
+                PropagationPolicy::Orphan => finalizers.push(FINALIZER_ORPHAN.to_string()),
+                PropagationPolicy::Foreground => finalizers.push(FINALIZER_FOREGROUND.to_string()),
+                PropagationPolicy::Background => {}
+            }
+            // Only objects that have dependents need the GC's finalizers.
+            let has_dependents = self
+                .store
+                .dependents_of(current_meta.uid())
+                .next()
+                .is_some();
+            if !has_dependents && policy != PropagationPolicy::Foreground {
+                finalizers.retain(|f| f != FINALIZER_ORPHAN);
+            }
+            meta.finalizers = if finalizers.is_empty() {
+                None
+            } else {
+                Some(finalizers)
+            };
+        }
+
+        let now = self.now;
+        let meta = next.metadata_mut();
+        let already_deleting = meta.deletion_timestamp.is_some();
+        match grace_seconds {
+            Some(grace) if grace > 0 => {
+                // A shorter grace period may bring a pending deletion forward, never back.
+                let deadline =
+                    Time((now + crate::time::SimDuration::from_secs(grace)).truncated_to_seconds());
+                if meta
+                    .deletion_timestamp
+                    .is_none_or(|existing| deadline < existing)
+                {
+                    meta.deletion_timestamp = Some(deadline);
+                    meta.deletion_grace_period_seconds = Some(grace);
+                }
+            }
+            _ => {
+                if !already_deleting {
+                    meta.deletion_timestamp = Some(Time(now.truncated_to_seconds()));
+                }
+                meta.deletion_grace_period_seconds = Some(0);
+            }
+        }
+        let pending_grace = meta.deletion_grace_period_seconds.unwrap_or(0) > 0;
+        if meta.finalizers().is_empty() && !pending_grace {
+            let removed = self.remove(&key).unwrap_or(current);
+            return Ok(DeleteOutcome::Deleted(removed));
+        }
+        if next == *current {
+            return Ok(DeleteOutcome::Pending(current));
+        }
+        Ok(DeleteOutcome::Pending(self.store.put(next)))
+    }
+
+    /// Removes an object from the store and frees what admission allocated for it.
+    fn remove(&mut self, key: &ObjectKey) -> Option<Arc<Object>> {
+        let removed = self.store.remove(key)?;
+        admission::release(&removed, self);
+        Some(removed)
+    }
+
+    /// Watch events after `resource_version`, or 410 Gone if they were compacted.
+    pub fn watch(&self, resource_version: u64) -> Result<Vec<WatchEvent>, ApiError> {
+        match self.store.events_after(resource_version) {
+            Some(events) => Ok(events.cloned().collect()),
+            None => Err(ApiError::Gone {
+                requested: resource_version,
+                oldest: self.store.compacted_revision(),
+            }),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum WriteKind {
+    Update,
+    Status,
+}

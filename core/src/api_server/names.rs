@@ -1,0 +1,84 @@
+//! Server-assigned names and uids.
+//!
+//! Upstream: `staging/src/k8s.io/apiserver/pkg/storage/names/generate.go` and
+//! `staging/src/k8s.io/apimachinery/pkg/util/rand/rand.go`.
+
+use crate::rng::SimRng;
+
+/// The alphabet of generated name suffixes: no vowels, so no words, and no
+/// characters that are easily confused (`rand.String` in apimachinery).
+pub const NAME_SUFFIX_ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+
+/// Length of the random suffix that `generateName` gets.
+pub const GENERATED_SUFFIX_LENGTH: usize = 5;
+
+/// Longest name a generated name may have: 63 − 5, so the base is cut to 58.
+pub const MAX_GENERATED_NAME_LENGTH: usize = 63 - GENERATED_SUFFIX_LENGTH;
+
+/// `names.SimpleNameGenerator.GenerateName`: the base, cut to 58 characters, plus
+/// 5 random characters. `nginx-7c5ddbdf54-` becomes e.g. `nginx-7c5ddbdf54-x8k2p`.
+pub fn generate_name(base: &str, rng: &mut SimRng) -> String {
+    let mut name: String = base.chars().take(MAX_GENERATED_NAME_LENGTH).collect();
+    name.push_str(&random_string(GENERATED_SUFFIX_LENGTH, rng));
+    name
+}
+
+/// `rand.String(n)`: `n` characters drawn uniformly from [`NAME_SUFFIX_ALPHABET`].
+pub fn random_string(length: usize, rng: &mut SimRng) -> String {
+    (0..length)
+        .map(|_| {
+            char::from(NAME_SUFFIX_ALPHABET[rng.below(NAME_SUFFIX_ALPHABET.len() as u64) as usize])
+        })
+        .collect()
+}
+
+/// A version-4 UUID drawn from the simulation's RNG, so uids are deterministic.
+pub fn new_uid(rng: &mut SimRng) -> String {
+    let high = rng.next_u64();
+    let low = rng.next_u64();
+    let bytes: Vec<u8> = high
+        .to_be_bytes()
+        .into_iter()
+        .chain(low.to_be_bytes())
+        .collect();
+    let mut bytes: [u8; 16] = bytes.try_into().unwrap_or([0; 16]);
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_names_use_upstream_alphabet_and_length() {
+        let mut rng = SimRng::new(7);
+        let name = generate_name("nginx-7c5ddbdf54-", &mut rng);
+        assert_eq!(name.len(), "nginx-7c5ddbdf54-".len() + 5);
+        assert!(
+            name[17..]
+                .bytes()
+                .all(|b| NAME_SUFFIX_ALPHABET.contains(&b))
+        );
+        let long = generate_name(&"a".repeat(80), &mut rng);
+        assert_eq!(long.len(), 63);
+    }
+
+    #[test]
+    fn uids_are_v4_uuids() {
+        let uid = new_uid(&mut SimRng::new(1));
+        assert_eq!(uid.len(), 36);
+        assert_eq!(&uid[14..15], "4");
+        assert!(matches!(&uid[19..20], "8" | "9" | "a" | "b"));
+        assert_eq!(uid, new_uid(&mut SimRng::new(1)));
+    }
+}

@@ -1,0 +1,81 @@
+//! The controller-manager: reconcile loops that turn desired state into current state.
+//!
+//! Each controller observes watch events, queues the keys they concern, and
+//! reconciles one key per step. A reconcile is a step that returns what to do
+//! next ([`Action`]); it never loops or sleeps.
+
+pub mod garbage_collector;
+pub mod work_queue;
+
+use crate::api_server::{ApiServer, ObjectKey, WatchEvent};
+use crate::time::{SimDuration, SimTime};
+
+pub use work_queue::WorkQueue;
+
+/// What a reconcile asks for next.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// Nothing until a watch event queues the key again.
+    Done,
+    /// Reconcile the key again after this long, even without a watch event.
+    RequeueAfter(SimDuration),
+}
+
+/// What a controller can touch while reconciling.
+pub struct ControllerContext<'a> {
+    pub api: &'a mut ApiServer,
+    trace: &'a mut Vec<TraceEntry>,
+    component: &'static str,
+}
+
+impl<'a> ControllerContext<'a> {
+    pub(crate) fn new(
+        api: &'a mut ApiServer,
+        trace: &'a mut Vec<TraceEntry>,
+        component: &'static str,
+    ) -> Self {
+        ControllerContext {
+            api,
+            trace,
+            component,
+        }
+    }
+
+    pub fn now(&self) -> SimTime {
+        self.api.now()
+    }
+
+    /// Records what this component just did, for the architecture view and traces
+    /// (e.g. "scheduler bound default/web-x to worker-2").
+    pub fn trace(&mut self, message: impl Into<String>) {
+        self.trace.push(TraceEntry {
+            time: self.api.now(),
+            component: self.component,
+            message: message.into(),
+        });
+    }
+}
+
+/// One action of one component, in the order they happened.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TraceEntry {
+    pub time: SimTime,
+    pub component: &'static str,
+    pub message: String,
+}
+
+/// A reconcile loop.
+pub trait Controller {
+    /// The component name shown in traces, e.g. "garbage-collector".
+    fn name(&self) -> &'static str;
+
+    /// Queues the keys a watch event concerns.
+    fn observe(&mut self, event: &WatchEvent, api: &ApiServer, queue: &mut WorkQueue);
+
+    /// Queues every key this controller cares about: used at start and when the
+    /// watch fell behind a compaction (a relist).
+    fn resync(&mut self, api: &ApiServer, queue: &mut WorkQueue);
+
+    /// Brings one key's current state towards its desired state.
+    fn reconcile(&mut self, key: &ObjectKey, context: &mut ControllerContext<'_>) -> Action;
+}

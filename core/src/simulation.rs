@@ -1,0 +1,351 @@
+//! The driving API: a sans-IO state machine with the shape of Kubernetes.
+//!
+//! Inputs are API requests (through [`Simulation::api_mut`]) and time moving
+//! forward; outputs are trace entries, the next wake-up time and read-only views.
+//! Everything is bounded: running out of a step budget is an error, never a hang.
+
+use std::sync::Arc;
+
+use crate::agenda::{Agenda, Timer};
+use crate::api_server::{ApiServer, ObjectKey};
+use crate::cluster::ClusterConfig;
+use crate::controllers::garbage_collector::GarbageCollector;
+use crate::controllers::{Action, Controller, ControllerContext, TraceEntry, WorkQueue};
+use crate::model::Object;
+use crate::model::registry::lookup_kind_name;
+use crate::rng::SimRng;
+use crate::time::{SimDuration, SimTime};
+
+/// How a simulation starts.
+#[derive(Clone, Debug)]
+pub struct SimulationConfig {
+    /// The seed of the one RNG everything random is drawn from.
+    pub seed: u64,
+    /// Where the virtual clock starts.
+    pub start_time: SimTime,
+    pub cluster: ClusterConfig,
+    /// How many watch events the store keeps for watchers to resume from.
+    pub watch_log_capacity: usize,
+    /// The most reconcile steps one call may take before it reports [`SimError::Stuck`].
+    pub max_steps_per_call: u64,
+}
+
+impl Default for SimulationConfig {
+    fn default() -> Self {
+        SimulationConfig {
+            seed: Simulation::DEFAULT_SEED,
+            start_time: SimTime::DEFAULT_EPOCH,
+            cluster: ClusterConfig::default(),
+            watch_log_capacity: 100_000,
+            max_steps_per_call: 10_000_000,
+        }
+    }
+}
+
+/// A simulation that could not finish what it was asked within its budget.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SimError {
+    #[error(
+        "simulation did not settle within {steps} steps (seed {seed}); still queued: {pending}"
+    )]
+    Stuck {
+        steps: u64,
+        seed: u64,
+        pending: String,
+    },
+}
+
+/// What one [`Simulation::step`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StepOutcome {
+    /// A controller reconciled one key.
+    Worked,
+    /// Nothing is queued at the current time.
+    Idle,
+}
+
+struct ControllerSlot {
+    controller: Box<dyn Controller>,
+    queue: WorkQueue,
+}
+
+/// A simulated Kubernetes cluster.
+pub struct Simulation {
+    api: ApiServer,
+    controllers: Vec<ControllerSlot>,
+    agenda: Agenda,
+    trace: Vec<TraceEntry>,
+    /// The last revision whose watch event every controller has seen.
+    dispatched_revision: u64,
+    /// The controller that gets the next turn, so that no queue starves.
+    next_turn: usize,
+    seed: u64,
+    max_steps_per_call: u64,
+    total_steps: u64,
+}
+
+impl Simulation {
+    /// The seed used when none is given: "kube" in ASCII.
+    pub const DEFAULT_SEED: u64 = 0x6B75_6265;
+
+    /// Trace entries kept when nobody drains them; older ones are dropped.
+    const TRACE_CAPACITY: usize = 10_000;
+
+    pub fn new(config: SimulationConfig) -> Self {
+        let api = ApiServer::new(
+            config.start_time,
+            SimRng::new(config.seed),
+            config.watch_log_capacity,
+        );
+        let mut simulation = Simulation {
+            api,
+            controllers: Vec::new(),
+            agenda: Agenda::default(),
+            trace: Vec::new(),
+            dispatched_revision: 0,
+            next_turn: 0,
+            seed: config.seed,
+            max_steps_per_call: config.max_steps_per_call,
+            total_steps: 0,
+        };
+        simulation.bootstrap(&config.cluster);
+        simulation.add_controller(Box::new(GarbageCollector));
+        simulation
+    }
+
+    /// Creates what a fresh cluster has: its namespaces and registered nodes.
+    fn bootstrap(&mut self, cluster: &ClusterConfig) {
+        let namespace_type = lookup_kind_name("Namespace").expect("Namespace is served");
+        for name in ["default", "kube-node-lease", "kube-public", "kube-system"] {
+            let namespace: Object = Object::Namespace(
+                serde_json::from_value(serde_json::json!({ "metadata": { "name": name, "labels": { "kubernetes.io/metadata.name": name } } }))
+                    .expect("namespace template matches the Namespace type"),
+            );
+            debug_assert_eq!(namespace.resource_type(), namespace_type);
+            self.api
+                .create(namespace)
+                .expect("bootstrap namespaces are valid");
+        }
+        let now = self.api.now();
+        for (ordinal, node) in cluster.nodes.iter().enumerate() {
+            let object = node.to_object(ordinal as u32, now);
+            self.api.create(object).expect("bootstrap nodes are valid");
+        }
+        self.trace.push(TraceEntry {
+            time: now,
+            component: "kube-apiserver",
+            message: format!("cluster bootstrapped with {} nodes", cluster.nodes.len()),
+        });
+    }
+
+    /// Adds a reconcile loop. It starts with a full resync.
+    pub fn add_controller(&mut self, mut controller: Box<dyn Controller>) {
+        let mut queue = WorkQueue::default();
+        controller.resync(&self.api, &mut queue);
+        self.controllers.push(ControllerSlot { controller, queue });
+    }
+
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    pub fn now(&self) -> SimTime {
+        self.api.now()
+    }
+
+    pub fn api(&self) -> &ApiServer {
+        &self.api
+    }
+
+    /// Write access for inputs (kubectl, faults). Controllers see the resulting
+    /// watch events at the next step.
+    pub fn api_mut(&mut self) -> &mut ApiServer {
+        &mut self.api
+    }
+
+    /// Total reconcile steps taken since the start.
+    pub fn total_steps(&self) -> u64 {
+        self.total_steps
+    }
+
+    /// When the next timer is due, if any: the caller's next wake-up.
+    pub fn next_wakeup(&self) -> Option<SimTime> {
+        self.agenda.next_due()
+    }
+
+    /// Delivers new watch events to every controller's queue.
+    fn dispatch_watch_events(&mut self) {
+        let revision = self.api.resource_version();
+        if revision == self.dispatched_revision {
+            return;
+        }
+        match self.api.store().events_after(self.dispatched_revision) {
+            Some(events) => {
+                for event in events {
+                    for slot in &mut self.controllers {
+                        slot.controller.observe(event, &self.api, &mut slot.queue);
+                    }
+                }
+            }
+            None => {
+                // The log was compacted past what controllers saw: relist, as an informer does.
+                for slot in &mut self.controllers {
+                    slot.controller.resync(&self.api, &mut slot.queue);
+                }
+            }
+        }
+        self.dispatched_revision = revision;
+    }
+
+    /// Reconciles one queued key, if any is queued at the current time.
+    pub fn step(&mut self) -> StepOutcome {
+        self.dispatch_watch_events();
+        let count = self.controllers.len();
+        for offset in 0..count {
+            let index = (self.next_turn + offset) % count;
+            let Some(key) = self.controllers[index].queue.pop() else {
+                continue;
+            };
+            self.next_turn = (index + 1) % count;
+            let slot = &mut self.controllers[index];
+            let component = slot.controller.name();
+            let mut context = ControllerContext::new(&mut self.api, &mut self.trace, component);
+            let action = slot.controller.reconcile(&key, &mut context);
+            if let Action::RequeueAfter(delay) = action {
+                let due = self.api.now() + delay.max(SimDuration::from_millis(1));
+                self.agenda.schedule(
+                    due,
+                    Timer::Requeue {
+                        controller: index,
+                        key,
+                    },
+                );
+            }
+            self.total_steps += 1;
+            self.bound_trace();
+            self.dispatch_watch_events();
+            return StepOutcome::Worked;
+        }
+        StepOutcome::Idle
+    }
+
+    /// Steps until nothing is queued at the current time. Returns the steps taken,
+    /// or [`SimError::Stuck`] when `max_steps` ran out first.
+    pub fn run_until_idle(&mut self, max_steps: u64) -> Result<u64, SimError> {
+        let mut steps = 0;
+        while self.step() == StepOutcome::Worked {
+            steps += 1;
+            if steps >= max_steps && self.has_queued_work() {
+                return Err(self.stuck(steps));
+            }
+        }
+        Ok(steps)
+    }
+
+    /// Advances the clock to `target`, firing every timer due on the way and
+    /// settling the cluster at each instant. Time never goes backwards.
+    pub fn advance_to(&mut self, target: SimTime) -> Result<(), SimError> {
+        let budget = self.max_steps_per_call;
+        let mut steps = 0;
+        loop {
+            steps += self.run_until_idle(budget.saturating_sub(steps).max(1))?;
+            if steps >= budget {
+                return Err(self.stuck(steps));
+            }
+            match self.agenda.next_due() {
+                Some(due) if due <= target => {
+                    self.api.set_now(due.max(self.api.now()));
+                    for timer in self.agenda.take_due(self.api.now()) {
+                        match timer {
+                            Timer::Requeue { controller, key } => {
+                                if let Some(slot) = self.controllers.get_mut(controller) {
+                                    slot.queue.add(key);
+                                }
+                            }
+                        }
+                    }
+                }
+                _ => {
+                    self.api.set_now(target.max(self.api.now()));
+                    self.run_until_idle(budget.saturating_sub(steps).max(1))?;
+                    return Ok(());
+                }
+            }
+        }
+    }
+
+    /// Advances the clock by `duration`.
+    pub fn advance_by(&mut self, duration: SimDuration) -> Result<(), SimError> {
+        let target = self.api.now() + duration.max(SimDuration::ZERO);
+        self.advance_to(target)
+    }
+
+    /// Takes the trace entries recorded since the last drain, oldest first.
+    pub fn drain_trace(&mut self) -> Vec<TraceEntry> {
+        std::mem::take(&mut self.trace)
+    }
+
+    /// A read-only view of the cluster for UIs.
+    pub fn view(&self) -> crate::view::ClusterView {
+        crate::view::ClusterView::of(&self.api)
+    }
+
+    /// A stable hash of the whole simulated state: the clock, every stored object
+    /// and the RNG's position. Equal fingerprints mean equal futures.
+    pub fn fingerprint(&self) -> u64 {
+        let mut hasher = crate::fingerprint::Fnv64::new();
+        hasher.write_i64(self.api.now().unix_millis());
+        hasher.write_u64(self.api.resource_version());
+        for (key, object) in self.api.store().iter() {
+            hasher.write_str(&key.to_string());
+            hasher.write_str(&serde_json::to_string(&object.to_value()).unwrap_or_default());
+        }
+        let mut rng = self.api.rng_state().clone();
+        hasher.write_u64(rng.next_u64());
+        hasher.write_u64(self.agenda.len() as u64);
+        hasher.finish()
+    }
+
+    /// Every object of the store, for snapshots and tests.
+    pub fn objects(&self) -> impl Iterator<Item = &Arc<Object>> {
+        self.api.store().iter().map(|(_, object)| object)
+    }
+
+    fn has_queued_work(&self) -> bool {
+        self.controllers.iter().any(|slot| !slot.queue.is_empty())
+    }
+
+    fn stuck(&self, steps: u64) -> SimError {
+        let pending: Vec<String> = self
+            .controllers
+            .iter()
+            .filter(|slot| !slot.queue.is_empty())
+            .map(|slot| {
+                let keys: Vec<String> = slot
+                    .queue
+                    .iter()
+                    .take(5)
+                    .map(ObjectKey::to_string)
+                    .collect();
+                format!(
+                    "{}: {} keys ({})",
+                    slot.controller.name(),
+                    slot.queue.len(),
+                    keys.join(", ")
+                )
+            })
+            .collect();
+        SimError::Stuck {
+            steps,
+            seed: self.seed,
+            pending: pending.join("; "),
+        }
+    }
+
+    fn bound_trace(&mut self) {
+        if self.trace.len() > Self::TRACE_CAPACITY {
+            let excess = self.trace.len() - Self::TRACE_CAPACITY;
+            self.trace.drain(..excess);
+        }
+    }
+}
