@@ -171,5 +171,5 @@ fn install_debian_packages(packages: &[&str]) -> Result<()> {
 }
 
 fn is_root() -> bool {
-    cmd::output(&mut cmd::tool("id").arg("-u")).is_ok_and(|uid| uid.trim() == "0")
+    cmd::output(cmd::tool("id").arg("-u")).is_ok_and(|uid| uid.trim() == "0")
 }
