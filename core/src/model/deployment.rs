@@ -1,31 +1,87 @@
-//! `Deployment`. PLACEHOLDER: the typed fields are being written; until then the body is kept as data.
-
-use std::collections::BTreeMap;
+//! `Deployment` (apps/v1). Upstream: `staging/src/k8s.io/api/apps/v1/types.go`.
 
 use serde::{Deserialize, Serialize};
 
-use super::meta::ObjectMeta;
-use super::object::SpecStatus;
+use super::intstr::IntOrString;
+use super::meta::{ObjectMeta, Time};
+use super::pod::PodTemplateSpec;
+use super::selector::LabelSelector;
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Deployment {
     #[serde(default)]
     pub metadata: ObjectMeta,
-    #[serde(flatten)]
-    pub rest: BTreeMap<String, serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spec: Option<DeploymentSpec>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<DeploymentStatus>,
 }
 
-impl SpecStatus for Deployment {
-    fn same_spec(&self, other: &Self) -> bool {
-        self.rest
-            .iter()
-            .filter(|(k, _)| k.as_str() != "status")
-            .eq(other.rest.iter().filter(|(k, _)| k.as_str() != "status"))
+spec_status!(Deployment);
+
+impl Deployment {
+    /// The spec, or an empty one.
+    pub fn spec(&self) -> DeploymentSpec {
+        self.spec.clone().unwrap_or_default()
     }
-    fn status_from(&mut self, other: &Self) {
-        match other.rest.get("status") {
-            Some(status) => self.rest.insert("status".to_string(), status.clone()),
-            None => self.rest.remove("status"),
-        };
+    /// The status, or an empty one.
+    pub fn status(&self) -> DeploymentStatus {
+        self.status.clone().unwrap_or_default()
+    }
+}
+
+kube_struct! {
+    pub struct DeploymentSpec {
+        replicas: i32,
+        selector: LabelSelector,
+        template: PodTemplateSpec,
+        strategy: DeploymentStrategy,
+        min_ready_seconds: i32,
+        revision_history_limit: i32,
+        paused: bool,
+        progress_deadline_seconds: i32,
+    }
+}
+
+kube_struct! {
+    pub struct DeploymentStrategy {
+        /// `RollingUpdate` or `Recreate`.
+        #[serde(rename = "type")]
+        type_: String,
+        rolling_update: RollingUpdateDeployment,
+    }
+}
+
+kube_struct! {
+    pub struct RollingUpdateDeployment {
+        max_unavailable: IntOrString,
+        max_surge: IntOrString,
+    }
+}
+
+kube_struct! {
+    pub struct DeploymentStatus {
+        observed_generation: i64,
+        replicas: i32,
+        updated_replicas: i32,
+        ready_replicas: i32,
+        available_replicas: i32,
+        unavailable_replicas: i32,
+        terminating_replicas: i32,
+        conditions: Vec<DeploymentCondition>,
+        collision_count: i32,
+    }
+}
+
+kube_struct! {
+    pub struct DeploymentCondition {
+        #[serde(rename = "type")]
+        type_: String,
+        status: String,
+        last_update_time: Time,
+        last_transition_time: Time,
+        reason: String,
+        message: String,
     }
 }

@@ -1,31 +1,62 @@
-//! `EndpointSlice`. PLACEHOLDER: the typed fields are being written; until then the body is kept as data.
-
-use std::collections::BTreeMap;
+//! `EndpointSlice` (discovery.k8s.io/v1). Upstream:
+//! `staging/src/k8s.io/api/discovery/v1/types.go`.
 
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
+use super::event::ObjectReference;
 use super::meta::ObjectMeta;
-use super::object::SpecStatus;
 
+/// EndpointSlice has no spec or status; its fields sit at the top level.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct EndpointSlice {
     #[serde(default)]
     pub metadata: ObjectMeta,
-    #[serde(flatten)]
-    pub rest: BTreeMap<String, serde_json::Value>,
+    /// `IPv4`, `IPv6` or `FQDN`. Required upstream; validation reports it missing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoints: Option<Vec<Endpoint>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ports: Option<Vec<EndpointSlicePort>>,
 }
 
-impl SpecStatus for EndpointSlice {
+impl super::object::SpecStatus for EndpointSlice {
     fn same_spec(&self, other: &Self) -> bool {
-        self.rest
-            .iter()
-            .filter(|(k, _)| k.as_str() != "status")
-            .eq(other.rest.iter().filter(|(k, _)| k.as_str() != "status"))
+        (&self.address_type, &self.endpoints, &self.ports)
+            == (&other.address_type, &other.endpoints, &other.ports)
     }
-    fn status_from(&mut self, other: &Self) {
-        match other.rest.get("status") {
-            Some(status) => self.rest.insert("status".to_string(), status.clone()),
-            None => self.rest.remove("status"),
-        };
+    /// No status subresource.
+    fn status_from(&mut self, _other: &Self) {}
+}
+
+kube_struct! {
+    pub struct Endpoint {
+        addresses: Vec<String>,
+        conditions: EndpointConditions,
+        hostname: String,
+        target_ref: ObjectReference,
+        deprecated_topology: std::collections::BTreeMap<String, String>,
+        node_name: String,
+        zone: String,
+        hints: Value,
+    }
+}
+
+kube_struct! {
+    pub struct EndpointConditions {
+        ready: bool,
+        serving: bool,
+        terminating: bool,
+    }
+}
+
+kube_struct! {
+    pub struct EndpointSlicePort {
+        name: String,
+        protocol: String,
+        port: i32,
+        app_protocol: String,
     }
 }

@@ -2,6 +2,9 @@
 //! machinery that upstream keeps in `apimachinery` (quantities, selectors,
 //! int-or-string, validation).
 
+#[macro_use]
+mod macros;
+
 pub mod intstr;
 pub mod meta;
 pub mod object;
@@ -9,6 +12,8 @@ pub mod quantity;
 pub mod registry;
 pub mod selector;
 pub mod validation;
+
+pub mod manifest;
 
 pub mod daemon_set;
 pub mod deployment;

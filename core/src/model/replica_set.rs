@@ -1,31 +1,63 @@
-//! `ReplicaSet`. PLACEHOLDER: the typed fields are being written; until then the body is kept as data.
-
-use std::collections::BTreeMap;
+//! `ReplicaSet` (apps/v1). Upstream: `staging/src/k8s.io/api/apps/v1/types.go`.
 
 use serde::{Deserialize, Serialize};
 
-use super::meta::ObjectMeta;
-use super::object::SpecStatus;
+use super::meta::{ObjectMeta, Time};
+use super::pod::PodTemplateSpec;
+use super::selector::LabelSelector;
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ReplicaSet {
     #[serde(default)]
     pub metadata: ObjectMeta,
-    #[serde(flatten)]
-    pub rest: BTreeMap<String, serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spec: Option<ReplicaSetSpec>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<ReplicaSetStatus>,
 }
 
-impl SpecStatus for ReplicaSet {
-    fn same_spec(&self, other: &Self) -> bool {
-        self.rest
-            .iter()
-            .filter(|(k, _)| k.as_str() != "status")
-            .eq(other.rest.iter().filter(|(k, _)| k.as_str() != "status"))
+spec_status!(ReplicaSet);
+
+impl ReplicaSet {
+    /// The spec, or an empty one.
+    pub fn spec(&self) -> ReplicaSetSpec {
+        self.spec.clone().unwrap_or_default()
     }
-    fn status_from(&mut self, other: &Self) {
-        match other.rest.get("status") {
-            Some(status) => self.rest.insert("status".to_string(), status.clone()),
-            None => self.rest.remove("status"),
-        };
+    /// The status, or an empty one.
+    pub fn status(&self) -> ReplicaSetStatus {
+        self.status.clone().unwrap_or_default()
+    }
+}
+
+kube_struct! {
+    pub struct ReplicaSetSpec {
+        replicas: i32,
+        min_ready_seconds: i32,
+        selector: LabelSelector,
+        template: PodTemplateSpec,
+    }
+}
+
+kube_struct! {
+    pub struct ReplicaSetStatus {
+        replicas: i32,
+        fully_labeled_replicas: i32,
+        ready_replicas: i32,
+        available_replicas: i32,
+        terminating_replicas: i32,
+        observed_generation: i64,
+        conditions: Vec<ReplicaSetCondition>,
+    }
+}
+
+kube_struct! {
+    pub struct ReplicaSetCondition {
+        #[serde(rename = "type")]
+        type_: String,
+        status: String,
+        last_transition_time: Time,
+        reason: String,
+        message: String,
     }
 }
