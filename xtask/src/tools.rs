@@ -85,6 +85,10 @@ fn locked_version(root: &Path, package: &str) -> Result<String> {
     let lock_path = root.join("Cargo.lock");
     let lock = std::fs::read_to_string(&lock_path)
         .map_err(|error| format!("cannot read {}: {error}", lock_path.display()))?;
+    version_in_lock(&lock, package)
+}
+
+fn version_in_lock(lock: &str, package: &str) -> Result<String> {
     let name_line = format!("name = \"{package}\"");
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
@@ -172,4 +176,20 @@ fn install_debian_packages(packages: &[&str]) -> Result<()> {
 
 fn is_root() -> bool {
     cmd::output(cmd::tool("id").arg("-u")).is_ok_and(|uid| uid.trim() == "0")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn version_in_lock_reads_the_exact_package_not_a_prefix() {
+        let lock = "[[package]]\nname = \"wasm-bindgen-backend\"\nversion = \"9.9.9\"\n\n\
+                    [[package]]\nname = \"wasm-bindgen\"\nversion = \"0.2.130\"\n";
+        assert_eq!(
+            version_in_lock(lock, "wasm-bindgen"),
+            Ok("0.2.130".to_string())
+        );
+        assert!(version_in_lock(lock, "yew").is_err());
+    }
 }
