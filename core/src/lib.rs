@@ -22,6 +22,7 @@ pub mod api_server;
 pub mod cluster;
 pub mod controllers;
 pub mod fingerprint;
+pub mod kubectl;
 pub mod probe;
 pub mod simulation;
 pub mod testing;

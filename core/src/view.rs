@@ -5,11 +5,11 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::Value;
-
 use crate::api_server::ApiServer;
+use crate::model::Resource;
+use crate::model::node::Node;
+use crate::model::pod::Pod;
 use crate::model::quantity::Quantity;
-use crate::model::registry::lookup_kind_name;
 use crate::time::SimTime;
 
 /// The whole cluster at one instant.
@@ -54,91 +54,67 @@ pub struct PodView {
 
 impl ClusterView {
     pub fn of(api: &ApiServer) -> ClusterView {
-        let pod_type = lookup_kind_name("Pod").expect("Pod is served");
-        let node_type = lookup_kind_name("Node").expect("Node is served");
         let mut pods = Vec::new();
-        let mut requested_by_node: BTreeMap<String, (i64, i64, i64)> = BTreeMap::new();
-        for object in api.list(pod_type, None) {
-            let value = object.to_value();
-            let phase = text(&value, &["status", "phase"])
-                .unwrap_or("Pending")
-                .to_string();
-            let node_name = text(&value, &["spec", "nodeName"])
-                .filter(|n| !n.is_empty())
-                .map(str::to_string);
-            let ready = value
-                .pointer("/status/conditions")
-                .and_then(Value::as_array)
-                .is_some_and(|conditions| {
-                    conditions
-                        .iter()
-                        .any(|c| c["type"] == "Ready" && c["status"] == "True")
-                });
-            let meta = object.metadata();
-            if let Some(node) = &node_name
-                && phase != "Succeeded"
-                && phase != "Failed"
-            {
-                let (cpu, memory) = container_requests(&value);
-                let entry = requested_by_node.entry(node.clone()).or_default();
-                entry.0 += cpu;
-                entry.1 += memory;
+        let mut requested_by_node: BTreeMap<&str, (i64, i64, i64)> = BTreeMap::new();
+        for object in api.list(Pod::resource_type(), None) {
+            let Some(pod) = object.as_::<Pod>() else {
+                continue;
+            };
+            let phase = match pod.phase() {
+                "" => "Pending",
+                phase => phase,
+            };
+            let node_name = pod.node_name();
+            if !node_name.is_empty() && phase != "Succeeded" && phase != "Failed" {
+                let (cpu_millis, memory_bytes) = pod_requests(pod);
+                let entry = requested_by_node.entry(node_name).or_default();
+                entry.0 += cpu_millis;
+                entry.1 += memory_bytes;
                 entry.2 += 1;
             }
+            let meta = &pod.metadata;
             pods.push(PodView {
                 namespace: meta.namespace().to_string(),
                 name: meta.name().to_string(),
-                node_name,
-                phase,
-                ready,
+                node_name: (!node_name.is_empty()).then(|| node_name.to_string()),
+                phase: phase.to_string(),
+                ready: pod.is_ready(),
                 owner: meta
                     .controller_ref()
                     .map(|owner| format!("{}/{}", owner.kind, owner.name)),
             });
         }
         let nodes = api
-            .list(node_type, None)
-            .map(|object| {
-                let value = object.to_value();
-                let meta = object.metadata();
-                let mut roles: Vec<String> = meta
+            .list(Node::resource_type(), None)
+            .filter_map(|object| object.as_::<Node>())
+            .map(|node| {
+                let meta = &node.metadata;
+                // BTreeMap keys are sorted, so the roles come out sorted.
+                let roles: Vec<String> = meta
                     .labels_or_empty()
                     .keys()
                     .filter_map(|key| key.strip_prefix("node-role.kubernetes.io/"))
                     .filter(|role| !role.is_empty())
                     .map(str::to_string)
                     .collect();
-                roles.sort();
-                let ready = value
-                    .pointer("/status/conditions")
-                    .and_then(Value::as_array)
-                    .is_some_and(|conditions| {
-                        conditions
-                            .iter()
-                            .any(|c| c["type"] == "Ready" && c["status"] == "True")
-                    });
-                let taints = value
-                    .pointer("/spec/taints")
-                    .and_then(Value::as_array)
-                    .map(|taints| {
-                        taints
-                            .iter()
-                            .map(|taint| {
-                                let key = taint["key"].as_str().unwrap_or("");
-                                let effect = taint["effect"].as_str().unwrap_or("");
-                                match taint["value"].as_str().filter(|v| !v.is_empty()) {
-                                    Some(v) => format!("{key}={v}:{effect}"),
-                                    None => format!("{key}:{effect}"),
-                                }
-                            })
-                            .collect()
+                let taints = node
+                    .taints()
+                    .iter()
+                    .map(|taint| {
+                        let key = taint.key.as_deref().unwrap_or("");
+                        let effect = taint.effect.as_deref().unwrap_or("");
+                        match taint.value.as_deref().filter(|value| !value.is_empty()) {
+                            Some(value) => format!("{key}={value}:{effect}"),
+                            None => format!("{key}:{effect}"),
+                        }
                     })
-                    .unwrap_or_default();
-                let allocatable = |resource: &str| {
-                    value
-                        .pointer(&format!("/status/allocatable/{resource}"))
-                        .and_then(quantity)
-                };
+                    .collect();
+                let allocatable = node
+                    .status
+                    .as_ref()
+                    .and_then(|status| status.allocatable.as_ref());
+                let allocatable =
+                    |resource: &str| allocatable.and_then(|resources| resources.get(resource));
                 let (cpu_requested_millis, memory_requested_bytes, pod_count) = requested_by_node
                     .get(meta.name())
                     .copied()
@@ -146,20 +122,19 @@ impl ClusterView {
                 NodeView {
                     name: meta.name().to_string(),
                     roles,
-                    ready,
-                    unschedulable: value
-                        .pointer("/spec/unschedulable")
-                        .and_then(Value::as_bool)
-                        .unwrap_or(false),
+                    ready: node.is_ready(),
+                    unschedulable: node.is_unschedulable(),
                     taints,
                     zone: meta
                         .label("topology.kubernetes.io/zone")
                         .map(str::to_string),
                     cpu_allocatable_millis: allocatable("cpu")
-                        .map(|q| q.milli_value())
+                        .map(Quantity::milli_value)
                         .unwrap_or(0),
-                    memory_allocatable_bytes: allocatable("memory").map(|q| q.value()).unwrap_or(0),
-                    pods_allocatable: allocatable("pods").map(|q| q.value()).unwrap_or(0),
+                    memory_allocatable_bytes: allocatable("memory")
+                        .map(Quantity::value)
+                        .unwrap_or(0),
+                    pods_allocatable: allocatable("pods").map(Quantity::value).unwrap_or(0),
                     cpu_requested_millis,
                     memory_requested_bytes,
                     pod_count,
@@ -174,35 +149,48 @@ impl ClusterView {
     }
 }
 
-fn text<'a>(value: &'a Value, path: &[&str]) -> Option<&'a str> {
-    path.iter()
-        .try_fold(value, |value, key| value.get(key))?
-        .as_str()
-}
-
-fn quantity(value: &Value) -> Option<Quantity> {
-    match value {
-        Value::String(text) => Quantity::parse(text).ok(),
-        Value::Number(number) => Quantity::parse(&number.to_string()).ok(),
-        _ => None,
-    }
-}
-
 /// Summed cpu (millicores) and memory (bytes) requests of a pod's containers.
-fn container_requests(pod: &Value) -> (i64, i64) {
-    let containers = pod.pointer("/spec/containers").and_then(Value::as_array);
+fn pod_requests(pod: &Pod) -> (i64, i64) {
+    let containers = pod.spec.as_ref().and_then(|spec| spec.containers.as_ref());
     containers
         .into_iter()
         .flatten()
-        .fold((0, 0), |(cpu, memory), container| {
-            let request = |resource: &str| {
-                container
-                    .pointer(&format!("/resources/requests/{resource}"))
-                    .and_then(quantity)
-            };
+        .fold((0, 0), |(cpu_millis, memory_bytes), container| {
+            let requests = container
+                .resources
+                .as_ref()
+                .and_then(|resources| resources.requests.as_ref());
+            let request = |resource: &str| requests.and_then(|requests| requests.get(resource));
             (
-                cpu + request("cpu").map(|q| q.milli_value()).unwrap_or(0),
-                memory + request("memory").map(|q| q.value()).unwrap_or(0),
+                cpu_millis + request("cpu").map(Quantity::milli_value).unwrap_or(0),
+                memory_bytes + request("memory").map(Quantity::value).unwrap_or(0),
             )
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Simulation, SimulationConfig};
+
+    #[test]
+    fn default_cluster_view_has_four_nodes_with_capacity() {
+        let view = Simulation::new(SimulationConfig::default()).view();
+        let names: Vec<&str> = view.nodes.iter().map(|node| node.name.as_str()).collect();
+        assert_eq!(names, ["control-plane", "worker-1", "worker-2", "worker-3"]);
+        let control_plane = &view.nodes[0];
+        assert_eq!(control_plane.roles, ["control-plane"]);
+        assert_eq!(
+            control_plane.taints,
+            ["node-role.kubernetes.io/control-plane:NoSchedule"]
+        );
+        assert!(control_plane.ready);
+        let worker = &view.nodes[1];
+        assert_eq!(worker.cpu_allocatable_millis, 4000);
+        assert_eq!(
+            worker.memory_allocatable_bytes,
+            8 * 1024 * 1024 * 1024 - 100 * 1024 * 1024
+        );
+        assert_eq!(worker.pods_allocatable, 110);
+        assert!(worker.roles.is_empty() && worker.taints.is_empty());
+    }
 }

@@ -9,6 +9,7 @@
 pub mod admission;
 pub mod allocators;
 pub mod errors;
+pub mod field_selector;
 pub mod names;
 pub mod patch;
 pub mod store;
@@ -226,6 +227,38 @@ impl ApiServer {
         self.store.range(resource_type, namespace)
     }
 
+    /// A list request: objects of a type in one namespace or all, filtered by a
+    /// label and a field selector, in name order. An unsupported field is a
+    /// BadRequest, worded as the API server words it.
+    pub fn list_selected(
+        &self,
+        resource_type: &'static ResourceType,
+        namespace: Option<&str>,
+        labels: &crate::model::selector::Selector,
+        fields: &field_selector::FieldSelector,
+    ) -> Result<Vec<Arc<Object>>, ApiError> {
+        fields.check_supported(resource_type.kind).map_err(|error| {
+            let (group, version) = (resource_type.group, resource_type.version);
+            ApiError::BadRequest(format!(
+                "Unable to find \"{group}/{version}, Resource={}\" that match label selector \"{labels}\", field selector \"{}\": {error}",
+                resource_type.plural,
+                fields
+                    .requirements()
+                    .iter()
+                    .map(|r| format!("{}{}{}", r.field, if r.equal { "=" } else { "!=" }, r.value))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ))
+        })?;
+        Ok(self
+            .list(resource_type, namespace)
+            .filter(|object| {
+                labels.matches(object.metadata().labels_or_empty()) && fields.matches(object)
+            })
+            .map(Arc::clone)
+            .collect())
+    }
+
     /// Replaces an object's spec and metadata. The stored status is kept for kinds
     /// with a status subresource. A stale resourceVersion is a Conflict; a write
     /// that changes nothing is not a write (no new resourceVersion).
@@ -312,6 +345,35 @@ impl ApiServer {
             return Ok(self.remove(&key).unwrap_or(current));
         }
         Ok(self.store.put(next))
+    }
+
+    /// Applies a JSON merge patch (`kubectl patch --type merge`) to the stored
+    /// object and writes the result as an update. The patched object is decoded
+    /// strictly, so an unknown field is a BadRequest, as with the real server.
+    pub fn patch_merge(
+        &mut self,
+        resource_type: &'static ResourceType,
+        namespace: &str,
+        name: &str,
+        patch: &serde_json::Value,
+    ) -> Result<Arc<Object>, ApiError> {
+        let current = self.get(resource_type, namespace, name)?;
+        let mut value = current.to_value();
+        patch::apply_merge_patch(&mut value, patch);
+        // Identity fields cannot be patched away.
+        value["apiVersion"] = serde_json::Value::String(resource_type.api_version());
+        value["kind"] = serde_json::Value::String(resource_type.kind.to_string());
+        let object = crate::model::manifest::decode_object(value, "").map_err(|error| {
+            ApiError::BadRequest(error.server_message().unwrap_or_else(|| error.to_string()))
+        })?;
+        if object.name() != name
+            || (resource_type.namespaced && object.namespace() != current.namespace())
+        {
+            return Err(ApiError::BadRequest(
+                "the name of the object and the name in the URL do not match".to_string(),
+            ));
+        }
+        self.update(object)
     }
 
     /// Deletes an object, honouring finalizers, the propagation policy and (for

@@ -130,15 +130,58 @@ impl ManifestError {
         }
     }
 
+    /// For the errors the API server itself reports (strict decoding), its status
+    /// message: `Deployment in version "v1" cannot be handled as a Deployment:
+    /// strict decoding error: unknown field "spec.replica"`. None for client-side errors.
+    pub fn server_message(&self) -> Option<String> {
+        let (api_version, kind, detail) = match &self.kind {
+            ManifestErrorKind::UnknownField {
+                api_version,
+                kind,
+                path,
+            } => (
+                api_version,
+                kind,
+                format!("strict decoding error: unknown field \"{path}\""),
+            ),
+            ManifestErrorKind::WrongType {
+                api_version,
+                kind,
+                path,
+                found,
+                expected,
+            } => (
+                api_version,
+                kind,
+                format!(
+                    "json: cannot unmarshal {found} into Go struct field {kind}.{path} of type {expected}"
+                ),
+            ),
+            ManifestErrorKind::InvalidValue {
+                api_version,
+                kind,
+                path,
+                message,
+            } => (
+                api_version,
+                kind,
+                format!("json: error decoding field \"{path}\": {message}"),
+            ),
+            _ => return None,
+        };
+        let (_, version) = split_api_version(api_version);
+        Some(format!(
+            "{kind} in version \"{version}\" cannot be handled as a {kind}: {detail}"
+        ))
+    }
+
     fn render(&self) -> String {
         let source = &self.file;
-        // Server-side decoding errors: `Deployment in version "v1" cannot be handled as a Deployment: ...`.
-        let server = |api_version: &str, kind: &str, detail: String| {
-            let (_, version) = split_api_version(api_version);
-            format!(
-                "Error from server (BadRequest): error when creating \"{source}\": {kind} in version \"{version}\" cannot be handled as a {kind}: {detail}"
-            )
-        };
+        if let Some(message) = self.server_message() {
+            return format!(
+                "Error from server (BadRequest): error when creating \"{source}\": {message}"
+            );
+        }
         match &self.kind {
             ManifestErrorKind::Syntax { line, message } => {
                 let at = line.map(|l| format!("line {l}: ")).unwrap_or_default();
@@ -176,38 +219,9 @@ impl ManifestError {
             } => format!(
                 "error: resource mapping not found for name: \"{name}\" namespace: \"{namespace}\" from \"{source}\": no matches for kind \"{kind}\" in version \"{api_version}\"\nensure CRDs are installed first"
             ),
-            ManifestErrorKind::UnknownField {
-                api_version,
-                kind,
-                path,
-            } => server(
-                api_version,
-                kind,
-                format!("strict decoding error: unknown field \"{path}\""),
-            ),
-            ManifestErrorKind::WrongType {
-                api_version,
-                kind,
-                path,
-                found,
-                expected,
-            } => server(
-                api_version,
-                kind,
-                format!(
-                    "json: cannot unmarshal {found} into Go struct field {kind}.{path} of type {expected}"
-                ),
-            ),
-            ManifestErrorKind::InvalidValue {
-                api_version,
-                kind,
-                path,
-                message,
-            } => server(
-                api_version,
-                kind,
-                format!("json: error decoding field \"{path}\": {message}"),
-            ),
+            ManifestErrorKind::UnknownField { .. }
+            | ManifestErrorKind::WrongType { .. }
+            | ManifestErrorKind::InvalidValue { .. } => unreachable!("server errors render above"),
         }
     }
 }

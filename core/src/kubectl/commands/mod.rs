@@ -1,0 +1,3 @@
+//! One file per kubectl command.
+
+pub mod api_resources;

@@ -1,0 +1,283 @@
+//! kubectl, interpreted: command lines in, kubectl's output out.
+//!
+//! The interpreter is IO-free. It takes a command line and the text a command
+//! would read from stdin, and returns what kubectl would print on stdout and
+//! stderr with its exit code. The playground's terminal and the `kubesim` CLI
+//! are thin shells around [`run`]. Upstream: `staging/src/k8s.io/kubectl`.
+
+pub mod commands;
+pub mod printers;
+pub mod shell_words;
+
+use std::collections::BTreeMap;
+
+use crate::simulation::Simulation;
+
+/// What a command printed, and its exit code.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CommandOutput {
+    pub stdout: String,
+    pub stderr: String,
+    pub exit_code: i32,
+}
+
+impl CommandOutput {
+    pub fn ok(stdout: impl Into<String>) -> Self {
+        CommandOutput {
+            stdout: stdout.into(),
+            stderr: String::new(),
+            exit_code: 0,
+        }
+    }
+
+    /// A failed command: the message goes to stderr with a newline, exit code 1.
+    pub fn error(message: impl Into<String>) -> Self {
+        let mut stderr = message.into();
+        if !stderr.ends_with('\n') {
+            stderr.push('\n');
+        }
+        CommandOutput {
+            stdout: String::new(),
+            stderr,
+            exit_code: 1,
+        }
+    }
+}
+
+/// Parsed flags: `--name=value`, `--name value`, `-n value`, `-nvalue` and bare
+/// switches. Positional arguments are kept in order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Flags {
+    values: BTreeMap<String, Vec<String>>,
+    pub positional: Vec<String>,
+}
+
+/// Flags that never take a value, so `--all foo` keeps `foo` positional.
+const SWITCHES: &[&str] = &[
+    "A",
+    "all-namespaces",
+    "all",
+    "no-headers",
+    "show-labels",
+    "watch",
+    "w",
+    "overwrite",
+    "ignore-daemonsets",
+    "delete-emptydir-data",
+    "force",
+    "help",
+    "h",
+    "wait",
+    "previous",
+    "p",
+    "recursive",
+    "R",
+    "i",
+    "t",
+    "stdin",
+    "tty",
+    "quiet",
+    "q",
+    "dry-run",
+    "version",
+    "short",
+];
+
+impl Flags {
+    pub fn parse(words: &[String]) -> Flags {
+        let mut flags = Flags::default();
+        let mut index = 0;
+        while index < words.len() {
+            let word = &words[index];
+            if word == "--" {
+                flags.positional.extend(words[index..].iter().cloned());
+                break;
+            }
+            let name_and_value = word
+                .strip_prefix("--")
+                .or_else(|| word.strip_prefix('-').filter(|rest| !rest.is_empty()));
+            match name_and_value {
+                Some(rest) if !word.starts_with("---") => {
+                    let (name, inline_value) = match rest.split_once('=') {
+                        Some((name, value)) => (name.to_string(), Some(value.to_string())),
+                        None => (rest.to_string(), None),
+                    };
+                    let value = match inline_value {
+                        Some(value) => value,
+                        None if SWITCHES.contains(&name.as_str()) => "true".to_string(),
+                        None => match words.get(index + 1) {
+                            Some(next) if !next.starts_with('-') || next == "-" => {
+                                index += 1;
+                                next.clone()
+                            }
+                            _ => "true".to_string(),
+                        },
+                    };
+                    flags.values.entry(name).or_default().push(value);
+                }
+                _ => flags.positional.push(word.clone()),
+            }
+            index += 1;
+        }
+        flags
+    }
+
+    /// The last value given for a flag.
+    pub fn value(&self, name: &str) -> Option<&str> {
+        self.values
+            .get(name)
+            .and_then(|values| values.last())
+            .map(String::as_str)
+    }
+
+    /// Every value given for a repeatable flag (`--label a=b --label c=d`).
+    pub fn values(&self, name: &str) -> &[String] {
+        self.values.get(name).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.values
+            .get(name)
+            .is_some_and(|values| values.last().is_some_and(|value| value != "false"))
+    }
+}
+
+/// Runs one kubectl command line against the simulation.
+pub fn run(simulation: &mut Simulation, line: &str, stdin: &str) -> CommandOutput {
+    let _ = stdin;
+    let words = match shell_words::split(line) {
+        Ok(words) => words,
+        Err(error) => return CommandOutput::error(format!("error: {error}")),
+    };
+    let Some((program, arguments)) = words.split_first() else {
+        return CommandOutput::default();
+    };
+    if program != "kubectl" {
+        return CommandOutput::error(format!(
+            "error: unknown command \"{program}\": commands start with kubectl"
+        ));
+    }
+    let Some((command, rest)) = arguments.split_first() else {
+        return CommandOutput::error("error: kubectl needs a command, e.g. kubectl get pods");
+    };
+    let flags = Flags::parse(rest);
+    let _ = &simulation;
+    match command.as_str() {
+        "api-resources" => commands::api_resources::run(&flags),
+        known if KNOWN_COMMANDS.contains(&known) => CommandOutput::error(format!(
+            "error: kubesim does not support \"kubectl {known}\" yet"
+        )),
+        unknown => CommandOutput::error(format!(
+            "error: unknown command \"{unknown}\" for \"kubectl\"\nRun 'kubectl --help' for usage."
+        )),
+    }
+}
+
+/// kubectl's commands, so that a real command kubesim lacks is not called unknown.
+const KNOWN_COMMANDS: &[&str] = &[
+    "annotate",
+    "api-versions",
+    "apply",
+    "attach",
+    "auth",
+    "autoscale",
+    "certificate",
+    "cluster-info",
+    "completion",
+    "config",
+    "cordon",
+    "cp",
+    "create",
+    "debug",
+    "delete",
+    "describe",
+    "diff",
+    "drain",
+    "edit",
+    "events",
+    "exec",
+    "explain",
+    "expose",
+    "get",
+    "kustomize",
+    "label",
+    "logs",
+    "patch",
+    "plugin",
+    "port-forward",
+    "proxy",
+    "replace",
+    "rollout",
+    "run",
+    "scale",
+    "set",
+    "taint",
+    "top",
+    "uncordon",
+    "version",
+    "wait",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::SimulationConfig;
+
+    fn words(line: &str) -> Vec<String> {
+        shell_words::split(line).unwrap()
+    }
+
+    #[test]
+    fn flags_parse_like_cobra() {
+        let flags = Flags::parse(&words(
+            "pods -n kube-system -o=wide --show-labels web -l app=x,tier!=db --all",
+        ));
+        assert_eq!(flags.value("n"), Some("kube-system"));
+        assert_eq!(flags.value("o"), Some("wide"));
+        assert!(flags.has("show-labels"));
+        assert!(flags.has("all"));
+        assert_eq!(flags.value("l"), Some("app=x,tier!=db"));
+        assert_eq!(flags.positional, ["pods", "web"]);
+        let dashes = Flags::parse(&words("web -- curl http://svc"));
+        assert_eq!(dashes.positional, ["web", "--", "curl", "http://svc"]);
+    }
+
+    #[test]
+    fn api_resources_lists_served_kinds() {
+        let mut simulation = Simulation::new(SimulationConfig::default());
+        let output = run(&mut simulation, "kubectl api-resources", "");
+        assert_eq!(output.exit_code, 0);
+        let lines: Vec<&str> = output.stdout.lines().collect();
+        assert!(lines[0].starts_with("NAME "));
+        assert!(lines[0].ends_with("   KIND"));
+        let deployments = lines
+            .iter()
+            .find(|line| line.starts_with("deployments "))
+            .unwrap();
+        assert!(
+            deployments.contains("deploy")
+                && deployments.contains("apps/v1")
+                && deployments.contains("true")
+        );
+        assert!(
+            output.stderr.contains("kubesim simulates: ") && output.stderr.contains("deployments")
+        );
+        assert!(
+            output.stderr.contains("stores but does not act on: ")
+                && output.stderr.contains("configmaps")
+        );
+        let cluster = run(
+            &mut simulation,
+            "kubectl api-resources --namespaced=false -o name",
+            "",
+        );
+        assert!(cluster.stdout.lines().any(|line| line == "nodes"));
+        assert!(!cluster.stdout.lines().any(|line| line == "pods"));
+        let unknown = run(&mut simulation, "kubectl frobnicate", "");
+        assert_eq!(
+            unknown.stderr,
+            "error: unknown command \"frobnicate\" for \"kubectl\"\nRun 'kubectl --help' for usage.\n"
+        );
+        assert_eq!(unknown.exit_code, 1);
+    }
+}

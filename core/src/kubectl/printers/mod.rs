@@ -1,0 +1,3 @@
+//! Output formats: kubectl's tables, and (through `model::manifest`) YAML and JSON.
+
+pub mod table;
