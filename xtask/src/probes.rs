@@ -5,7 +5,7 @@
 //! them with `option_env!` and must compute the same strings inside Chromium. Cargo
 //! records `option_env!` reads, so a changed value rebuilds the test.
 
-/// Seeds the probe runs for; `web/tests/determinism.rs` checks the same list.
+/// Seeds the probe runs for; `web/tests/in_browser.rs` checks the same list.
 pub const SEEDS: [u64; 3] = [1, 2, 3];
 pub const ENV_VAR: &str = "KUBESIM_NATIVE_PROBES";
 

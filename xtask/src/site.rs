@@ -48,6 +48,34 @@ pub fn build(root: &Path) -> Result<()> {
 
     let bindgen_wasm = pkg.join(format!("{CRATE_FILE_STEM}_bg.wasm"));
     let size_before_bytes = file_size_bytes(&bindgen_wasm);
+    optimize_wasm(root, &bindgen_wasm)?;
+
+    copy_file(&root.join("index.html"), &dist.join("index.html"))?;
+    copy_dir(&root.join("www"), &dist.join("www"))?;
+    println!(
+        "built {DIST_DIR}/: {CRATE_FILE_STEM}_bg.wasm {} KB after wasm-opt (was {} KB)",
+        file_size_bytes(&bindgen_wasm) / 1024,
+        size_before_bytes / 1024
+    );
+    Ok(())
+}
+
+/// `wasm-opt -Oz` in place. npm's binaryen runs as JavaScript and takes about 15 s, so
+/// its output is cached under the target dir, keyed by a hash of its input: an
+/// unchanged module (the usual case in `cargo xtask test`) is copied, not re-optimized.
+fn optimize_wasm(root: &Path, wasm: &Path) -> Result<()> {
+    let input =
+        std::fs::read(wasm).map_err(|error| format!("cannot read {}: {error}", wasm.display()))?;
+    let cache_dir = target_dir(root).join("wasm-opt-cache");
+    let cached = cache_dir.join(format!(
+        "{:016x}-{}.wasm",
+        content_hash(&input),
+        input.len()
+    ));
+    if cached.exists() {
+        println!("wasm-opt: input unchanged, reusing {}", cached.display());
+        return copy_file(&cached, wasm);
+    }
     cmd::run(
         cmd::tool(tools::wasm_opt(root))
             .arg("-Oz")
@@ -61,19 +89,24 @@ pub fn build(root: &Path) -> Result<()> {
                 "--enable-multivalue",
             ])
             .args(["--strip-debug", "--strip-producers"])
-            .arg(&bindgen_wasm)
+            .arg(wasm)
             .arg("-o")
-            .arg(&bindgen_wasm),
+            .arg(wasm),
     )?;
+    // Only one cached module is worth keeping: the next build's input.
+    let _ = std::fs::remove_dir_all(&cache_dir);
+    std::fs::create_dir_all(&cache_dir)
+        .map_err(|error| format!("cannot create {}: {error}", cache_dir.display()))?;
+    copy_file(wasm, &cached)
+}
 
-    copy_file(&root.join("index.html"), &dist.join("index.html"))?;
-    copy_dir(&root.join("www"), &dist.join("www"))?;
-    println!(
-        "built {DIST_DIR}/: {CRATE_FILE_STEM}_bg.wasm {} KB after wasm-opt (was {} KB)",
-        file_size_bytes(&bindgen_wasm) / 1024,
-        size_before_bytes / 1024
-    );
-    Ok(())
+/// FNV-1a, 64-bit: a stable content hash (unlike std's hasher, fixed by definition).
+fn content_hash(bytes: &[u8]) -> u64 {
+    const OFFSET_BASIS: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0100_0000_01b3;
+    bytes.iter().fold(OFFSET_BASIS, |hash, byte| {
+        (hash ^ u64::from(*byte)).wrapping_mul(PRIME)
+    })
 }
 
 /// Where cargo puts build output: `$CARGO_TARGET_DIR` if set, else `<root>/target`.
@@ -113,4 +146,16 @@ fn copy_dir(from: &Path, to: &Path) -> Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_hash_is_fnv1a() {
+        // Published FNV-1a 64 test vectors.
+        assert_eq!(content_hash(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(content_hash(b"a"), 0xaf63_dc4c_8601_ec8c);
+    }
 }

@@ -1,15 +1,27 @@
-//! In headless Chromium: kubesim's determinism probe gives, on wasm32, exactly the
-//! fingerprints computed natively in the same `cargo xtask test` run.
+//! Tests that run in headless Chromium (wasm-bindgen-test), via `cargo xtask test`.
+//! One file, so one browser start serves them all.
 //!
-//! xtask passes the native values at compile time as `KUBESIM_NATIVE_PROBES`
-//! (`1=<hex>;2=<hex>;3=<hex>`, hex of the UTF-8 fingerprint). Cargo tracks
-//! `option_env!`, so new native values rebuild this test.
+//! - The simulation builds on wasm32 and its view has the default cluster's four nodes.
+//! - Determinism across platforms: kubesim's probe gives, on wasm32, exactly the
+//!   fingerprints computed natively in the same `cargo xtask test` run. xtask passes
+//!   the native values at compile time as `KUBESIM_NATIVE_PROBES`
+//!   (`1=<hex>;2=<hex>;3=<hex>`, hex of the UTF-8 fingerprint). Cargo tracks
+//!   `option_env!`, so new native values rebuild this test.
 #![cfg(target_arch = "wasm32")]
 
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+#[wasm_bindgen_test]
+fn default_simulation_view_has_the_four_default_nodes() {
+    let simulation = kubesim::Simulation::new(kubesim::SimulationConfig::default());
+    let view = simulation.view();
+    let names: Vec<&str> = view.nodes.iter().map(|node| node.name.as_str()).collect();
+    assert_eq!(names, ["control-plane", "worker-1", "worker-2", "worker-3"]);
+}
+
+/// The seeds xtask computes natively (`xtask/src/probes.rs`).
 const SEEDS: [u64; 3] = [1, 2, 3];
 
 #[wasm_bindgen_test]
