@@ -51,6 +51,12 @@ pub fn run(command: &mut Command) -> Result<()> {
     }
 }
 
+/// Like [`output`], but first prints the command, as a test step should.
+pub fn output_shown(command: &mut Command) -> Result<String> {
+    println!("$ {}", describe(command));
+    output(command)
+}
+
 /// Runs quietly and returns stdout; for probing versions and reading `cargo tree`.
 pub fn output(command: &mut Command) -> Result<String> {
     let shown = describe(command);

@@ -12,6 +12,7 @@ pub const ENV_VAR: &str = "KUBESIM_NATIVE_PROBES";
 /// `1=<hex>;2=<hex>;3=<hex>`. Hex keeps any fingerprint text (`;`, `=`, newlines)
 /// safe inside one env var; the test decodes it before comparing.
 pub fn native_probes_env_value() -> String {
+    println!("kubesim::probe::determinism_probe(seed) for seeds {SEEDS:?}, natively");
     SEEDS
         .iter()
         .map(|seed| {
