@@ -169,7 +169,9 @@ fn install_debian_packages(packages: &[&str]) -> Result<()> {
         command
     };
     cmd::run(&mut apt(&["update", "-q"]))?;
-    let mut install_args = vec!["install", "-y", "-q", "--no-install-recommends"];
+    // With recommends, as toolchain.md's tested recipe: Chromium's fonts (fonts-liberation)
+    // are only recommended, and screenshots without them show boxes for letters.
+    let mut install_args = vec!["install", "-y", "-q"];
     install_args.extend_from_slice(packages);
     cmd::run(&mut apt(&install_args))
 }
