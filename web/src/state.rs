@@ -94,15 +94,6 @@ impl NodeSummary {
             readiness.to_string()
         }
     }
-
-    /// kubectl's ROLES column: roles joined by commas, or "<none>".
-    pub fn roles_text(&self) -> String {
-        if self.roles.is_empty() {
-            "<none>".to_string()
-        } else {
-            self.roles.join(",")
-        }
-    }
 }
 
 /// The three resources a node card compares.
@@ -262,16 +253,11 @@ mod tests {
     }
 
     #[test]
-    fn status_and_roles_read_like_kubectl_get_nodes() {
+    fn status_reads_like_kubectl_get_nodes() {
         assert_eq!(node(true, false, &[]).status_text(), "Ready");
         assert_eq!(
             node(false, true, &[]).status_text(),
             "NotReady,SchedulingDisabled"
-        );
-        assert_eq!(node(true, false, &[]).roles_text(), "<none>");
-        assert_eq!(
-            node(true, false, &["control-plane", "etcd"]).roles_text(),
-            "control-plane,etcd"
         );
     }
 

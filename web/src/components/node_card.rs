@@ -20,8 +20,7 @@ pub fn NodeCard(props: &NodeCardProps) -> Html {
     };
     let card_class = classes!("node-card", (!node.ready).then_some("not-ready"));
     html! {
-        <li class={card_class} data-testid="node" data-node-name={node.name.clone()}
-            aria-label={format!("Node {}, {}, roles {}", node.name, node.status_text(), node.roles_text())}>
+        <li class={card_class} data-testid="node" data-node-name={node.name.clone()}>
             <header>
                 <h3 class="node-name">{ &node.name }</h3>
                 <div class="badges">
