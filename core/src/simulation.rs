@@ -9,8 +9,12 @@ use std::sync::Arc;
 use crate::agenda::{Agenda, Timer};
 use crate::api_server::{ApiServer, ObjectKey};
 use crate::cluster::ClusterConfig;
+use crate::controllers::event_recorder::EventTtl;
 use crate::controllers::garbage_collector::GarbageCollector;
-use crate::controllers::{Action, Controller, ControllerContext, TraceEntry, WorkQueue};
+use crate::controllers::namespace::NamespaceController;
+use crate::controllers::{
+    Action, Controller, ControllerContext, EventRecorder, TraceEntry, WorkQueue,
+};
 use crate::model::Object;
 use crate::model::registry::lookup_kind_name;
 use crate::rng::SimRng;
@@ -74,6 +78,7 @@ pub struct Simulation {
     api: ApiServer,
     controllers: Vec<ControllerSlot>,
     agenda: Agenda,
+    recorder: EventRecorder,
     trace: Vec<TraceEntry>,
     /// The last revision whose watch event every controller has seen.
     dispatched_revision: u64,
@@ -101,6 +106,7 @@ impl Simulation {
             api,
             controllers: Vec::new(),
             agenda: Agenda::default(),
+            recorder: EventRecorder::default(),
             trace: Vec::new(),
             dispatched_revision: 0,
             next_turn: 0,
@@ -110,6 +116,8 @@ impl Simulation {
         };
         simulation.bootstrap(&config.cluster);
         simulation.add_controller(Box::new(GarbageCollector));
+        simulation.add_controller(Box::new(EventTtl));
+        simulation.add_controller(Box::new(NamespaceController));
         simulation
     }
 
@@ -209,7 +217,12 @@ impl Simulation {
             self.next_turn = (index + 1) % count;
             let slot = &mut self.controllers[index];
             let component = slot.controller.name();
-            let mut context = ControllerContext::new(&mut self.api, &mut self.trace, component);
+            let mut context = ControllerContext::new(
+                &mut self.api,
+                &mut self.recorder,
+                &mut self.trace,
+                component,
+            );
             let action = slot.controller.reconcile(&key, &mut context);
             if let Action::RequeueAfter(delay) = action {
                 let due = self.api.now() + delay.max(SimDuration::from_millis(1));

@@ -289,3 +289,50 @@ fn lists_filter_by_namespace_labels_and_fields() {
         "Error from server (BadRequest): Unable to find \"apps/v1, Resource=deployments\" that match label selector \"\", field selector \"spec.replicas=3\": field label not supported: spec.replicas"
     );
 }
+
+#[test]
+fn deleting_a_namespace_empties_it_then_removes_it() {
+    use kubesim::api_server::PropagationPolicy;
+    use kubesim::model::namespace::Namespace;
+    let mut sim = simulation();
+    let api = sim.api_mut();
+    api.create(object("apiVersion: v1\nkind: Namespace\nmetadata: {name: team}\nspec: {finalizers: [kubernetes]}\n"))
+        .unwrap();
+    let mut deployment = object(DEPLOYMENT);
+    deployment.metadata_mut().namespace = Some("team".to_string());
+    api.create(deployment).unwrap();
+    api.create(object("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: team}\ndata: {a: b}\n"))
+        .unwrap();
+    let options = DeleteOptions {
+        propagation_policy: Some(PropagationPolicy::Background),
+        ..DeleteOptions::default()
+    };
+    let outcome = api
+        .delete(Namespace::resource_type(), "", "team", &options)
+        .unwrap();
+    let DeleteOutcome::Pending(terminating) = outcome else {
+        panic!("a namespace is emptied before it goes")
+    };
+    assert_eq!(
+        terminating.as_::<Namespace>().unwrap().phase(),
+        "Terminating"
+    );
+    let mut late = object(DEPLOYMENT);
+    late.metadata_mut().namespace = Some("team".to_string());
+    late.metadata_mut().name = Some("late".to_string());
+    assert_eq!(
+        api.create(late).unwrap_err().kubectl_message(),
+        "Error from server (Forbidden): deployments.apps \"late\" is forbidden: unable to create new content in namespace team because it is being terminated"
+    );
+    sim.run_until_idle(10_000).unwrap();
+    let api = sim.api();
+    assert!(
+        api.get(Namespace::resource_type(), "", "team")
+            .unwrap_err()
+            .is_not_found()
+    );
+    assert_eq!(
+        api.list(Deployment::resource_type(), Some("team")).count(),
+        0
+    );
+}

@@ -339,7 +339,7 @@ impl ApiServer {
         // grace period is pending.
         let meta = next.metadata();
         if meta.is_being_deleted()
-            && meta.finalizers().is_empty()
+            && !blocks_removal(&next)
             && meta.deletion_grace_period_seconds.unwrap_or(0) == 0
         {
             return Ok(self.remove(&key).unwrap_or(current));
@@ -472,7 +472,15 @@ impl ApiServer {
             }
         }
         let pending_grace = meta.deletion_grace_period_seconds.unwrap_or(0) > 0;
-        if meta.finalizers().is_empty() && !pending_grace {
+        if let Object::Namespace(namespace) = &mut next
+            && namespace_has_spec_finalizers(namespace)
+        {
+            // A namespace with spec finalizers is emptied by the namespace controller
+            // first (pkg/registry/core/namespace/storage/storage.go Delete).
+            namespace.status.get_or_insert_with(Default::default).phase =
+                Some("Terminating".to_string());
+        }
+        if !blocks_removal(&next) && !pending_grace {
             let removed = self.remove(&key).unwrap_or(current);
             return Ok(DeleteOutcome::Deleted(removed));
         }
@@ -499,6 +507,26 @@ impl ApiServer {
             }),
         }
     }
+}
+
+/// True while something still holds a deleted object in the store: metadata
+/// finalizers, or (for namespaces) the `kubernetes` spec finalizer.
+fn blocks_removal(object: &Object) -> bool {
+    if !object.metadata().finalizers().is_empty() {
+        return true;
+    }
+    match object {
+        Object::Namespace(namespace) => namespace_has_spec_finalizers(namespace),
+        _ => false,
+    }
+}
+
+fn namespace_has_spec_finalizers(namespace: &crate::model::namespace::Namespace) -> bool {
+    namespace
+        .spec
+        .as_ref()
+        .and_then(|spec| spec.finalizers.as_ref())
+        .is_some_and(|finalizers| !finalizers.is_empty())
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

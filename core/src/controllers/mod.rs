@@ -4,12 +4,16 @@
 //! reconciles one key per step. A reconcile is a step that returns what to do
 //! next ([`Action`]); it never loops or sleeps.
 
+pub mod event_recorder;
 pub mod garbage_collector;
+pub mod namespace;
 pub mod work_queue;
 
 use crate::api_server::{ApiServer, ObjectKey, WatchEvent};
+use crate::model::Object;
 use crate::time::{SimDuration, SimTime};
 
+pub use event_recorder::{EventRecorder, EventSourceRef, EventType};
 pub use work_queue::WorkQueue;
 
 /// What a reconcile asks for next.
@@ -24,6 +28,7 @@ pub enum Action {
 /// What a controller can touch while reconciling.
 pub struct ControllerContext<'a> {
     pub api: &'a mut ApiServer,
+    pub recorder: &'a mut EventRecorder,
     trace: &'a mut Vec<TraceEntry>,
     component: &'static str,
 }
@@ -31,14 +36,52 @@ pub struct ControllerContext<'a> {
 impl<'a> ControllerContext<'a> {
     pub(crate) fn new(
         api: &'a mut ApiServer,
+        recorder: &'a mut EventRecorder,
         trace: &'a mut Vec<TraceEntry>,
         component: &'static str,
     ) -> Self {
         ControllerContext {
             api,
+            recorder,
             trace,
             component,
         }
+    }
+
+    /// Records a Kubernetes Event about `object`, from this component.
+    pub fn record_event(
+        &mut self,
+        object: &Object,
+        event_type: EventType,
+        reason: &str,
+        message: &str,
+    ) {
+        let source = EventSourceRef {
+            component: self.component,
+            host: None,
+        };
+        self.recorder
+            .record(self.api, &source, object, event_type, reason, message);
+    }
+
+    /// Records an event from this component on `host` (the kubelet's events),
+    /// optionally about a part of the object (`spec.containers{nginx}`).
+    pub fn record_event_on_host(
+        &mut self,
+        host: &str,
+        object: &Object,
+        field_path: &str,
+        event_type: EventType,
+        reason: &str,
+        message: &str,
+    ) {
+        let source = EventSourceRef {
+            component: self.component,
+            host: Some(host.to_string()),
+        };
+        self.recorder.record_with_field_path(
+            self.api, &source, object, field_path, event_type, reason, message,
+        );
     }
 
     pub fn now(&self) -> SimTime {
@@ -66,7 +109,8 @@ pub struct TraceEntry {
 
 /// A reconcile loop.
 pub trait Controller {
-    /// The component name shown in traces, e.g. "garbage-collector".
+    /// The component name shown in traces and as the source of its Events,
+    /// e.g. "deployment-controller", "default-scheduler", "kubelet".
     fn name(&self) -> &'static str;
 
     /// Queues the keys a watch event concerns.

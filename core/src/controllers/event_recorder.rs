@@ -1,0 +1,223 @@
+//! Records Kubernetes Events, as client-go's `tools/record` does.
+//!
+//! Upstream: `staging/src/k8s.io/client-go/tools/record/{event.go,events_cache.go}`.
+//! - An Event lives in its object's namespace, or `default` for cluster-scoped
+//!   objects, and is named `<object name>.<hex of the timestamp in nanoseconds>`.
+//! - An identical event (same object, type, reason, message and source) is not
+//!   created again: the existing one gets `count + 1` and a new `lastTimestamp`.
+//! - The API server drops events an hour after their last update (`--event-ttl=1h`);
+//!   [`EventTtl`] does that here.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::api_server::{ApiServer, DeleteOptions, ObjectKey, WatchEvent, WatchEventType};
+use crate::controllers::{Action, Controller, ControllerContext, WorkQueue};
+use crate::model::event::{Event, EventSource, ObjectReference};
+use crate::model::{Object, ObjectMeta, Resource, Time};
+use crate::time::{SimDuration, SimTime};
+
+/// `Normal` or `Warning`, the two event types.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum EventType {
+    Normal,
+    Warning,
+}
+
+impl EventType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventType::Normal => "Normal",
+            EventType::Warning => "Warning",
+        }
+    }
+}
+
+/// Who reports an event: `deployment-controller`, or `kubelet` on a host.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct EventSourceRef {
+    pub component: &'static str,
+    pub host: Option<String>,
+}
+
+/// What makes two events the same for deduplication (`getEventKey` upstream).
+type EventIdentity = (
+    String,
+    EventType,
+    String,
+    String,
+    &'static str,
+    Option<String>,
+    String,
+);
+
+/// The client-side event cache: which event object each identical event went to.
+#[derive(Clone, Debug, Default)]
+pub struct EventRecorder {
+    /// Identity → (namespace, name) of the stored Event.
+    seen: BTreeMap<EventIdentity, (String, String)>,
+    /// Disambiguates events recorded for the same object in the same millisecond.
+    sequence: u64,
+}
+
+/// Events are kept this long after their last update.
+pub const EVENT_TTL: SimDuration = SimDuration::from_secs(3600);
+
+impl EventRecorder {
+    /// Records an event about `object`.
+    pub fn record(
+        &mut self,
+        api: &mut ApiServer,
+        source: &EventSourceRef,
+        object: &Object,
+        event_type: EventType,
+        reason: &str,
+        message: &str,
+    ) {
+        self.record_with_field_path(api, source, object, "", event_type, reason, message);
+    }
+
+    /// Records an event about a part of `object`, e.g. `spec.containers{nginx}`.
+    pub fn record_with_field_path(
+        &mut self,
+        api: &mut ApiServer,
+        source: &EventSourceRef,
+        object: &Object,
+        field_path: &str,
+        event_type: EventType,
+        reason: &str,
+        message: &str,
+    ) {
+        let meta = object.metadata();
+        let now = Time(api.now().truncated_to_seconds());
+        let identity: EventIdentity = (
+            meta.uid().to_string(),
+            event_type,
+            reason.to_string(),
+            message.to_string(),
+            source.component,
+            source.host.clone(),
+            field_path.to_string(),
+        );
+        if let Some((namespace, name)) = self.seen.get(&identity).cloned() {
+            if let Some(existing) = api
+                .get_ref(Event::resource_type(), &namespace, &name)
+                .map(Arc::clone)
+            {
+                if let Some(event) = existing.as_::<Event>() {
+                    let mut event = event.clone();
+                    event.count = Some(event.count.unwrap_or(1) + 1);
+                    event.last_timestamp = Some(now);
+                    if api.update(Object::Event(event)).is_ok() {
+                        return;
+                    }
+                }
+            }
+            self.seen.remove(&identity);
+        }
+        let namespace = if meta.namespace().is_empty() {
+            "default"
+        } else {
+            meta.namespace()
+        };
+        self.sequence += 1;
+        let nanos =
+            (api.now().unix_millis() as u128) * 1_000_000 + u128::from(self.sequence % 1_000_000);
+        let name = format!("{}.{nanos:x}", meta.name());
+        let resource_type = object.resource_type();
+        let event = Event {
+            metadata: ObjectMeta {
+                name: Some(name.clone()),
+                namespace: Some(namespace.to_string()),
+                ..ObjectMeta::default()
+            },
+            involved_object: ObjectReference {
+                kind: Some(resource_type.kind.to_string()),
+                namespace: (!meta.namespace().is_empty()).then(|| meta.namespace().to_string()),
+                name: Some(meta.name().to_string()),
+                uid: Some(meta.uid().to_string()),
+                api_version: Some(resource_type.api_version()),
+                resource_version: meta.resource_version.clone(),
+                field_path: (!field_path.is_empty()).then(|| field_path.to_string()),
+            },
+            reason: Some(reason.to_string()),
+            message: Some(message.to_string()),
+            source: Some(EventSource {
+                component: Some(source.component.to_string()),
+                host: source.host.clone(),
+            }),
+            first_timestamp: Some(now),
+            last_timestamp: Some(now),
+            count: Some(1),
+            type_: Some(event_type.as_str().to_string()),
+            event_time: None,
+            series: None,
+            action: None,
+            related: None,
+            reporting_component: Some(String::new()),
+            reporting_instance: Some(String::new()),
+        };
+        if api.create(Object::Event(event)).is_ok() {
+            self.seen.insert(identity, (namespace.to_string(), name));
+        }
+    }
+
+    /// Forgets events that no longer exist, so the cache stays bounded.
+    pub fn forget(&mut self, namespace: &str, name: &str) {
+        self.seen
+            .retain(|_, stored| stored.0 != namespace || stored.1 != name);
+    }
+}
+
+/// Deletes events one hour after their last update, as the API server's event TTL does.
+#[derive(Debug, Default)]
+pub struct EventTtl;
+
+impl EventTtl {
+    fn expiry(event: &Event) -> Option<SimTime> {
+        let last = event
+            .last_timestamp
+            .or(event.first_timestamp)
+            .or(event.metadata.creation_timestamp)?;
+        Some(last.0 + EVENT_TTL)
+    }
+}
+
+impl Controller for EventTtl {
+    fn name(&self) -> &'static str {
+        "event-ttl"
+    }
+
+    fn observe(&mut self, event: &WatchEvent, _api: &ApiServer, queue: &mut WorkQueue) {
+        if event.event_type != WatchEventType::Deleted && event.object.as_::<Event>().is_some() {
+            queue.add(ObjectKey::of(&event.object));
+        }
+    }
+
+    fn resync(&mut self, api: &ApiServer, queue: &mut WorkQueue) {
+        for event in api.list(Event::resource_type(), None) {
+            queue.add(ObjectKey::of(event));
+        }
+    }
+
+    fn reconcile(&mut self, key: &ObjectKey, context: &mut ControllerContext<'_>) -> Action {
+        let Some(object) = context.api.store().get(key).map(Arc::clone) else {
+            return Action::Done;
+        };
+        let Some(expiry) = object.as_::<Event>().and_then(EventTtl::expiry) else {
+            return Action::Done;
+        };
+        let now = context.now();
+        if expiry > now {
+            return Action::RequeueAfter(expiry - now);
+        }
+        let _ = context.api.delete(
+            key.resource_type(),
+            &key.namespace,
+            &key.name,
+            &DeleteOptions::default(),
+        );
+        context.recorder.forget(&key.namespace, &key.name);
+        Action::Done
+    }
+}
