@@ -103,14 +103,13 @@ impl EventRecorder {
             if let Some(existing) = api
                 .get_ref(Event::resource_type(), &namespace, &name)
                 .map(Arc::clone)
+                && let Some(event) = existing.as_::<Event>()
             {
-                if let Some(event) = existing.as_::<Event>() {
-                    let mut event = event.clone();
-                    event.count = Some(event.count.unwrap_or(1) + 1);
-                    event.last_timestamp = Some(now);
-                    if api.update(Object::Event(event)).is_ok() {
-                        return;
-                    }
+                let mut event = event.clone();
+                event.count = Some(event.count.unwrap_or(1) + 1);
+                event.last_timestamp = Some(now);
+                if api.update(Object::Event(event)).is_ok() {
+                    return;
                 }
             }
             self.seen.remove(&identity);

@@ -1,3 +1,0 @@
-//! The playground's entry point.
-
-fn main() {}
