@@ -45,12 +45,19 @@ pub fn admit_create(object: &mut Object, api: &mut ApiServer) -> Result<(), ApiE
 pub fn admit_update(
     object: &mut Object,
     current: &Object,
-    _api: &ApiServer,
+    api: &mut ApiServer,
 ) -> Result<(), ApiError> {
     defaulting::apply_scheme_defaults(object);
     prepare_for_update(object, current);
     let causes = validation::validate_update(object, current);
     if !causes.is_empty() {
+        return Err(invalid(object, causes));
+    }
+    // Allocation comes last, so a rejected update never holds an address or port.
+    if let (Object::Service(service_object), Object::Service(current_service)) =
+        (&mut *object, current)
+        && let Err(causes) = service::update_allocations(service_object, current_service, api)
+    {
         return Err(invalid(object, causes));
     }
     Ok(())
@@ -62,7 +69,7 @@ pub fn admit_update(
 pub fn admit_status_update(
     object: &mut Object,
     current: &Object,
-    _api: &ApiServer,
+    _api: &mut ApiServer,
 ) -> Result<(), ApiError> {
     if let (Object::Pod(new), Object::Pod(old)) = (object, current) {
         let old_qos = old.status.as_ref().and_then(|s| s.qos_class.clone());
