@@ -609,3 +609,100 @@ pub fn validate_annotations(
     }
     errors
 }
+
+/// True for an IPv4 (`10.96.0.1`) or IPv6 (`2001:db8::ffff`) address, as
+/// `netutils.ParseIPSloppy` accepts them (`util/validation/ip.go`). Written out
+/// rather than taken from `std::net` because core stays free of the network module.
+pub fn is_ip_address(text: &str) -> bool {
+    is_ipv4_address(text) || is_ipv6_address(text)
+}
+
+/// Four dot-separated decimal octets, each 0–255 (leading zeros allowed, as the sloppy parser does).
+pub fn is_ipv4_address(text: &str) -> bool {
+    let octets: Vec<&str> = text.split('.').collect();
+    octets.len() == 4
+        && octets.iter().all(|octet| {
+            !octet.is_empty()
+                && octet.len() <= 3
+                && octet.bytes().all(|b| b.is_ascii_digit())
+                && octet.parse::<u16>().is_ok_and(|value| value <= 255)
+        })
+}
+
+/// Eight colon-separated groups of up to four hex digits, with at most one `::`
+/// standing for one or more zero groups, and optionally an IPv4 tail.
+pub fn is_ipv6_address(text: &str) -> bool {
+    if text.matches("::").count() > 1 || text.contains(":::") {
+        return false;
+    }
+    let (head, tail, compressed) = match text.split_once("::") {
+        Some((head, tail)) => (head, tail, true),
+        None => (text, "", false),
+    };
+    let parse_groups = |part: &str| -> Option<(usize, bool)> {
+        if part.is_empty() {
+            return Some((0, false));
+        }
+        let groups: Vec<&str> = part.split(':').collect();
+        let mut count = 0;
+        for (index, group) in groups.iter().enumerate() {
+            if index == groups.len() - 1 && group.contains('.') {
+                return is_ipv4_address(group).then_some((count + 2, true));
+            }
+            if group.is_empty() || group.len() > 4 || !group.bytes().all(|b| b.is_ascii_hexdigit())
+            {
+                return None;
+            }
+            count += 1;
+        }
+        Some((count, false))
+    };
+    let Some((head_groups, head_v4)) = parse_groups(head) else {
+        return false;
+    };
+    let Some((tail_groups, _)) = parse_groups(tail) else {
+        return false;
+    };
+    if head_v4 && compressed {
+        return false;
+    }
+    let groups = head_groups + tail_groups;
+    if compressed { groups < 8 } else { groups == 8 }
+}
+
+#[cfg(test)]
+mod ip_tests {
+    use super::*;
+
+    #[test]
+    fn ip_addresses() {
+        for good in [
+            "10.96.0.1",
+            "0.0.0.0",
+            "255.255.255.255",
+            "2001:db8::ffff",
+            "::",
+            "::1",
+            "fe80::1:2",
+            "1:2:3:4:5:6:7:8",
+            "::ffff:10.0.0.1",
+            "1::",
+        ] {
+            assert!(is_ip_address(good), "{good}");
+        }
+        for bad in [
+            "",
+            "10.96.0",
+            "10.96.0.256",
+            "10.96.0.1.2",
+            "a.b.c.d",
+            "1:2:3:4:5:6:7:8:9",
+            "1::2::3",
+            "12345::",
+            "None",
+            "10.96.0.1 ",
+        ] {
+            assert!(!is_ip_address(bad), "{bad}");
+        }
+    }
+}

@@ -3,7 +3,6 @@
 //! `validateUpgradeDowngradeClusterIPs`) and `pkg/apis/discovery/validation/validation.go`.
 
 use std::collections::BTreeSet;
-use std::net::IpAddr;
 
 use crate::model::endpoint_slice::EndpointSlice;
 use crate::model::intstr::IntOrString;
@@ -110,7 +109,7 @@ pub fn validate_service(service: &Service, errors: &mut Vec<FieldError>) {
         if index == 0 && ip == "None" {
             continue;
         }
-        if ip.parse::<IpAddr>().is_err() {
+        if !crate::model::validation::is_ip_address(ip) {
             errors.push(FieldError::invalid(
                 format!("spec.clusterIPs[{index}]"),
                 render_str(ip),
