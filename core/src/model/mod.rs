@@ -24,6 +24,7 @@ pub mod job;
 pub mod namespace;
 pub mod node;
 pub mod pod;
+pub mod pod_util;
 pub mod replica_set;
 pub mod service;
 
