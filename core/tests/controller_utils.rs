@@ -129,16 +129,39 @@ fn active_pods_sort_in_upstream_order() {
         pod("scheduledButPending", "bar", "Pending"),
         pod("unknownPhase", "foo", "Unknown"),
         pod("runningButNotReady", "foo", "Running"),
-        ready(pod("runningNoLastTransitionTime", "foo", "Running"), None, &[3, 0]),
-        ready(pod("runningWithLastTransitionTime", "foo", "Running"), Some(now), &[3, 0]),
-        ready(pod("runningLongerTime", "foo", "Running"), Some(then), &[3, 0]),
+        ready(
+            pod("runningNoLastTransitionTime", "foo", "Running"),
+            None,
+            &[3, 0],
+        ),
+        ready(
+            pod("runningWithLastTransitionTime", "foo", "Running"),
+            Some(now),
+            &[3, 0],
+        ),
+        ready(
+            pod("runningLongerTime", "foo", "Running"),
+            Some(then),
+            &[3, 0],
+        ),
         created(
-            ready(pod("lowerContainerRestartCount", "foo", "Running"), Some(then), &[2, 1]),
+            ready(
+                pod("lowerContainerRestartCount", "foo", "Running"),
+                Some(then),
+                &[2, 1],
+            ),
             now,
         ),
-        created(ready(pod("oldest", "foo", "Running"), Some(then), &[2, 1]), then),
+        created(
+            ready(pod("oldest", "foo", "Running"), Some(then), &[2, 1]),
+            then,
+        ),
     ];
-    let names = |pods: &[Pod]| pods.iter().map(|p| p.metadata.name().to_string()).collect::<Vec<_>>();
+    let names = |pods: &[Pod]| {
+        pods.iter()
+            .map(|p| p.metadata.name().to_string())
+            .collect::<Vec<_>>()
+    };
     // Every rotation and the reverse of the input sorts to the same order.
     for rotation in 0..want.len() {
         for reverse in [false, true] {
@@ -156,7 +179,11 @@ fn active_pods_sort_in_upstream_order() {
                     std::cmp::Ordering::Equal
                 }
             });
-            assert_eq!(names(&pods), names(&want), "rotation {rotation} reverse {reverse}");
+            assert_eq!(
+                names(&pods),
+                names(&want),
+                "rotation {rotation} reverse {reverse}"
+            );
         }
     }
 }
@@ -182,7 +209,12 @@ fn ranked_ordering_uses_deletion_cost_rank_and_log_buckets() {
     assert!(delete_first((&cheap, 0), (&expensive, 5), Some(now), true));
     assert!(!delete_first((&expensive, 5), (&cheap, 0), Some(now), true));
     // Higher rank goes first at equal cost.
-    assert!(delete_first((&expensive, 2), (&ready_pod("alone", 100), 1), Some(now), true));
+    assert!(delete_first(
+        (&expensive, 2),
+        (&ready_pod("alone", 100), 1),
+        Some(now),
+        true
+    ));
     // 5 s and 6 s ago share the bucket floor(log2(5e9)) = floor(log2(6e9)) = 32: UID decides.
     let five = ready_pod("a-five", 5);
     let six = ready_pod("b-six", 6);
@@ -190,12 +222,29 @@ fn ranked_ordering_uses_deletion_cost_rank_and_log_buckets() {
     assert!(!delete_first((&six, 0), (&five, 0), Some(now), true));
     // Without the log buckets the more recently ready pod goes first.
     assert!(delete_first((&five, 0), (&six, 0), Some(now), false));
-    assert!(delete_first((&six, 0), (&ready_pod("a-ten", 100), 0), Some(now), true));
+    assert!(delete_first(
+        (&six, 0),
+        (&ready_pod("a-ten", 100), 0),
+        Some(now),
+        true
+    ));
     // The ranking counts related active pods per node.
-    let objects = |pods: Vec<Pod>| pods.into_iter().map(|p| Arc::new(Object::Pod(p))).collect::<Vec<_>>();
+    let objects = |pods: Vec<Pod>| {
+        pods.into_iter()
+            .map(|p| Arc::new(Object::Pod(p)))
+            .collect::<Vec<_>>()
+    };
     let mut crowded = objects(vec![
-        ready(pod("p-alone", "node-b", "Running"), Some(now - SimDuration::from_secs(100)), &[0]),
-        ready(pod("p-crowded", "node-a", "Running"), Some(now - SimDuration::from_secs(100)), &[0]),
+        ready(
+            pod("p-alone", "node-b", "Running"),
+            Some(now - SimDuration::from_secs(100)),
+            &[0],
+        ),
+        ready(
+            pod("p-crowded", "node-a", "Running"),
+            Some(now - SimDuration::from_secs(100)),
+            &[0],
+        ),
     ]);
     let related = objects(vec![
         pod("r1", "node-a", "Running"),
@@ -239,8 +288,14 @@ fn pods_from_templates_carry_labels_annotations_and_the_controller_ref() {
     assert_eq!(pod.metadata.label("app"), Some("web"));
     assert_eq!(pod.metadata.annotation("a"), Some("b"));
     let reference = &pod.metadata.owner_references()[0];
-    assert_eq!((reference.kind.as_str(), reference.api_version.as_str()), ("ReplicaSet", "apps/v1"));
-    assert_eq!((reference.controller, reference.block_owner_deletion), (Some(true), Some(true)));
+    assert_eq!(
+        (reference.kind.as_str(), reference.api_version.as_str()),
+        ("ReplicaSet", "apps/v1")
+    );
+    assert_eq!(
+        (reference.controller, reference.block_owner_deletion),
+        (Some(true), Some(true))
+    );
     assert!(PodTemplateSpec::default().spec.is_none());
     // A name whose "-" suffix would not be a valid prefix is used as is.
     assert_eq!(pod_name_prefix(&"a".repeat(253)), "a".repeat(253));
@@ -258,9 +313,14 @@ fn claim_adopts_orphans_releases_strays_and_ignores_others() {
     let other = api
         .create(Object::ReplicaSet(replica_set("other", &[("app", "web")])))
         .unwrap();
-    let template = ReplicaSet::from_object(&owner).unwrap().spec().template.unwrap();
+    let template = ReplicaSet::from_object(&owner)
+        .unwrap()
+        .spec()
+        .template
+        .unwrap();
     let mut make = |name: &str, app: &str, controller: Option<&Object>| {
-        let mut pod = pod_from_template(&template, owner.metadata(), controller.map(controller_ref));
+        let mut pod =
+            pod_from_template(&template, owner.metadata(), controller.map(controller_ref));
         pod.metadata.generate_name = None;
         pod.metadata.name = Some(name.to_string());
         pod.metadata.set_label("app", app);
@@ -276,7 +336,12 @@ fn claim_adopts_orphans_releases_strays_and_ignores_others() {
     let names: Vec<&str> = candidates.iter().map(|c| c.name()).collect();
     assert_eq!(
         names,
-        ["orphan-match", "orphan-other-labels", "owned-match", "owned-stray"],
+        [
+            "orphan-match",
+            "orphan-other-labels",
+            "owned-match",
+            "owned-stray"
+        ],
         "candidates come from the owner and orphan indexes, not others' pods"
     );
     let selector = Selector::parse("app=web").unwrap();
@@ -284,9 +349,16 @@ fn claim_adopts_orphans_releases_strays_and_ignores_others() {
     assert!(result.errors.is_empty(), "{:?}", result.errors);
     let claimed: Vec<&str> = result.claimed.iter().map(|c| c.name()).collect();
     assert_eq!(claimed, ["orphan-match", "owned-match"]);
-    let adopted = api.get(Pod::resource_type(), "default", "orphan-match").unwrap();
-    assert_eq!(adopted.metadata().controller_ref().unwrap().uid, owner.metadata().uid());
-    let released = api.get(Pod::resource_type(), "default", "owned-stray").unwrap();
+    let adopted = api
+        .get(Pod::resource_type(), "default", "orphan-match")
+        .unwrap();
+    assert_eq!(
+        adopted.metadata().controller_ref().unwrap().uid,
+        owner.metadata().uid()
+    );
+    let released = api
+        .get(Pod::resource_type(), "default", "owned-stray")
+        .unwrap();
     assert!(released.metadata().owner_references().is_empty());
     // The orphan index follows the writes.
     let orphans: Vec<String> = api

@@ -486,10 +486,12 @@ pub fn delete_pod(
     name: &str,
     owner: &Object,
 ) -> Result<(), ApiError> {
-    match context
-        .api
-        .delete(Pod::resource_type(), namespace, name, &DeleteOptions::default())
-    {
+    match context.api.delete(
+        Pod::resource_type(),
+        namespace,
+        name,
+        &DeleteOptions::default(),
+    ) {
         Ok(_) => {
             context.record_event(
                 owner,
@@ -652,9 +654,19 @@ pub fn sort_pods_for_deletion(pods: &mut [Arc<Object>], related: &[Arc<Object>],
     ranked.sort_by(|(left, rank_left), (right, rank_right)| {
         let left_pod = left.as_::<Pod>().unwrap_or(&default_pod);
         let right_pod = right.as_::<Pod>().unwrap_or(&default_pod);
-        if delete_first((left_pod, *rank_left), (right_pod, *rank_right), Some(now), true) {
+        if delete_first(
+            (left_pod, *rank_left),
+            (right_pod, *rank_right),
+            Some(now),
+            true,
+        ) {
             Ordering::Less
-        } else if delete_first((right_pod, *rank_right), (left_pod, *rank_left), Some(now), true) {
+        } else if delete_first(
+            (right_pod, *rank_right),
+            (left_pod, *rank_left),
+            Some(now),
+            true,
+        ) {
             Ordering::Greater
         } else {
             Ordering::Equal

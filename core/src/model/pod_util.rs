@@ -80,9 +80,7 @@ pub fn is_pod_available(pod: &Pod, min_ready_seconds: i32, now: SimTime) -> bool
     }
     pod_ready_condition(pod)
         .and_then(|condition| condition.last_transition_time)
-        .is_some_and(|since| {
-            since.0 + SimDuration::from_secs(i64::from(min_ready_seconds)) < now
-        })
+        .is_some_and(|since| since.0 + SimDuration::from_secs(i64::from(min_ready_seconds)) < now)
 }
 
 /// When a ready pod that is not yet available becomes available, for requeueing:
