@@ -9,7 +9,9 @@ pub mod apply;
 pub mod commands;
 pub mod files;
 pub mod outcome;
+pub mod output;
 pub mod printers;
+pub mod resource_args;
 pub mod shell_words;
 
 use std::collections::BTreeMap;
@@ -84,6 +86,13 @@ const SWITCHES: &[&str] = &[
     "dry-run",
     "version",
     "short",
+    "show-kind",
+    "ignore-not-found",
+    "watch-only",
+    "output-watch-events",
+    "show-managed-fields",
+    "show-events",
+    "client",
 ];
 
 impl Flags {

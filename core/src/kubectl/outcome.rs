@@ -238,3 +238,12 @@ pub fn finish(stdout: String, warnings: String, errors: &[KubectlError]) -> Comm
         exit_code: if errors.is_empty() { 0 } else { 1 },
     }
 }
+
+impl From<crate::kubectl::output::CommandError> for KubectlError {
+    fn from(error: crate::kubectl::output::CommandError) -> Self {
+        match error {
+            crate::kubectl::output::CommandError::Message(message) => KubectlError::Plain(message),
+            crate::kubectl::output::CommandError::Api(error) => KubectlError::api(error),
+        }
+    }
+}
