@@ -6,7 +6,9 @@
 //! are thin shells around [`run`]. Upstream: `staging/src/k8s.io/kubectl`.
 
 pub mod commands;
+pub mod output;
 pub mod printers;
+pub mod resource_args;
 pub mod shell_words;
 
 use std::collections::BTreeMap;
@@ -81,6 +83,13 @@ const SWITCHES: &[&str] = &[
     "dry-run",
     "version",
     "short",
+    "show-kind",
+    "ignore-not-found",
+    "watch-only",
+    "output-watch-events",
+    "show-managed-fields",
+    "show-events",
+    "client",
 ];
 
 impl Flags {
