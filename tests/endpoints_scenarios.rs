@@ -42,7 +42,13 @@ fn addresses(endpoints: &Endpoints) -> (Vec<String>, Vec<String>) {
     let mut ready = Vec::new();
     let mut not_ready = Vec::new();
     for subset in endpoints.subsets.iter().flatten() {
-        ready.extend(subset.addresses.iter().flatten().filter_map(|a| a.ip.clone()));
+        ready.extend(
+            subset
+                .addresses
+                .iter()
+                .flatten()
+                .filter_map(|a| a.ip.clone()),
+        );
         not_ready.extend(
             subset
                 .not_ready_addresses
@@ -65,8 +71,14 @@ fn a_fresh_cluster_has_the_kubernetes_service_pointing_at_the_apiserver() {
     );
     let endpoints: Endpoints = get(&simulation, "default", "kubernetes").unwrap();
     assert_eq!(addresses(&endpoints).0, vec!["172.18.0.2"]);
-    let port = &endpoints.subsets.as_ref().unwrap()[0].ports.as_ref().unwrap()[0];
-    assert_eq!((port.name.as_deref(), port.port), (Some("https"), Some(6443)));
+    let port = &endpoints.subsets.as_ref().unwrap()[0]
+        .ports
+        .as_ref()
+        .unwrap()[0];
+    assert_eq!(
+        (port.name.as_deref(), port.port),
+        (Some("https"), Some(6443))
+    );
     let slice: EndpointSlice = get(&simulation, "default", "kubernetes").unwrap();
     assert_eq!(
         slice.endpoints.unwrap()[0].addresses,
@@ -100,11 +112,17 @@ fn endpoints_follow_pod_readiness_with_the_named_target_port_resolved() {
     let endpoints: Endpoints = get(&simulation, "default", "web").unwrap();
     assert_eq!(
         addresses(&endpoints),
-        (vec!["10.244.1.5".to_string()], vec!["10.244.2.7".to_string()])
+        (
+            vec!["10.244.1.5".to_string()],
+            vec!["10.244.2.7".to_string()]
+        )
     );
     let subset = &endpoints.subsets.as_ref().unwrap()[0];
     let port = &subset.ports.as_ref().unwrap()[0];
-    assert_eq!((port.name.as_deref(), port.port), (Some("http"), Some(8080)));
+    assert_eq!(
+        (port.name.as_deref(), port.port),
+        (Some("http"), Some(8080))
+    );
     let address = &subset.addresses.as_ref().unwrap()[0];
     assert_eq!(address.node_name.as_deref(), Some("worker-1"));
     assert_eq!(
@@ -117,7 +135,9 @@ fn endpoints_follow_pod_readiness_with_the_named_target_port_resolved() {
     let slice = &slices[0];
     assert!(slice.metadata.name().starts_with("web-"));
     assert_eq!(
-        slice.metadata.label("endpointslice.kubernetes.io/managed-by"),
+        slice
+            .metadata
+            .label("endpointslice.kubernetes.io/managed-by"),
         Some("endpointslice-controller.k8s.io")
     );
     assert_eq!(slice.address_type.as_deref(), Some("IPv4"));
@@ -140,7 +160,10 @@ fn endpoints_follow_pod_readiness_with_the_named_target_port_resolved() {
         ]
     );
     let port = &slice.ports.as_ref().unwrap()[0];
-    assert_eq!((port.name.as_deref(), port.port), (Some("http"), Some(8080)));
+    assert_eq!(
+        (port.name.as_deref(), port.port),
+        (Some("http"), Some(8080))
+    );
 
     // web-2 becomes ready: both addresses are ready now.
     run(&mut simulation, "default", "web-2", "10.244.2.7", true);
@@ -166,7 +189,10 @@ fn a_terminating_pod_leaves_endpoints_but_stays_in_its_slice_as_terminating() {
     let pod: Pod = get(&simulation, "default", "web-1").expect("still terminating");
     assert!(pod.metadata.deletion_timestamp.is_some());
     let endpoints: Endpoints = get(&simulation, "default", "web").unwrap();
-    assert!(endpoints.subsets.is_none(), "terminating pods leave Endpoints");
+    assert!(
+        endpoints.subsets.is_none(),
+        "terminating pods leave Endpoints"
+    );
     let slices = slices_of(&simulation, "web");
     let conditions = slices[0].endpoints.as_ref().unwrap()[0]
         .conditions
@@ -213,8 +239,14 @@ spec:
         Some("")
     );
     let slice = &slices_of(&simulation, "peers")[0];
-    let conditions = slice.endpoints.as_ref().unwrap()[0].conditions.clone().unwrap();
-    assert_eq!((conditions.ready, conditions.serving), (Some(true), Some(false)));
+    let conditions = slice.endpoints.as_ref().unwrap()[0]
+        .conditions
+        .clone()
+        .unwrap();
+    assert_eq!(
+        (conditions.ready, conditions.serving),
+        (Some(true), Some(false))
+    );
 }
 
 #[test]
@@ -228,7 +260,11 @@ fn a_service_whose_selector_stops_matching_empties_its_endpoints() {
     settle(&mut simulation);
     let revision = simulation.api().resource_version();
     settle(&mut simulation);
-    assert_eq!(simulation.api().resource_version(), revision, "no write without a change");
+    assert_eq!(
+        simulation.api().resource_version(),
+        revision,
+        "no write without a change"
+    );
 
     // Relabel the pod away from the selector.
     let mut pod: Pod = get(&simulation, "default", "web-1").unwrap();

@@ -158,7 +158,11 @@ impl Simulation {
         use crate::model::Resource;
         use crate::model::service::Service;
         let service_type = Service::resource_type();
-        if self.api.get_ref(service_type, "default", "kubernetes").is_some() {
+        if self
+            .api
+            .get_ref(service_type, "default", "kubernetes")
+            .is_some()
+        {
             return;
         }
         let ordinal = cluster

@@ -30,7 +30,9 @@ pub fn create(simulation: &mut Simulation, yaml: &str) -> Arc<Object> {
 
 /// Lets every controller settle at the current instant.
 pub fn settle(simulation: &mut Simulation) {
-    simulation.run_until_idle(1_000_000).expect("cluster settles");
+    simulation
+        .run_until_idle(1_000_000)
+        .expect("cluster settles");
 }
 
 /// Moves the clock forward by whole seconds, settling on the way.
@@ -132,7 +134,9 @@ pub fn finish(simulation: &mut Simulation, namespace: &str, name: &str, phase: &
         .filter_map(|c| c.name.clone())
         .collect();
     let exit_code = if phase == "Succeeded" { 0 } else { 1 };
-    pod.status.get_or_insert_with(Default::default).container_statuses = Some(
+    pod.status
+        .get_or_insert_with(Default::default)
+        .container_statuses = Some(
         containers
             .into_iter()
             .map(|name| kubesim::model::pod::ContainerStatus {
@@ -140,7 +144,9 @@ pub fn finish(simulation: &mut Simulation, namespace: &str, name: &str, phase: &
                 state: Some(kubesim::model::pod::ContainerState {
                     terminated: Some(kubesim::model::pod::ContainerStateTerminated {
                         exit_code: Some(exit_code),
-                        reason: Some(if exit_code == 0 { "Completed" } else { "Error" }.to_string()),
+                        reason: Some(
+                            if exit_code == 0 { "Completed" } else { "Error" }.to_string(),
+                        ),
                         finished_at: Some(now),
                         ..Default::default()
                     }),

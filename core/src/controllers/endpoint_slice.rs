@@ -286,9 +286,10 @@ pub fn plan_slices(
                     existing.metadata.labels = Some(labels.clone());
                     plan.to_update.push(existing);
                 }
-                None => plan
-                    .to_create
-                    .push(new_slice(service, &labels, slice.ports, slice.endpoints)),
+                None => {
+                    plan.to_create
+                        .push(new_slice(service, &labels, slice.ports, slice.endpoints))
+                }
             }
         }
     }
@@ -382,7 +383,11 @@ impl Controller for EndpointSliceController {
             return Action::Done;
         };
         if service.type_() == "ExternalName"
-            || service.spec.as_ref().and_then(|s| s.selector.as_ref()).is_none()
+            || service
+                .spec
+                .as_ref()
+                .and_then(|s| s.selector.as_ref())
+                .is_none()
         {
             return Action::Done;
         }

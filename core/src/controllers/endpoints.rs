@@ -135,8 +135,7 @@ impl ServiceMembership {
             }
             Object::Pod(pod) => {
                 let namespace = pod.metadata.namespace();
-                for service in self.observe_pod(pod, event.event_type == WatchEventType::Deleted)
-                {
+                for service in self.observe_pod(pod, event.event_type == WatchEventType::Deleted) {
                     queue.add(ObjectKey::new(
                         Service::resource_type(),
                         namespace,
@@ -468,7 +467,8 @@ fn address_count(subsets: &[EndpointSubset]) -> usize {
     subsets
         .iter()
         .map(|s| {
-            s.addresses.as_ref().map_or(0, Vec::len) + s.not_ready_addresses.as_ref().map_or(0, Vec::len)
+            s.addresses.as_ref().map_or(0, Vec::len)
+                + s.not_ready_addresses.as_ref().map_or(0, Vec::len)
         })
         .sum()
 }
@@ -518,6 +518,12 @@ pub fn truncate_endpoints(subsets: &mut [EndpointSubset]) -> bool {
     true
 }
 
+/// A Service's creation time and its pods' Ready transition times, as last synced.
+type SeenTriggerTimes = (
+    Option<crate::model::Time>,
+    BTreeMap<String, crate::model::Time>,
+);
+
 /// Tracks when the pods behind each Service last changed, for the
 /// `last-change-trigger-time` annotation (`endpointslice/util/trigger_time_tracker.go`):
 /// the earliest change (a pod's Ready transition, the Service's creation) not yet
@@ -525,7 +531,7 @@ pub fn truncate_endpoints(subsets: &mut [EndpointSubset]) -> bool {
 #[derive(Clone, Debug, Default)]
 pub struct TriggerTimeTracker {
     /// (namespace, service) → (service creation, pod name → Ready transition time).
-    seen: BTreeMap<(String, String), (Option<crate::model::Time>, BTreeMap<String, crate::model::Time>)>,
+    seen: BTreeMap<(String, String), SeenTriggerTimes>,
 }
 
 impl TriggerTimeTracker {
@@ -606,7 +612,12 @@ impl Controller for EndpointsController {
             // The Service is gone: so are its endpoints.
             if context
                 .api
-                .delete(endpoints_type, &key.namespace, &key.name, &DeleteOptions::default())
+                .delete(
+                    endpoints_type,
+                    &key.namespace,
+                    &key.name,
+                    &DeleteOptions::default(),
+                )
                 .is_ok()
             {
                 context.trace(format!(
@@ -646,7 +657,10 @@ impl Controller for EndpointsController {
             compare_labels.remove(HEADLESS_SERVICE_LABEL);
             let current_subsets = current.subsets.clone().unwrap_or_default();
             let capacity_ok = address_count(&current_subsets) <= MAX_ENDPOINTS_CAPACITY
-                && current.metadata.annotation(OVER_CAPACITY_ANNOTATION).is_none();
+                && current
+                    .metadata
+                    .annotation(OVER_CAPACITY_ANNOTATION)
+                    .is_none();
             if current_subsets == subsets && compare_labels == service_labels && capacity_ok {
                 return Action::Done;
             }
@@ -672,7 +686,10 @@ impl Controller for EndpointsController {
             }
         }
         if truncate_endpoints(&mut subsets) {
-            annotations.insert(OVER_CAPACITY_ANNOTATION.to_string(), "truncated".to_string());
+            annotations.insert(
+                OVER_CAPACITY_ANNOTATION.to_string(),
+                "truncated".to_string(),
+            );
         } else {
             annotations.remove(OVER_CAPACITY_ANNOTATION);
         }
@@ -775,15 +792,28 @@ mod tests {
     /// 500 ready and 1000 not ready leave room for 500 not-ready, shared 3:4:3.
     #[test]
     fn truncation_keeps_proportional_shares_ready_first() {
-        let cases: [(Vec<(usize, usize)>, Vec<(usize, usize)>); 4] = [
+        type Counts = Vec<(usize, usize)>;
+        let cases: [(Counts, Counts); 4] = [
             // less than the capacity: untouched
-            (vec![(50, 50), (100, 100), (100, 100)], vec![(50, 50), (100, 100), (100, 100)]),
+            (
+                vec![(50, 50), (100, 100), (100, 100)],
+                vec![(50, 50), (100, 100), (100, 100)],
+            ),
             // ready addresses over capacity: not-ready ones all go
-            (vec![(600, 200), (300, 300), (300, 300)], vec![(500, 0), (250, 0), (250, 0)]),
+            (
+                vec![(600, 200), (300, 300), (300, 300)],
+                vec![(500, 0), (250, 0), (250, 0)],
+            ),
             // ready under capacity, not-ready trimmed
-            (vec![(300, 300), (100, 400), (100, 300)], vec![(300, 150), (100, 200), (100, 150)]),
+            (
+                vec![(300, 300), (100, 400), (100, 300)],
+                vec![(300, 150), (100, 200), (100, 150)],
+            ),
             // exactly at capacity
-            (vec![(400, 0), (300, 0), (300, 0)], vec![(400, 0), (300, 0), (300, 0)]),
+            (
+                vec![(400, 0), (300, 0), (300, 0)],
+                vec![(400, 0), (300, 0), (300, 0)],
+            ),
         ];
         for (input, expected) in cases {
             let mut subsets: Vec<EndpointSubset> =
