@@ -4,6 +4,7 @@
 //! reconciles one key per step. A reconcile is a step that returns what to do
 //! next ([`Action`]); it never loops or sleeps.
 
+pub mod controller_utils;
 pub mod endpoint_slice;
 pub mod endpoints;
 pub mod event_recorder;
