@@ -2,3 +2,4 @@
 
 pub mod api_resources;
 pub mod apply;
+pub mod sim;
