@@ -12,6 +12,7 @@ use crate::cluster::ClusterConfig;
 use crate::controllers::event_recorder::EventTtl;
 use crate::controllers::garbage_collector::GarbageCollector;
 use crate::controllers::namespace::NamespaceController;
+use crate::controllers::replica_set::ReplicaSetController;
 use crate::controllers::{
     Action, Controller, ControllerContext, EventRecorder, TraceEntry, WorkQueue,
 };
@@ -118,6 +119,7 @@ impl Simulation {
         simulation.add_controller(Box::new(GarbageCollector));
         simulation.add_controller(Box::new(EventTtl));
         simulation.add_controller(Box::new(NamespaceController));
+        simulation.add_controller(Box::new(ReplicaSetController::default()));
         simulation
     }
 

@@ -8,6 +8,7 @@ pub mod controller_utils;
 pub mod event_recorder;
 pub mod garbage_collector;
 pub mod namespace;
+pub mod replica_set;
 pub mod work_queue;
 
 use crate::api_server::{ApiServer, ObjectKey, WatchEvent};
