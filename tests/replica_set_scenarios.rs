@@ -61,7 +61,12 @@ fn a_deleted_pod_is_replaced() {
     let victim = before[1].clone();
     cluster
         .api_mut()
-        .delete(Pod::resource_type(), "default", &victim, &DeleteOptions::default())
+        .delete(
+            Pod::resource_type(),
+            "default",
+            &victim,
+            &DeleteOptions::default(),
+        )
         .unwrap();
     kubelet.settle(&mut cluster);
 
@@ -69,11 +74,14 @@ fn a_deleted_pod_is_replaced() {
     assert_eq!(after.len(), 3);
     assert!(!after.contains(&victim));
     let replacement = after.iter().find(|name| !before.contains(name)).unwrap();
-    assert!(
-        events_about(&cluster, "web")
-            .contains(&("SuccessfulCreate".into(), format!("Created pod: {replacement}")))
+    assert!(events_about(&cluster, "web").contains(&(
+        "SuccessfulCreate".into(),
+        format!("Created pod: {replacement}")
+    )));
+    assert_eq!(
+        get::<ReplicaSet>(&cluster, "web").status().ready_replicas,
+        Some(3)
     );
-    assert_eq!(get::<ReplicaSet>(&cluster, "web").status().ready_replicas, Some(3));
 }
 
 #[test]
@@ -170,7 +178,10 @@ fn one_sync_creates_at_most_500_pods_in_slow_start_batches() {
     assert_eq!(active_pods(&cluster).len(), 500, "BurstReplicas");
     cluster.run_until_idle(1_000_000).unwrap();
     assert_eq!(active_pods(&cluster).len(), 1200);
-    assert_eq!(get::<ReplicaSet>(&cluster, "big").status().replicas, Some(1200));
+    assert_eq!(
+        get::<ReplicaSet>(&cluster, "big").status().replicas,
+        Some(1200)
+    );
 }
 
 #[test]
@@ -189,7 +200,17 @@ fn pods_become_available_only_after_min_ready_seconds() {
 
     // Ready at t; available once t + 10s lies strictly in the past.
     cluster.advance_by(SimDuration::from_secs(10)).unwrap();
-    assert_eq!(get::<ReplicaSet>(&cluster, "web").status().available_replicas, None);
+    assert_eq!(
+        get::<ReplicaSet>(&cluster, "web")
+            .status()
+            .available_replicas,
+        None
+    );
     cluster.advance_by(SimDuration::from_secs(1)).unwrap();
-    assert_eq!(get::<ReplicaSet>(&cluster, "web").status().available_replicas, Some(2));
+    assert_eq!(
+        get::<ReplicaSet>(&cluster, "web")
+            .status()
+            .available_replicas,
+        Some(2)
+    );
 }

@@ -170,13 +170,16 @@ impl FakeKubelet {
             if pod.phase() == "Running" || pod.phase() == "Succeeded" || pod.phase() == "Failed" {
                 continue;
             }
-            let broken = pod
-                .spec()
-                .containers
-                .unwrap_or_default()
-                .iter()
-                .any(|c| self.broken_images.contains(c.image.as_deref().unwrap_or("")));
-            if broken && pod.status.as_ref().is_some_and(|s| s.container_statuses.is_some()) {
+            let broken = pod.spec().containers.unwrap_or_default().iter().any(|c| {
+                self.broken_images
+                    .contains(c.image.as_deref().unwrap_or(""))
+            });
+            if broken
+                && pod
+                    .status
+                    .as_ref()
+                    .is_some_and(|s| s.container_statuses.is_some())
+            {
                 continue;
             }
             let time = Some(Time(now.truncated_to_seconds()));
@@ -360,7 +363,10 @@ pub fn events_about(simulation: &Simulation, name: &str) -> Vec<(String, String)
         })
         .collect();
     events.sort();
-    events.into_iter().map(|(_, reason, message)| (reason, message)).collect()
+    events
+        .into_iter()
+        .map(|(_, reason, message)| (reason, message))
+        .collect()
 }
 
 /// The condition `type_` of a Deployment as (status, reason).
@@ -375,7 +381,11 @@ pub fn condition(deployment: &Deployment, type_: &str) -> Option<(String, String
 }
 
 /// Replaces the Deployment's spec via `update`, as `kubectl apply` of an edited file would.
-pub fn edit_deployment(simulation: &mut Simulation, name: &str, edit: impl FnOnce(&mut Deployment)) {
+pub fn edit_deployment(
+    simulation: &mut Simulation,
+    name: &str,
+    edit: impl FnOnce(&mut Deployment),
+) {
     let mut current = deployment(simulation, name);
     edit(&mut current);
     simulation

@@ -5,6 +5,8 @@
 //! next ([`Action`]); it never loops or sleeps.
 
 pub mod controller_utils;
+pub mod endpoint_slice;
+pub mod endpoints;
 pub mod event_recorder;
 pub mod garbage_collector;
 pub mod namespace;

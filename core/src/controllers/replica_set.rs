@@ -20,9 +20,8 @@ use std::sync::Arc;
 
 use crate::api_server::{ApiServer, ObjectKey, WatchEvent, WatchEventType};
 use crate::controllers::controller_utils::{
-    BURST_REPLICAS, ControllerExpectations, SLOW_START_INITIAL_BATCH_SIZE, claim,
-    claim_candidates, create_pod, delete_pod, filter_active_pods, key_of, slow_start_batch,
-    sort_pods_for_deletion,
+    BURST_REPLICAS, ControllerExpectations, SLOW_START_INITIAL_BATCH_SIZE, claim, claim_candidates,
+    create_pod, delete_pod, filter_active_pods, key_of, slow_start_batch, sort_pods_for_deletion,
 };
 use crate::controllers::{Action, Controller, ControllerContext, WorkQueue};
 use crate::model::pod::Pod;
@@ -77,7 +76,13 @@ impl ReplicaSetController {
             .collect()
     }
 
-    fn observe_pod(&mut self, event: &WatchEvent, pod: &Pod, api: &ApiServer, queue: &mut WorkQueue) {
+    fn observe_pod(
+        &mut self,
+        event: &WatchEvent,
+        pod: &Pod,
+        api: &ApiServer,
+        queue: &mut WorkQueue,
+    ) {
         let meta = &pod.metadata;
         let pod_key = key_of(meta);
         let Some(reference) = meta.controller_ref() else {
@@ -266,7 +271,11 @@ pub fn calculate_status(
 }
 
 /// The next moment one of `filtered` becomes available, relative to `now`.
-fn next_availability(filtered: &[Arc<Object>], min_ready_seconds: i32, now: SimTime) -> Option<SimDuration> {
+fn next_availability(
+    filtered: &[Arc<Object>],
+    min_ready_seconds: i32,
+    now: SimTime,
+) -> Option<SimDuration> {
     filtered
         .iter()
         .filter_map(|object| object.as_::<Pod>())
@@ -343,7 +352,10 @@ impl Controller for ReplicaSetController {
 
         // Status from the pods this sync started with, as upstream.
         let current = context.api.store().get(key).map(Arc::clone);
-        let Some(current) = current.as_ref().and_then(|object| object.as_::<ReplicaSet>()) else {
+        let Some(current) = current
+            .as_ref()
+            .and_then(|object| object.as_::<ReplicaSet>())
+        else {
             return Action::Done;
         };
         let new_status = calculate_status(current, &filtered, manage_error.as_deref(), now);
