@@ -10,6 +10,7 @@ pub mod endpoints;
 pub mod event_recorder;
 pub mod garbage_collector;
 pub mod namespace;
+pub mod replica_set;
 pub mod work_queue;
 
 use crate::api_server::{ApiServer, ObjectKey, WatchEvent};
