@@ -173,6 +173,7 @@ pub fn run(simulation: &mut Simulation, line: &str, stdin: &str) -> CommandOutpu
     let _ = &simulation;
     match command.as_str() {
         "api-resources" => commands::api_resources::run(&flags),
+        "get" => commands::get::run(simulation, &flags),
         known if KNOWN_COMMANDS.contains(&known) => CommandOutput::error(format!(
             "error: kubesim does not support \"kubectl {known}\" yet"
         )),
