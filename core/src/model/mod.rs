@@ -25,6 +25,7 @@ pub mod namespace;
 pub mod node;
 pub mod node_affinity;
 pub mod pod;
+pub mod pod_util;
 pub mod replica_set;
 pub mod resources;
 pub mod service;

@@ -2,3 +2,4 @@
 
 pub mod api_resources;
 pub mod get;
+pub mod sim;
