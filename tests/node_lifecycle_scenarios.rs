@@ -131,3 +131,107 @@ fn with_every_kubelet_posting_nothing_changes_and_no_writes_happen() {
     }
     assert!(taints_of(&simulation, "worker-1").is_empty());
 }
+
+fn plain_pod(simulation: &mut kubesim::Simulation, name: &str, node: &str, extra_spec: &str) {
+    create(
+        simulation,
+        &format!(
+            "apiVersion: v1\nkind: Pod\nmetadata: {{ name: {name} }}\nspec:\n  containers: [{{ name: app, image: nginx }}]\n{extra_spec}"
+        ),
+    );
+    settle(simulation);
+    bind(simulation, "default", name, node);
+    run(simulation, "default", name, "10.244.2.9", true);
+    settle(simulation);
+}
+
+#[test]
+fn pods_on_an_unreachable_node_are_evicted_after_their_300_second_toleration() {
+    let mut simulation = cluster_with_node_controller();
+    plain_pod(&mut simulation, "app", "worker-2", "");
+    // A pod that tolerates unreachable for only 60 s, and one that tolerates it forever.
+    plain_pod(
+        &mut simulation,
+        "short",
+        "worker-2",
+        "  tolerations: [{ key: node.kubernetes.io/unreachable, operator: Exists, effect: NoExecute, tolerationSeconds: 60 }]\n",
+    );
+    plain_pod(
+        &mut simulation,
+        "forever",
+        "worker-2",
+        "  tolerations: [{ key: node.kubernetes.io/unreachable, operator: Exists, effect: NoExecute }]\n",
+    );
+    let healthy = ["control-plane", "worker-1", "worker-3"];
+    // Unknown and tainted 40 s after the last heartbeat (t = 41 s, checked at t = 50 s).
+    advance_with_heartbeats(&mut simulation, 50, &healthy);
+    assert!(taints_of(&simulation, "worker-2").contains(&"node.kubernetes.io/unreachable:NoExecute".to_string()));
+    let tainted_at = simulation.now() - kubesim::SimDuration::from_secs(9);
+
+    // 60 s after the taint, the short-tolerance pod is evicted; the others stay.
+    simulation.advance_to(tainted_at + kubesim::SimDuration::from_secs(59)).unwrap();
+    assert!(get::<Pod>(&simulation, "default", "short").unwrap().metadata.deletion_timestamp.is_none());
+    simulation.advance_to(tainted_at + kubesim::SimDuration::from_secs(61)).unwrap();
+    let short: Pod = get(&simulation, "default", "short").unwrap();
+    assert!(short.metadata.deletion_timestamp.is_some(), "evicted after 60 s");
+    let disruption = short
+        .status
+        .as_ref()
+        .unwrap()
+        .conditions
+        .iter()
+        .flatten()
+        .find(|c| c.type_.as_deref() == Some("DisruptionTarget"))
+        .cloned()
+        .expect("DisruptionTarget condition");
+    assert_eq!(disruption.reason.as_deref(), Some("DeletionByTaintManager"));
+    assert!(events_about(&simulation, "short").contains(&(
+        "TaintManagerEviction".to_string(),
+        "Marking for deletion Pod default/short".to_string()
+    )));
+
+    // The default 300 s toleration (added at admission) runs out.
+    simulation.advance_to(tainted_at + kubesim::SimDuration::from_secs(299)).unwrap();
+    assert!(get::<Pod>(&simulation, "default", "app").unwrap().metadata.deletion_timestamp.is_none());
+    simulation.advance_to(tainted_at + kubesim::SimDuration::from_secs(301)).unwrap();
+    assert!(get::<Pod>(&simulation, "default", "app").unwrap().metadata.deletion_timestamp.is_some());
+    // Tolerating forever means never evicted.
+    advance_secs(&mut simulation, 3600);
+    assert!(get::<Pod>(&simulation, "default", "forever").unwrap().metadata.deletion_timestamp.is_none());
+}
+
+#[test]
+fn a_scheduled_eviction_is_cancelled_when_the_node_recovers() {
+    let mut simulation = cluster_with_node_controller();
+    plain_pod(&mut simulation, "app", "worker-2", "");
+    let healthy = ["control-plane", "worker-1", "worker-3"];
+    advance_with_heartbeats(&mut simulation, 50, &healthy);
+    assert!(!taints_of(&simulation, "worker-2").is_empty());
+    advance_with_heartbeats(&mut simulation, 100, &healthy);
+    heartbeat(&mut simulation, "worker-2");
+    settle(&mut simulation);
+    assert!(taints_of(&simulation, "worker-2").is_empty());
+    assert!(events_about(&simulation, "app").contains(&(
+        "TaintManagerEviction".to_string(),
+        "Cancelling deletion of Pod default/app".to_string()
+    )));
+    let mut all = vec!["worker-2"];
+    all.extend(healthy);
+    advance_with_heartbeats(&mut simulation, 600, &all);
+    assert!(get::<Pod>(&simulation, "default", "app").unwrap().metadata.deletion_timestamp.is_none());
+}
+
+#[test]
+fn an_untolerated_no_execute_taint_evicts_at_once() {
+    let mut simulation = cluster();
+    plain_pod(&mut simulation, "app", "worker-1", "");
+    let mut node: kubesim::model::node::Node = get(&simulation, "", "worker-1").unwrap();
+    node.spec.get_or_insert_with(Default::default).taints = Some(vec![kubesim::model::node::Taint {
+        key: Some("maintenance".to_string()),
+        effect: Some("NoExecute".to_string()),
+        ..Default::default()
+    }]);
+    simulation.api_mut().update(kubesim::model::Object::Node(node)).unwrap();
+    settle(&mut simulation);
+    assert!(get::<Pod>(&simulation, "default", "app").unwrap().metadata.deletion_timestamp.is_some());
+}
