@@ -30,7 +30,11 @@ fn a_silent_node_goes_unknown_after_the_grace_period_and_is_tainted() {
     // worker-2's kubelet stops posting; the others keep going.
     let healthy = ["control-plane", "worker-1", "worker-3"];
     advance_with_heartbeats(&mut simulation, 40, &healthy);
-    assert_eq!(node_condition(&simulation, "worker-2", "Ready").0, "True", "still within the 40 s grace period");
+    assert_eq!(
+        node_condition(&simulation, "worker-2", "Ready").0,
+        "True",
+        "still within the 40 s grace period"
+    );
     assert!(taints_of(&simulation, "worker-2").is_empty());
 
     advance_with_heartbeats(&mut simulation, 10, &healthy);
@@ -38,7 +42,10 @@ fn a_silent_node_goes_unknown_after_the_grace_period_and_is_tainted() {
         node_condition(&simulation, "worker-2", "Ready"),
         ("Unknown".to_string(), "NodeStatusUnknown".to_string())
     );
-    assert_eq!(node_condition(&simulation, "worker-2", "MemoryPressure").0, "Unknown");
+    assert_eq!(
+        node_condition(&simulation, "worker-2", "MemoryPressure").0,
+        "Unknown"
+    );
     assert_eq!(
         taints_of(&simulation, "worker-2"),
         vec![
@@ -55,12 +62,18 @@ fn a_silent_node_goes_unknown_after_the_grace_period_and_is_tainted() {
     // Its pod is no longer Ready.
     let pod: Pod = get(&simulation, "default", "app").unwrap();
     assert!(!pod.is_ready());
-    assert!(events_about(&simulation, "app")
-        .contains(&("NodeNotReady".to_string(), "Node is not ready".to_string())));
+    assert!(
+        events_about(&simulation, "app")
+            .contains(&("NodeNotReady".to_string(), "Node is not ready".to_string()))
+    );
     // The healthy nodes are untouched.
     for node in healthy {
         assert_eq!(node_condition(&simulation, node, "Ready").0, "True");
-        assert!(taints_of(&simulation, node).iter().all(|t| !t.contains("unreachable")));
+        assert!(
+            taints_of(&simulation, node)
+                .iter()
+                .all(|t| !t.contains("unreachable"))
+        );
     }
 
     // The kubelet comes back: the taints go.
@@ -165,15 +178,31 @@ fn pods_on_an_unreachable_node_are_evicted_after_their_300_second_toleration() {
     let healthy = ["control-plane", "worker-1", "worker-3"];
     // Unknown and tainted 40 s after the last heartbeat (t = 41 s, checked at t = 50 s).
     advance_with_heartbeats(&mut simulation, 50, &healthy);
-    assert!(taints_of(&simulation, "worker-2").contains(&"node.kubernetes.io/unreachable:NoExecute".to_string()));
+    assert!(
+        taints_of(&simulation, "worker-2")
+            .contains(&"node.kubernetes.io/unreachable:NoExecute".to_string())
+    );
     let tainted_at = simulation.now() - kubesim::SimDuration::from_secs(9);
 
     // 60 s after the taint, the short-tolerance pod is evicted; the others stay.
-    simulation.advance_to(tainted_at + kubesim::SimDuration::from_secs(59)).unwrap();
-    assert!(get::<Pod>(&simulation, "default", "short").unwrap().metadata.deletion_timestamp.is_none());
-    simulation.advance_to(tainted_at + kubesim::SimDuration::from_secs(61)).unwrap();
+    simulation
+        .advance_to(tainted_at + kubesim::SimDuration::from_secs(59))
+        .unwrap();
+    assert!(
+        get::<Pod>(&simulation, "default", "short")
+            .unwrap()
+            .metadata
+            .deletion_timestamp
+            .is_none()
+    );
+    simulation
+        .advance_to(tainted_at + kubesim::SimDuration::from_secs(61))
+        .unwrap();
     let short: Pod = get(&simulation, "default", "short").unwrap();
-    assert!(short.metadata.deletion_timestamp.is_some(), "evicted after 60 s");
+    assert!(
+        short.metadata.deletion_timestamp.is_some(),
+        "evicted after 60 s"
+    );
     let disruption = short
         .status
         .as_ref()
@@ -191,13 +220,35 @@ fn pods_on_an_unreachable_node_are_evicted_after_their_300_second_toleration() {
     )));
 
     // The default 300 s toleration (added at admission) runs out.
-    simulation.advance_to(tainted_at + kubesim::SimDuration::from_secs(299)).unwrap();
-    assert!(get::<Pod>(&simulation, "default", "app").unwrap().metadata.deletion_timestamp.is_none());
-    simulation.advance_to(tainted_at + kubesim::SimDuration::from_secs(301)).unwrap();
-    assert!(get::<Pod>(&simulation, "default", "app").unwrap().metadata.deletion_timestamp.is_some());
+    simulation
+        .advance_to(tainted_at + kubesim::SimDuration::from_secs(299))
+        .unwrap();
+    assert!(
+        get::<Pod>(&simulation, "default", "app")
+            .unwrap()
+            .metadata
+            .deletion_timestamp
+            .is_none()
+    );
+    simulation
+        .advance_to(tainted_at + kubesim::SimDuration::from_secs(301))
+        .unwrap();
+    assert!(
+        get::<Pod>(&simulation, "default", "app")
+            .unwrap()
+            .metadata
+            .deletion_timestamp
+            .is_some()
+    );
     // Tolerating forever means never evicted.
     advance_secs(&mut simulation, 3600);
-    assert!(get::<Pod>(&simulation, "default", "forever").unwrap().metadata.deletion_timestamp.is_none());
+    assert!(
+        get::<Pod>(&simulation, "default", "forever")
+            .unwrap()
+            .metadata
+            .deletion_timestamp
+            .is_none()
+    );
 }
 
 #[test]
@@ -218,7 +269,13 @@ fn a_scheduled_eviction_is_cancelled_when_the_node_recovers() {
     let mut all = vec!["worker-2"];
     all.extend(healthy);
     advance_with_heartbeats(&mut simulation, 600, &all);
-    assert!(get::<Pod>(&simulation, "default", "app").unwrap().metadata.deletion_timestamp.is_none());
+    assert!(
+        get::<Pod>(&simulation, "default", "app")
+            .unwrap()
+            .metadata
+            .deletion_timestamp
+            .is_none()
+    );
 }
 
 #[test]
@@ -226,12 +283,22 @@ fn an_untolerated_no_execute_taint_evicts_at_once() {
     let mut simulation = cluster();
     plain_pod(&mut simulation, "app", "worker-1", "");
     let mut node: kubesim::model::node::Node = get(&simulation, "", "worker-1").unwrap();
-    node.spec.get_or_insert_with(Default::default).taints = Some(vec![kubesim::model::node::Taint {
-        key: Some("maintenance".to_string()),
-        effect: Some("NoExecute".to_string()),
-        ..Default::default()
-    }]);
-    simulation.api_mut().update(kubesim::model::Object::Node(node)).unwrap();
+    node.spec.get_or_insert_with(Default::default).taints =
+        Some(vec![kubesim::model::node::Taint {
+            key: Some("maintenance".to_string()),
+            effect: Some("NoExecute".to_string()),
+            ..Default::default()
+        }]);
+    simulation
+        .api_mut()
+        .update(kubesim::model::Object::Node(node))
+        .unwrap();
     settle(&mut simulation);
-    assert!(get::<Pod>(&simulation, "default", "app").unwrap().metadata.deletion_timestamp.is_some());
+    assert!(
+        get::<Pod>(&simulation, "default", "app")
+            .unwrap()
+            .metadata
+            .deletion_timestamp
+            .is_some()
+    );
 }

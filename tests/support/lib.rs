@@ -8,3 +8,4 @@ pub fn shared_dir() -> PathBuf {
 }
 
 pub mod batchnodes;
+pub mod workloads;

@@ -11,6 +11,7 @@ pub mod event_recorder;
 pub mod garbage_collector;
 pub mod namespace;
 pub mod node_lifecycle;
+pub mod replica_set;
 pub mod taint_eviction;
 pub mod work_queue;
 

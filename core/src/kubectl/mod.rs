@@ -144,6 +144,11 @@ impl Flags {
         self.values.get(name).map(Vec::as_slice).unwrap_or(&[])
     }
 
+    /// The names of every flag given, in name order.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.values.keys().map(String::as_str)
+    }
+
     pub fn has(&self, name: &str) -> bool {
         self.values
             .get(name)
@@ -161,10 +166,15 @@ pub fn run(simulation: &mut Simulation, line: &str, stdin: &str) -> CommandOutpu
     let Some((program, arguments)) = words.split_first() else {
         return CommandOutput::default();
     };
-    if program != "kubectl" {
-        return CommandOutput::error(format!(
-            "error: unknown command \"{program}\": commands start with kubectl"
-        ));
+    match program.as_str() {
+        "kubectl" => {}
+        "sim" => return commands::sim::run(simulation, arguments),
+        "sleep" => return commands::sim::sleep(simulation, arguments),
+        _ => {
+            return CommandOutput::error(format!(
+                "error: unknown command \"{program}\": commands start with kubectl or sim"
+            ));
+        }
     }
     let Some((command, rest)) = arguments.split_first() else {
         return CommandOutput::error("error: kubectl needs a command, e.g. kubectl get pods");

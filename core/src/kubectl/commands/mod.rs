@@ -1,3 +1,4 @@
 //! One file per kubectl command.
 
 pub mod api_resources;
+pub mod sim;
