@@ -370,10 +370,7 @@ impl NodeLifecycleController {
         if current_ready == "Unknown" {
             return Action::Done;
         }
-        let health = self
-            .health
-            .get_mut(&key.name)
-            .expect("health entry exists");
+        let health = self.health.get_mut(&key.name).expect("health entry exists");
         let due = deadline + SimDuration::from_millis(1);
         if health.next_check.is_some_and(|pending| pending <= due) {
             return Action::Done;
@@ -384,7 +381,12 @@ impl NodeLifecycleController {
 }
 
 /// Sets one pod's Ready condition False because its node is not ready.
-fn mark_pod_not_ready(namespace: &str, name: &str, node: &str, context: &mut ControllerContext<'_>) {
+fn mark_pod_not_ready(
+    namespace: &str,
+    name: &str,
+    node: &str,
+    context: &mut ControllerContext<'_>,
+) {
     let Some(object) = context
         .api
         .get_ref(Pod::resource_type(), namespace, name)
@@ -414,7 +416,12 @@ fn mark_pod_not_ready(namespace: &str, name: &str, node: &str, context: &mut Con
     condition.status = Some("False".to_string());
     condition.last_transition_time = Some(now);
     if let Ok(stored) = context.api.update_status(Object::Pod(pod)) {
-        context.record_event(&stored, EventType::Warning, "NodeNotReady", "Node is not ready");
+        context.record_event(
+            &stored,
+            EventType::Warning,
+            "NodeNotReady",
+            "Node is not ready",
+        );
     }
 }
 
@@ -459,7 +466,8 @@ impl Controller for NodeLifecycleController {
             if let Some(node) = object.as_::<Node>()
                 && !node.is_ready()
             {
-                self.not_ready_nodes.insert(node.metadata.name().to_string());
+                self.not_ready_nodes
+                    .insert(node.metadata.name().to_string());
             }
             queue.add(ObjectKey::of(object));
         }

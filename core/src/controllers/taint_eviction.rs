@@ -94,7 +94,11 @@ fn no_execute_taints(node: &Node) -> Vec<Taint> {
 
 impl TaintEvictionController {
     /// Cancels a scheduled deletion; records the cancellation when there was one.
-    fn cancel_with_event(&mut self, pod_key: &(String, String), context: &mut ControllerContext<'_>) {
+    fn cancel_with_event(
+        &mut self,
+        pod_key: &(String, String),
+        context: &mut ControllerContext<'_>,
+    ) {
         if self.scheduled.remove(pod_key).is_none() {
             return;
         }
