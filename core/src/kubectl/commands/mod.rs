@@ -2,4 +2,9 @@
 
 pub mod api_resources;
 pub mod apply;
+pub mod delete;
+pub mod label;
+pub mod patch;
+pub mod scale;
+pub mod set_image;
 pub mod sim;
