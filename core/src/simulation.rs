@@ -14,6 +14,7 @@ use crate::controllers::endpoints::EndpointsController;
 use crate::controllers::event_recorder::EventTtl;
 use crate::controllers::garbage_collector::GarbageCollector;
 use crate::controllers::namespace::NamespaceController;
+use crate::controllers::deployment::DeploymentController;
 use crate::controllers::replica_set::ReplicaSetController;
 use crate::controllers::{
     Action, Controller, ControllerContext, EventRecorder, TraceEntry, WorkQueue,
@@ -122,6 +123,7 @@ impl Simulation {
         simulation.add_controller(Box::new(EventTtl));
         simulation.add_controller(Box::new(NamespaceController));
         simulation.add_controller(Box::new(ReplicaSetController::default()));
+        simulation.add_controller(Box::new(DeploymentController::default()));
         simulation.add_controller(Box::new(EndpointsController::default()));
         simulation.add_controller(Box::new(EndpointSliceController::default()));
         simulation
