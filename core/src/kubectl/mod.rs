@@ -5,7 +5,10 @@
 //! stderr with its exit code. The playground's terminal and the `kubesim` CLI
 //! are thin shells around [`run`]. Upstream: `staging/src/k8s.io/kubectl`.
 
+pub mod apply;
 pub mod commands;
+pub mod files;
+pub mod outcome;
 pub mod output;
 pub mod printers;
 pub mod resource_args;
@@ -156,9 +159,19 @@ impl Flags {
     }
 }
 
-/// Runs one kubectl command line against the simulation.
+/// Runs one kubectl command line against the simulation. `-f FILE` finds no
+/// files here; use [`run_with_files`] to give the command a file system.
 pub fn run(simulation: &mut Simulation, line: &str, stdin: &str) -> CommandOutput {
-    let _ = stdin;
+    run_with_files(simulation, line, stdin, &files::NoFiles)
+}
+
+/// Runs one kubectl command line, reading `-f` paths through `files`.
+pub fn run_with_files(
+    simulation: &mut Simulation,
+    line: &str,
+    stdin: &str,
+    files: &dyn files::FileSource,
+) -> CommandOutput {
     let words = match shell_words::split(line) {
         Ok(words) => words,
         Err(error) => return CommandOutput::error(format!("error: {error}")),
@@ -183,6 +196,7 @@ pub fn run(simulation: &mut Simulation, line: &str, stdin: &str) -> CommandOutpu
     let _ = &simulation;
     match command.as_str() {
         "api-resources" => commands::api_resources::run(&flags),
+        "apply" => commands::apply::run(simulation, &flags, stdin, files),
         known if KNOWN_COMMANDS.contains(&known) => CommandOutput::error(format!(
             "error: kubesim does not support \"kubectl {known}\" yet"
         )),
