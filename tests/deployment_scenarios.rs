@@ -31,8 +31,16 @@ fn a_new_deployment_creates_one_replica_set_and_becomes_available() {
     assert_eq!(rs.metadata.name(), format!("web-{hash}"));
     assert!(hash.chars().all(|c| "456789bcdf".contains(c)), "{hash}");
     assert_eq!(revision(rs), 1);
-    assert_eq!(rs.metadata.annotation("deployment.kubernetes.io/desired-replicas"), Some("3"));
-    assert_eq!(rs.metadata.annotation("deployment.kubernetes.io/max-replicas"), Some("4"));
+    assert_eq!(
+        rs.metadata
+            .annotation("deployment.kubernetes.io/desired-replicas"),
+        Some("3")
+    );
+    assert_eq!(
+        rs.metadata
+            .annotation("deployment.kubernetes.io/max-replicas"),
+        Some("4")
+    );
     assert_eq!(active_pods(&cluster).len(), 3);
     for pod in active_pods(&cluster) {
         assert_eq!(pod.metadata.label("pod-template-hash"), Some(hash.as_str()));
@@ -42,14 +50,32 @@ fn a_new_deployment_creates_one_replica_set_and_becomes_available() {
     let d = deployment(&cluster, "web");
     let status = d.status();
     assert_eq!(
-        (status.replicas, status.updated_replicas, status.ready_replicas, status.available_replicas),
+        (
+            status.replicas,
+            status.updated_replicas,
+            status.ready_replicas,
+            status.available_replicas
+        ),
         (Some(3), Some(3), Some(3), Some(3))
     );
     assert_eq!(status.observed_generation, Some(1));
-    assert_eq!(d.metadata.generation, Some(1), "status writes never bump the generation");
-    assert_eq!(d.metadata.annotation("deployment.kubernetes.io/revision"), Some("1"));
-    assert_eq!(condition(&d, "Available"), Some(("True".into(), "MinimumReplicasAvailable".into())));
-    assert_eq!(condition(&d, "Progressing"), Some(("True".into(), "NewReplicaSetAvailable".into())));
+    assert_eq!(
+        d.metadata.generation,
+        Some(1),
+        "status writes never bump the generation"
+    );
+    assert_eq!(
+        d.metadata.annotation("deployment.kubernetes.io/revision"),
+        Some("1")
+    );
+    assert_eq!(
+        condition(&d, "Available"),
+        Some(("True".into(), "MinimumReplicasAvailable".into()))
+    );
+    assert_eq!(
+        condition(&d, "Progressing"),
+        Some(("True".into(), "NewReplicaSetAvailable".into()))
+    );
     assert_eq!(
         scaling_events(&cluster, "web"),
         [format!("Scaled up replica set web-{hash} to 3")]
@@ -74,27 +100,51 @@ fn a_deleted_pod_of_a_deployment_is_replaced() {
 
     cluster
         .api_mut()
-        .delete(Pod::resource_type(), "default", &victim, &Default::default())
+        .delete(
+            Pod::resource_type(),
+            "default",
+            &victim,
+            &Default::default(),
+        )
         .unwrap();
     kubelet.settle(&mut cluster);
 
-    let names: Vec<String> = active_pods(&cluster).iter().map(|p| p.metadata.name().to_string()).collect();
+    let names: Vec<String> = active_pods(&cluster)
+        .iter()
+        .map(|p| p.metadata.name().to_string())
+        .collect();
     assert_eq!(names.len(), 3);
     assert!(!names.contains(&victim));
-    assert_eq!(replica_sets_of(&cluster, "web").len(), 1, "no new ReplicaSet for a replacement");
-    assert_eq!(deployment(&cluster, "web").status().available_replicas, Some(3));
+    assert_eq!(
+        replica_sets_of(&cluster, "web").len(),
+        1,
+        "no new ReplicaSet for a replacement"
+    );
+    assert_eq!(
+        deployment(&cluster, "web").status().available_replicas,
+        Some(3)
+    );
 }
 
 /// Rolls `nginx:1.25` → `nginx:1.26` with the given strategy values and checks, after
 /// every controller step and kubelet pass, that the pods never exceed replicas +
 /// maxSurge nor available ones drop below replicas − maxUnavailable.
-fn rolling_update_stays_within_bounds(replicas: i32, surge: &str, unavailable: &str, max_pods: usize, min_available: usize) {
+fn rolling_update_stays_within_bounds(
+    replicas: i32,
+    surge: &str,
+    unavailable: &str,
+    max_pods: usize,
+    min_available: usize,
+) {
     let mut cluster = empty_cluster(13);
     let kubelet = FakeKubelet::default();
     let strategy = format!(
         "  strategy:\n    type: RollingUpdate\n    rollingUpdate:\n      maxSurge: {surge}\n      maxUnavailable: {unavailable}\n"
     );
-    apply(&mut cluster, &deployment_yaml("web", replicas, "nginx:1.25", &strategy));
+    apply(
+        &mut cluster,
+        &deployment_yaml("web", replicas, "nginx:1.25", &strategy),
+    );
     kubelet.settle(&mut cluster);
     assert_eq!(available_pods(&cluster, 0), replicas as usize);
 
@@ -108,7 +158,10 @@ fn rolling_update_stays_within_bounds(replicas: i32, surge: &str, unavailable: &
         let available = available_pods(cluster, 0);
         peak = peak.max(active);
         trough = trough.min(available);
-        assert!(active <= max_pods, "{active} pods > {max_pods} at step {steps} ({surge}/{unavailable})");
+        assert!(
+            active <= max_pods,
+            "{active} pods > {max_pods} at step {steps} ({surge}/{unavailable})"
+        );
         assert!(
             available >= min_available,
             "{available} available < {min_available} at step {steps} ({surge}/{unavailable})"
@@ -123,8 +176,14 @@ fn rolling_update_stays_within_bounds(replicas: i32, surge: &str, unavailable: &
     assert_eq!((spec_replicas(&rss[0]), revision(&rss[0])), (0, 1));
     assert_eq!((spec_replicas(&rss[1]), revision(&rss[1])), (replicas, 2));
     let d = deployment(&cluster, "web");
-    assert_eq!(d.metadata.annotation("deployment.kubernetes.io/revision"), Some("2"));
-    assert_eq!(condition(&d, "Progressing"), Some(("True".into(), "NewReplicaSetAvailable".into())));
+    assert_eq!(
+        d.metadata.annotation("deployment.kubernetes.io/revision"),
+        Some("2")
+    );
+    assert_eq!(
+        condition(&d, "Progressing"),
+        Some(("True".into(), "NewReplicaSetAvailable".into()))
+    );
     // The bounds were used, not just respected.
     assert!(peak > replicas as usize || trough < replicas as usize);
 }
@@ -178,7 +237,10 @@ fn recreate_removes_every_old_pod_before_starting_new_ones() {
         events,
         [
             format!("Scaled up replica set {} to 3", rss[0].metadata.name()),
-            format!("Scaled down replica set {} to 0 from 3", rss[0].metadata.name()),
+            format!(
+                "Scaled down replica set {} to 0 from 3",
+                rss[0].metadata.name()
+            ),
             format!("Scaled up replica set {} to 3", rss[1].metadata.name()),
         ]
     );
@@ -194,26 +256,54 @@ fn the_legacy_rollback_annotation_restores_a_given_revision() {
     kubelet.settle(&mut cluster);
     set_image(&mut cluster, "web", "nginx:1.25");
     kubelet.settle(&mut cluster);
-    let first = replica_sets_of(&cluster, "web")[0].metadata.name().to_string();
+    let first = replica_sets_of(&cluster, "web")[0]
+        .metadata
+        .name()
+        .to_string();
 
     edit_deployment(&mut cluster, "web", |d| {
-        d.metadata.set_annotation("deprecated.deployment.rollback.to", "1");
+        d.metadata
+            .set_annotation("deprecated.deployment.rollback.to", "1");
     });
     kubelet.settle(&mut cluster);
 
     let d = deployment(&cluster, "web");
-    assert_eq!(d.metadata.annotation("deprecated.deployment.rollback.to"), None, "cleared");
-    assert!(active_pods(&cluster).iter().all(|pod| image_of(pod) == "nginx:1.23"));
+    assert_eq!(
+        d.metadata.annotation("deprecated.deployment.rollback.to"),
+        None,
+        "cleared"
+    );
+    assert!(
+        active_pods(&cluster)
+            .iter()
+            .all(|pod| image_of(pod) == "nginx:1.23")
+    );
     let reused = get::<ReplicaSet>(&cluster, &first);
-    assert_eq!(revision(&reused), 4, "the reused ReplicaSet takes the next revision");
-    assert_eq!(reused.metadata.annotation("deployment.kubernetes.io/revision-history"), Some("1"));
+    assert_eq!(
+        revision(&reused),
+        4,
+        "the reused ReplicaSet takes the next revision"
+    );
+    assert_eq!(
+        reused
+            .metadata
+            .annotation("deployment.kubernetes.io/revision-history"),
+        Some("1")
+    );
     assert_eq!(spec_replicas(&reused), 2);
-    assert_eq!(d.metadata.annotation("deployment.kubernetes.io/revision"), Some("4"));
+    assert_eq!(
+        d.metadata.annotation("deployment.kubernetes.io/revision"),
+        Some("4")
+    );
     assert!(events_about(&cluster, "web").contains(&(
         "DeploymentRollback".into(),
         "Rolled back deployment \"web\" to revision 1".into()
     )));
-    assert_eq!(replica_sets_of(&cluster, "web").len(), 3, "no new ReplicaSet");
+    assert_eq!(
+        replica_sets_of(&cluster, "web").len(),
+        3,
+        "no new ReplicaSet"
+    );
 }
 
 #[test]
@@ -223,7 +313,9 @@ fn edits_while_paused_roll_out_once_on_resume() {
     apply(&mut cluster, &deployment_yaml("web", 3, "nginx:1.25", ""));
     kubelet.settle(&mut cluster);
 
-    edit_deployment(&mut cluster, "web", |d| d.spec.as_mut().unwrap().paused = Some(true));
+    edit_deployment(&mut cluster, "web", |d| {
+        d.spec.as_mut().unwrap().paused = Some(true)
+    });
     kubelet.settle(&mut cluster);
     assert_eq!(
         condition(&deployment(&cluster, "web"), "Progressing"),
@@ -232,17 +324,31 @@ fn edits_while_paused_roll_out_once_on_resume() {
     for image in ["nginx:1.26", "nginx:1.27", "nginx:1.28"] {
         set_image(&mut cluster, "web", image);
         kubelet.advance(&mut cluster, 5);
-        assert_eq!(replica_sets_of(&cluster, "web").len(), 1, "nothing rolls while paused");
+        assert_eq!(
+            replica_sets_of(&cluster, "web").len(),
+            1,
+            "nothing rolls while paused"
+        );
     }
-    assert!(active_pods(&cluster).iter().all(|pod| image_of(pod) == "nginx:1.25"));
+    assert!(
+        active_pods(&cluster)
+            .iter()
+            .all(|pod| image_of(pod) == "nginx:1.25")
+    );
 
-    edit_deployment(&mut cluster, "web", |d| d.spec.as_mut().unwrap().paused = Some(false));
+    edit_deployment(&mut cluster, "web", |d| {
+        d.spec.as_mut().unwrap().paused = Some(false)
+    });
     kubelet.settle(&mut cluster);
 
     let rss = replica_sets_of(&cluster, "web");
     assert_eq!(rss.len(), 2, "exactly one rollout");
     assert_eq!(revision(&rss[1]), 2);
-    assert!(active_pods(&cluster).iter().all(|pod| image_of(pod) == "nginx:1.28"));
+    assert!(
+        active_pods(&cluster)
+            .iter()
+            .all(|pod| image_of(pod) == "nginx:1.28")
+    );
     assert_eq!(
         condition(&deployment(&cluster, "web"), "Progressing"),
         Some(("True".into(), "NewReplicaSetAvailable".into()))
@@ -265,8 +371,14 @@ fn a_stuck_rollout_exceeds_its_deadline_and_a_rollback_fixes_it() {
     set_image(&mut cluster, "web", "nginx:1.161");
     kubelet.advance(&mut cluster, 30);
     let d = deployment(&cluster, "web");
-    assert_eq!(condition(&d, "Progressing"), Some(("True".into(), "ReplicaSetUpdated".into())));
-    assert_eq!(condition(&d, "Available"), Some(("True".into(), "MinimumReplicasAvailable".into())));
+    assert_eq!(
+        condition(&d, "Progressing"),
+        Some(("True".into(), "ReplicaSetUpdated".into()))
+    );
+    assert_eq!(
+        condition(&d, "Available"),
+        Some(("True".into(), "MinimumReplicasAvailable".into()))
+    );
     // 3 replicas at 25%: maxSurge 1 (rounded up), maxUnavailable 0 (rounded down), so
     // one broken new pod is added and all three old pods keep serving.
     assert_eq!(available_pods(&cluster, 0), 3);
@@ -274,8 +386,14 @@ fn a_stuck_rollout_exceeds_its_deadline_and_a_rollback_fixes_it() {
 
     kubelet.advance(&mut cluster, 32);
     let d = deployment(&cluster, "web");
-    let new_rs = replica_sets_of(&cluster, "web")[1].metadata.name().to_string();
-    assert_eq!(condition(&d, "Progressing"), Some(("False".into(), "ProgressDeadlineExceeded".into())));
+    let new_rs = replica_sets_of(&cluster, "web")[1]
+        .metadata
+        .name()
+        .to_string();
+    assert_eq!(
+        condition(&d, "Progressing"),
+        Some(("False".into(), "ProgressDeadlineExceeded".into()))
+    );
     let message = d
         .status()
         .conditions
@@ -284,15 +402,22 @@ fn a_stuck_rollout_exceeds_its_deadline_and_a_rollback_fixes_it() {
         .find(|c| c.type_.as_deref() == Some("Progressing"))
         .and_then(|c| c.message)
         .unwrap();
-    assert_eq!(message, format!("ReplicaSet \"{new_rs}\" has timed out progressing."));
+    assert_eq!(
+        message,
+        format!("ReplicaSet \"{new_rs}\" has timed out progressing.")
+    );
 
     // Roll back to the previous revision (0 means the last one).
     edit_deployment(&mut cluster, "web", |d| {
-        d.metadata.set_annotation("deprecated.deployment.rollback.to", "0");
+        d.metadata
+            .set_annotation("deprecated.deployment.rollback.to", "0");
     });
     kubelet.settle(&mut cluster);
     let d = deployment(&cluster, "web");
-    assert_eq!(condition(&d, "Progressing"), Some(("True".into(), "NewReplicaSetAvailable".into())));
+    assert_eq!(
+        condition(&d, "Progressing"),
+        Some(("True".into(), "NewReplicaSetAvailable".into()))
+    );
     let pods = active_pods(&cluster);
     assert_eq!(pods.len(), 3);
     assert!(pods.iter().all(|pod| image_of(pod) == "nginx:1.16"));
@@ -314,7 +439,11 @@ fn old_replica_sets_beyond_the_history_limit_are_deleted() {
 
     let rss = replica_sets_of(&cluster, "web");
     let revisions: Vec<i64> = rss.iter().map(revision).collect();
-    assert_eq!(revisions, [4, 5, 6], "the current one and the two before it");
+    assert_eq!(
+        revisions,
+        [4, 5, 6],
+        "the current one and the two before it"
+    );
     assert_eq!(spec_replicas(&rss[2]), 2);
 }
 
@@ -326,7 +455,10 @@ fn scaling_in_the_middle_of_a_stalled_rollout_is_proportional() {
         ..FakeKubelet::default()
     };
     let strategy = "  strategy:\n    rollingUpdate:\n      maxSurge: 3\n      maxUnavailable: 2\n";
-    apply(&mut cluster, &deployment_yaml("web", 10, "nginx:1.25", strategy));
+    apply(
+        &mut cluster,
+        &deployment_yaml("web", 10, "nginx:1.25", strategy),
+    );
     kubelet.settle(&mut cluster);
     set_image(&mut cluster, "web", "nginx:broken");
     kubelet.settle(&mut cluster);
@@ -334,18 +466,34 @@ fn scaling_in_the_middle_of_a_stalled_rollout_is_proportional() {
     let rss = replica_sets_of(&cluster, "web");
     assert_eq!((spec_replicas(&rss[0]), spec_replicas(&rss[1])), (8, 5));
 
-    edit_deployment(&mut cluster, "web", |d| d.spec.as_mut().unwrap().replicas = Some(20));
+    edit_deployment(&mut cluster, "web", |d| {
+        d.spec.as_mut().unwrap().replicas = Some(20)
+    });
     kubelet.settle(&mut cluster);
     // toAdd = 20 + 3 − 13 = 10. Old: round(8·23/13) − 8 = 6; new: round(5·23/13) − 5 = 4.
     let rss = replica_sets_of(&cluster, "web");
     assert_eq!((spec_replicas(&rss[0]), spec_replicas(&rss[1])), (14, 9));
     for rs in &rss {
-        assert_eq!(rs.metadata.annotation("deployment.kubernetes.io/desired-replicas"), Some("20"));
-        assert_eq!(rs.metadata.annotation("deployment.kubernetes.io/max-replicas"), Some("23"));
+        assert_eq!(
+            rs.metadata
+                .annotation("deployment.kubernetes.io/desired-replicas"),
+            Some("20")
+        );
+        assert_eq!(
+            rs.metadata
+                .annotation("deployment.kubernetes.io/max-replicas"),
+            Some("23")
+        );
     }
     let events = scaling_events(&cluster, "web");
-    assert!(events.contains(&format!("Scaled up replica set {} to 14 from 8", rss[0].metadata.name())));
-    assert!(events.contains(&format!("Scaled up replica set {} to 9 from 5", rss[1].metadata.name())));
+    assert!(events.contains(&format!(
+        "Scaled up replica set {} to 14 from 8",
+        rss[0].metadata.name()
+    )));
+    assert!(events.contains(&format!(
+        "Scaled up replica set {} to 9 from 5",
+        rss[1].metadata.name()
+    )));
 }
 
 fn three_pod_deployment(seed: u64) -> (kubesim::Simulation, FakeKubelet) {
@@ -357,14 +505,28 @@ fn three_pod_deployment(seed: u64) -> (kubesim::Simulation, FakeKubelet) {
 }
 
 fn replica_set_count(cluster: &kubesim::Simulation) -> usize {
-    cluster.api().list(ReplicaSet::resource_type(), Some("default")).count()
+    cluster
+        .api()
+        .list(ReplicaSet::resource_type(), Some("default"))
+        .count()
 }
 
 #[test]
 fn background_deletion_removes_the_deployment_then_its_replica_sets_and_pods() {
     let (mut cluster, kubelet) = three_pod_deployment(20);
-    delete_with(&mut cluster, Deployment::resource_type(), "web", PropagationPolicy::Background);
-    assert!(cluster.api().get(Deployment::resource_type(), "default", "web").is_err(), "gone at once");
+    delete_with(
+        &mut cluster,
+        Deployment::resource_type(),
+        "web",
+        PropagationPolicy::Background,
+    );
+    assert!(
+        cluster
+            .api()
+            .get(Deployment::resource_type(), "default", "web")
+            .is_err(),
+        "gone at once"
+    );
     kubelet.settle(&mut cluster);
     assert_eq!(replica_set_count(&cluster), 0);
     assert!(pods(&cluster).is_empty());
@@ -373,12 +535,22 @@ fn background_deletion_removes_the_deployment_then_its_replica_sets_and_pods() {
 #[test]
 fn foreground_deletion_keeps_the_deployment_until_its_dependents_are_gone() {
     let (mut cluster, kubelet) = three_pod_deployment(21);
-    delete_with(&mut cluster, Deployment::resource_type(), "web", PropagationPolicy::Foreground);
+    delete_with(
+        &mut cluster,
+        Deployment::resource_type(),
+        "web",
+        PropagationPolicy::Foreground,
+    );
     let d = deployment(&cluster, "web");
     assert!(d.metadata.is_being_deleted());
     assert!(d.metadata.has_finalizer("foregroundDeletion"));
     kubelet.settle(&mut cluster);
-    assert!(cluster.api().get(Deployment::resource_type(), "default", "web").is_err());
+    assert!(
+        cluster
+            .api()
+            .get(Deployment::resource_type(), "default", "web")
+            .is_err()
+    );
     assert_eq!(replica_set_count(&cluster), 0);
     assert!(pods(&cluster).is_empty());
 }
@@ -386,17 +558,42 @@ fn foreground_deletion_keeps_the_deployment_until_its_dependents_are_gone() {
 #[test]
 fn orphan_deletion_leaves_the_replica_set_running_its_pods() {
     let (mut cluster, kubelet) = three_pod_deployment(22);
-    let rs_name = replica_sets_of(&cluster, "web")[0].metadata.name().to_string();
-    delete_with(&mut cluster, Deployment::resource_type(), "web", PropagationPolicy::Orphan);
+    let rs_name = replica_sets_of(&cluster, "web")[0]
+        .metadata
+        .name()
+        .to_string();
+    delete_with(
+        &mut cluster,
+        Deployment::resource_type(),
+        "web",
+        PropagationPolicy::Orphan,
+    );
     kubelet.settle(&mut cluster);
-    assert!(cluster.api().get(Deployment::resource_type(), "default", "web").is_err());
+    assert!(
+        cluster
+            .api()
+            .get(Deployment::resource_type(), "default", "web")
+            .is_err()
+    );
     let rs = get::<ReplicaSet>(&cluster, &rs_name);
     assert!(rs.metadata.owner_references().is_empty(), "orphaned");
     assert_eq!(active_pods(&cluster).len(), 3);
-    assert!(active_pods(&cluster).iter().all(|pod| pod.metadata.controller_ref().unwrap().name == rs_name));
+    assert!(
+        active_pods(&cluster)
+            .iter()
+            .all(|pod| pod.metadata.controller_ref().unwrap().name == rs_name)
+    );
     // The orphaned ReplicaSet still keeps its pods.
     let victim = active_pods(&cluster)[0].metadata.name().to_string();
-    cluster.api_mut().delete(Pod::resource_type(), "default", &victim, &Default::default()).unwrap();
+    cluster
+        .api_mut()
+        .delete(
+            Pod::resource_type(),
+            "default",
+            &victim,
+            &Default::default(),
+        )
+        .unwrap();
     kubelet.settle(&mut cluster);
     assert_eq!(active_pods(&cluster).len(), 3);
 }
@@ -408,9 +605,18 @@ fn rollout_trace(seed: u64) -> (Vec<(String, String, String)>, u64) {
     kubelet.advance(&mut cluster, 3);
     let mut trace: Vec<(String, String, String)> = cluster
         .api()
-        .list(kubesim::model::event::Event::resource_type(), Some("default"))
+        .list(
+            kubesim::model::event::Event::resource_type(),
+            Some("default"),
+        )
         .filter_map(|o| o.as_::<kubesim::model::event::Event>().cloned())
-        .map(|e| (e.metadata.name().to_string(), e.reason.unwrap_or_default(), e.message.unwrap_or_default()))
+        .map(|e| {
+            (
+                e.metadata.name().to_string(),
+                e.reason.unwrap_or_default(),
+                e.message.unwrap_or_default(),
+            )
+        })
         .collect();
     trace.sort();
     (trace, cluster.fingerprint())

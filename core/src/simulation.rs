@@ -9,12 +9,12 @@ use std::sync::Arc;
 use crate::agenda::{Agenda, Timer};
 use crate::api_server::{ApiServer, ObjectKey};
 use crate::cluster::ClusterConfig;
+use crate::controllers::deployment::DeploymentController;
 use crate::controllers::endpoint_slice::EndpointSliceController;
 use crate::controllers::endpoints::EndpointsController;
 use crate::controllers::event_recorder::EventTtl;
 use crate::controllers::garbage_collector::GarbageCollector;
 use crate::controllers::namespace::NamespaceController;
-use crate::controllers::deployment::DeploymentController;
 use crate::controllers::replica_set::ReplicaSetController;
 use crate::controllers::{
     Action, Controller, ControllerContext, EventRecorder, TraceEntry, WorkQueue,

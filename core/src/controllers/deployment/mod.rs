@@ -85,7 +85,8 @@ impl DeploymentSync<'_, '_> {
     /// Records an event about the deployment.
     pub fn event(&mut self, event_type: EventType, reason: &str, message: &str) {
         let object = Arc::clone(&self.object);
-        self.context.record_event(&object, event_type, reason, message);
+        self.context
+            .record_event(&object, event_type, reason, message);
     }
 
     /// Asks to be reconciled again after `delay` (the earliest request wins).
@@ -100,7 +101,10 @@ fn is_deployment_ref(reference: &OwnerReference) -> bool {
 
 impl DeploymentController {
     /// `getDeploymentsForReplicaSet`: deployments whose selector matches an orphan RS.
-    fn deployments_selecting(api: &crate::api_server::ApiServer, rs: &ReplicaSet) -> Vec<ObjectKey> {
+    fn deployments_selecting(
+        api: &crate::api_server::ApiServer,
+        rs: &ReplicaSet,
+    ) -> Vec<ObjectKey> {
         let labels = rs.metadata.labels_or_empty();
         api.list(Deployment::resource_type(), Some(rs.metadata.namespace()))
             .filter(|object| {
@@ -145,8 +149,11 @@ impl DeploymentController {
                 )
             })?
             .unwrap_or_else(crate::model::selector::Selector::nothing);
-        let candidates =
-            claim_candidates(sync.context.api, &sync.d.metadata, ReplicaSet::resource_type());
+        let candidates = claim_candidates(
+            sync.context.api,
+            &sync.d.metadata,
+            ReplicaSet::resource_type(),
+        );
         let object = Arc::clone(&sync.object);
         let result = claim(sync.context.api, &object, &selector, candidates, |_| true);
         if let Some(error) = result.errors.first() {
@@ -165,8 +172,10 @@ impl DeploymentController {
             .spec
             .as_ref()
             .and_then(|s| s.selector.as_ref())
-            .is_some_and(|s| s.match_labels.as_ref().is_none_or(BTreeMap::is_empty)
-                && s.match_expressions.as_ref().is_none_or(Vec::is_empty));
+            .is_some_and(|s| {
+                s.match_labels.as_ref().is_none_or(BTreeMap::is_empty)
+                    && s.match_expressions.as_ref().is_none_or(Vec::is_empty)
+            });
         if everything {
             sync.event(
                 EventType::Warning,
@@ -208,7 +217,12 @@ impl Controller for DeploymentController {
         "deployment-controller"
     }
 
-    fn observe(&mut self, event: &WatchEvent, api: &crate::api_server::ApiServer, queue: &mut WorkQueue) {
+    fn observe(
+        &mut self,
+        event: &WatchEvent,
+        api: &crate::api_server::ApiServer,
+        queue: &mut WorkQueue,
+    ) {
         match event.object.as_ref() {
             Object::Deployment(_) => queue.add(ObjectKey::of(&event.object)),
             Object::ReplicaSet(rs) => match rs.metadata.controller_ref() {
@@ -229,7 +243,11 @@ impl Controller for DeploymentController {
                 let Some(rs_ref) = pod.metadata.controller_ref() else {
                     return;
                 };
-                let rs_key = ObjectKey::new(ReplicaSet::resource_type(), pod.metadata.namespace(), &rs_ref.name);
+                let rs_key = ObjectKey::new(
+                    ReplicaSet::resource_type(),
+                    pod.metadata.namespace(),
+                    &rs_ref.name,
+                );
                 let Some(rs) = api.store().get(&rs_key) else {
                     return;
                 };
@@ -238,7 +256,10 @@ impl Controller for DeploymentController {
                     && api
                         .store()
                         .get(&key)
-                        .and_then(|d| d.as_::<Deployment>().map(|d| util::strategy_type(d) == "Recreate"))
+                        .and_then(|d| {
+                            d.as_::<Deployment>()
+                                .map(|d| util::strategy_type(d) == "Recreate")
+                        })
                         .unwrap_or(false)
                 {
                     queue.add(key);

@@ -49,8 +49,13 @@ pub fn rollout_status(
             );
         } else if deployment_progressing(d, &status) {
             let message = subject("is progressing.");
-            let mut condition =
-                new_condition(PROGRESSING, "True", REPLICA_SET_UPDATED_REASON, &message, now);
+            let mut condition = new_condition(
+                PROGRESSING,
+                "True",
+                REPLICA_SET_UPDATED_REASON,
+                &message,
+                now,
+            );
             // Progress refreshes lastUpdateTime, keeping the transition time.
             if let Some(current) = &current {
                 if current.status.as_deref() == Some("True") {
@@ -95,9 +100,16 @@ fn replica_failures(all: &[&ReplicaSet], new_rs: Option<&ReplicaSet>) -> Vec<Dep
 
 /// `requeueStuckDeployment`: when a rollout in progress could still time out, the
 /// delay until one second after its deadline (1 s when it is less than a second away).
-pub fn stuck_requeue(d: &Deployment, new_status: &DeploymentStatus, now: SimTime) -> Option<SimDuration> {
+pub fn stuck_requeue(
+    d: &Deployment,
+    new_status: &DeploymentStatus,
+    now: SimTime,
+) -> Option<SimDuration> {
     let deadline = progress_deadline_seconds(d)?;
-    let current = d.status.as_ref().and_then(|s| get_condition(s, PROGRESSING))?;
+    let current = d
+        .status
+        .as_ref()
+        .and_then(|s| get_condition(s, PROGRESSING))?;
     if deployment_complete(d, new_status) || current.reason.as_deref() == Some(TIMED_OUT_REASON) {
         return None;
     }

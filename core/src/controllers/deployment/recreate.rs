@@ -47,7 +47,10 @@ fn pods_of(sync: &DeploymentSync<'_, '_>, rs: &ReplicaSet) -> Vec<Arc<Object>> {
 }
 
 /// `rolloutRecreate`.
-pub(crate) fn rollout_recreate(sync: &mut DeploymentSync<'_, '_>, rs_list: &[ReplicaSet]) -> Result<(), String> {
+pub(crate) fn rollout_recreate(
+    sync: &mut DeploymentSync<'_, '_>,
+    rs_list: &[ReplicaSet],
+) -> Result<(), String> {
     let (mut new_rs, mut old) = get_all_replica_sets_and_sync_revision(sync, rs_list, false)?;
     let snapshot_all = |old: &[ReplicaSet], new_rs: &Option<ReplicaSet>| -> Vec<ReplicaSet> {
         let mut all = old.to_vec();

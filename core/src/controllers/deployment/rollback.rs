@@ -30,7 +30,10 @@ fn clear_rollback_to(sync: &mut DeploymentSync<'_, '_>) -> Result<(), String> {
 }
 
 /// `rollback`.
-pub(crate) fn rollback(sync: &mut DeploymentSync<'_, '_>, rs_list: &[ReplicaSet]) -> Result<(), String> {
+pub(crate) fn rollback(
+    sync: &mut DeploymentSync<'_, '_>,
+    rs_list: &[ReplicaSet],
+) -> Result<(), String> {
     let (new_rs, old) = get_all_replica_sets_and_sync_revision(sync, rs_list, true)?;
     let mut all: Vec<&ReplicaSet> = old.iter().collect();
     all.extend(new_rs.as_ref());
@@ -38,7 +41,11 @@ pub(crate) fn rollback(sync: &mut DeploymentSync<'_, '_>, rs_list: &[ReplicaSet]
     if wanted == 0 {
         wanted = last_revision(&all);
         if wanted == 0 {
-            sync.event(EventType::Warning, ROLLBACK_REVISION_NOT_FOUND, "Unable to find last revision.");
+            sync.event(
+                EventType::Warning,
+                ROLLBACK_REVISION_NOT_FOUND,
+                "Unable to find last revision.",
+            );
             return clear_rollback_to(sync);
         }
     }
@@ -50,8 +57,17 @@ pub(crate) fn rollback(sync: &mut DeploymentSync<'_, '_>, rs_list: &[ReplicaSet]
         );
         return clear_rollback_to(sync);
     };
-    let current_template = sync.d.spec.as_ref().and_then(|s| s.template.clone()).unwrap_or_default();
-    let target_template = target.spec.as_ref().and_then(|s| s.template.clone()).unwrap_or_default();
+    let current_template = sync
+        .d
+        .spec
+        .as_ref()
+        .and_then(|s| s.template.clone())
+        .unwrap_or_default();
+    let target_template = target
+        .spec
+        .as_ref()
+        .and_then(|s| s.template.clone())
+        .unwrap_or_default();
     if equal_ignore_hash(&current_template, &target_template) {
         let message = format!(
             "The rollback revision contains the same template as current deployment \"{}\"",

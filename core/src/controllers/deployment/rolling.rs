@@ -12,7 +12,9 @@
 
 use super::DeploymentSync;
 use super::progress::sync_rollout_status;
-use super::sync::{ScaleOp, cleanup_deployment, execute_ops, get_all_replica_sets_and_sync_revision};
+use super::sync::{
+    ScaleOp, cleanup_deployment, execute_ops, get_all_replica_sets_and_sync_revision,
+};
 use super::util::*;
 use crate::model::deployment::Deployment;
 use crate::model::replica_set::ReplicaSet;
@@ -78,8 +80,7 @@ pub fn scale_down_old_replica_sets_for_rolling_update(
     d: &Deployment,
 ) -> (Vec<ScaleOp>, i32) {
     let min_available = deployment_replicas(d) - max_unavailable(d);
-    let available = available_replica_count(others)
-        + old.iter().map(rs_available).sum::<i32>();
+    let available = available_replica_count(others) + old.iter().map(rs_available).sum::<i32>();
     if available <= min_available {
         return (Vec::new(), 0);
     }
@@ -138,7 +139,10 @@ pub fn reconcile_old_replica_sets(
 }
 
 /// `rolloutRolling`: one step of a rolling update.
-pub(crate) fn rollout_rolling(sync: &mut DeploymentSync<'_, '_>, rs_list: &[ReplicaSet]) -> Result<(), String> {
+pub(crate) fn rollout_rolling(
+    sync: &mut DeploymentSync<'_, '_>,
+    rs_list: &[ReplicaSet],
+) -> Result<(), String> {
     let (new_rs, old) = get_all_replica_sets_and_sync_revision(sync, rs_list, true)?;
     let Some(new_rs) = new_rs else {
         return Err("the new replica set was not created".to_string());

@@ -43,7 +43,11 @@ pub fn apply_ops(rss: &mut [ReplicaSet], ops: &[ScaleOp]) {
 /// Example (TestScale "proportional scaling: 5 -> 10"): new RS 2, old RS 3, annotated
 /// max 5 → toAdd 5; old (larger first) gets round(3·10/5)−3 = 3, new gets
 /// min(round(2·10/5)−2, 2) = 2 → new 4, old 6.
-pub fn scale_plan(d: &Deployment, new_rs: Option<&ReplicaSet>, old_rss: &[&ReplicaSet]) -> Vec<ScaleOp> {
+pub fn scale_plan(
+    d: &Deployment,
+    new_rs: Option<&ReplicaSet>,
+    old_rss: &[&ReplicaSet],
+) -> Vec<ScaleOp> {
     let replicas = deployment_replicas(d);
     if let Some(rs) = find_active_or_latest(new_rs, old_rss) {
         if rs_replicas(rs) == replicas {
@@ -72,7 +76,11 @@ pub fn scale_plan(d: &Deployment, new_rs: Option<&ReplicaSet>, old_rss: &[&Repli
     all.extend(new_rs);
     let mut all = filter_active(&all);
     let current = replica_count(&all);
-    let allowed = if replicas > 0 { replicas + max_surge(d) } else { 0 };
+    let allowed = if replicas > 0 {
+        replicas + max_surge(d)
+    } else {
+        0
+    };
     let to_add = allowed - current;
     let operation = match to_add.cmp(&0) {
         std::cmp::Ordering::Greater => {
@@ -137,7 +145,11 @@ pub fn cleanup_plan(old_rss: &[&ReplicaSet], d: &Deployment) -> Vec<String> {
             rs_status_replicas(rs) == 0
                 && rs_replicas(rs) == 0
                 && rs.metadata.generation.unwrap_or(0)
-                    <= rs.status.as_ref().and_then(|s| s.observed_generation).unwrap_or(0)
+                    <= rs
+                        .status
+                        .as_ref()
+                        .and_then(|s| s.observed_generation)
+                        .unwrap_or(0)
                 && !rs.metadata.is_being_deleted()
         })
         .map(|rs| rs.metadata.name().to_string())
@@ -228,7 +240,10 @@ pub(crate) fn execute_ops(
 }
 
 /// `cleanupDeployment`: deletes the old RSs beyond the history limit.
-pub(crate) fn cleanup_deployment(sync: &mut DeploymentSync<'_, '_>, old_rss: &[&ReplicaSet]) -> Result<(), String> {
+pub(crate) fn cleanup_deployment(
+    sync: &mut DeploymentSync<'_, '_>,
+    old_rss: &[&ReplicaSet],
+) -> Result<(), String> {
     for name in cleanup_plan(old_rss, &sync.d) {
         let namespace = sync.d.metadata.namespace().to_string();
         match sync.context.api.delete(
@@ -237,9 +252,9 @@ pub(crate) fn cleanup_deployment(sync: &mut DeploymentSync<'_, '_>, old_rss: &[&
             &name,
             &crate::api_server::DeleteOptions::default(),
         ) {
-            Ok(_) => sync
-                .context
-                .trace(format!("deleted old replicaset {namespace}/{name} (revision history limit)")),
+            Ok(_) => sync.context.trace(format!(
+                "deleted old replicaset {namespace}/{name} (revision history limit)"
+            )),
             Err(ApiError::NotFound { .. }) => {}
             Err(error) => return Err(error.to_string()),
         }
@@ -274,12 +289,15 @@ fn get_new_replica_set(
 
     if let Some(existing) = existing {
         let mut copy = existing.clone();
-        let annotations_updated = set_new_replica_set_annotations(&sync.d, &mut copy, new_revision, true);
+        let annotations_updated =
+            set_new_replica_set_annotations(&sync.d, &mut copy, new_revision, true);
         let d_min_ready = sync.d.spec.as_ref().and_then(|s| s.min_ready_seconds);
         let rs_min_ready = copy.spec.as_ref().and_then(|s| s.min_ready_seconds);
         let min_ready_needs_update = rs_min_ready.unwrap_or(0) != d_min_ready.unwrap_or(0);
         if annotations_updated || min_ready_needs_update {
-            copy.spec.get_or_insert_with(Default::default).min_ready_seconds = d_min_ready;
+            copy.spec
+                .get_or_insert_with(Default::default)
+                .min_ready_seconds = d_min_ready;
             copy.metadata.resource_version = None;
             let written = sync
                 .context
@@ -302,7 +320,10 @@ fn get_new_replica_set(
         if has_progress_deadline(&sync.d) && !has_progressing {
             let message = format!("Found new replica set \"{}\"", copy.metadata.name());
             let condition = new_condition(PROGRESSING, "True", FOUND_NEW_RS_REASON, &message, now);
-            set_condition(sync.d.status.get_or_insert_with(Default::default), condition);
+            set_condition(
+                sync.d.status.get_or_insert_with(Default::default),
+                condition,
+            );
             needs_update = true;
         }
         if needs_update {
@@ -325,7 +346,10 @@ fn get_new_replica_set(
         .metadata
         .get_or_insert_with(Default::default)
         .set_label(POD_TEMPLATE_HASH_LABEL, &hash);
-    let labels = new_template.metadata.as_ref().and_then(|m| m.labels.clone());
+    let labels = new_template
+        .metadata
+        .as_ref()
+        .and_then(|m| m.labels.clone());
     let mut selector: LabelSelector = spec.selector.clone().unwrap_or_default();
     selector
         .match_labels
@@ -355,12 +379,19 @@ fn get_new_replica_set(
     set_new_replica_set_annotations(&sync.d, &mut new_rs, new_revision, false);
 
     let created = match sync.context.api.create(Object::ReplicaSet(new_rs.clone())) {
-        Ok(created) => (created.as_::<ReplicaSet>().cloned().unwrap_or_default(), false),
+        Ok(created) => (
+            created.as_::<ReplicaSet>().cloned().unwrap_or_default(),
+            false,
+        ),
         Err(ApiError::AlreadyExists { .. }) => {
             let existing = sync
                 .context
                 .api
-                .get(ReplicaSet::resource_type(), sync.d.metadata.namespace(), &name)
+                .get(
+                    ReplicaSet::resource_type(),
+                    sync.d.metadata.namespace(),
+                    &name,
+                )
                 .map_err(|error| error.to_string())?;
             let existing_rs = existing.as_::<ReplicaSet>().cloned().unwrap_or_default();
             let ours = existing_rs
@@ -385,8 +416,12 @@ fn get_new_replica_set(
         Err(error) => {
             let message = format!("Failed to create new replica set \"{name}\": {error}");
             if has_progress_deadline(&sync.d) {
-                let condition = new_condition(PROGRESSING, "False", FAILED_RS_CREATE_REASON, &message, now);
-                set_condition(sync.d.status.get_or_insert_with(Default::default), condition);
+                let condition =
+                    new_condition(PROGRESSING, "False", FAILED_RS_CREATE_REASON, &message, now);
+                set_condition(
+                    sync.d.status.get_or_insert_with(Default::default),
+                    condition,
+                );
                 let _ = sync.write_status();
             }
             sync.event(EventType::Warning, FAILED_RS_CREATE_REASON, &message);
@@ -398,7 +433,10 @@ fn get_new_replica_set(
         sync.event(
             EventType::Normal,
             "ScalingReplicaSet",
-            &format!("Scaled up replica set {} to {new_replicas}", created.metadata.name()),
+            &format!(
+                "Scaled up replica set {} to {new_replicas}",
+                created.metadata.name()
+            ),
         );
     }
     sync.context.trace(format!(
@@ -410,7 +448,10 @@ fn get_new_replica_set(
     if !already_existed && has_progress_deadline(&sync.d) {
         let message = format!("Created new replica set \"{}\"", created.metadata.name());
         let condition = new_condition(PROGRESSING, "True", NEW_RS_REASON, &message, now);
-        set_condition(sync.d.status.get_or_insert_with(Default::default), condition);
+        set_condition(
+            sync.d.status.get_or_insert_with(Default::default),
+            condition,
+        );
         needs_update = true;
     }
     if needs_update {
@@ -421,7 +462,10 @@ fn get_new_replica_set(
 
 /// `isScalingEvent`: an active RS's desired-replicas annotation differs from the
 /// deployment's replicas.
-pub(crate) fn is_scaling_event(sync: &mut DeploymentSync<'_, '_>, rs_list: &[ReplicaSet]) -> Result<bool, String> {
+pub(crate) fn is_scaling_event(
+    sync: &mut DeploymentSync<'_, '_>,
+    rs_list: &[ReplicaSet],
+) -> Result<bool, String> {
     let (new_rs, old) = get_all_replica_sets_and_sync_revision(sync, rs_list, false)?;
     let mut all: Vec<&ReplicaSet> = old.iter().collect();
     all.extend(new_rs.as_ref());
@@ -433,7 +477,10 @@ pub(crate) fn is_scaling_event(sync: &mut DeploymentSync<'_, '_>, rs_list: &[Rep
 }
 
 /// `sync`: reconciles a paused deployment or a scaling event: scale, clean up, status.
-pub(crate) fn sync(sync: &mut DeploymentSync<'_, '_>, rs_list: &[ReplicaSet]) -> Result<(), String> {
+pub(crate) fn sync(
+    sync: &mut DeploymentSync<'_, '_>,
+    rs_list: &[ReplicaSet],
+) -> Result<(), String> {
     let (new_rs, old) = get_all_replica_sets_and_sync_revision(sync, rs_list, false)?;
     let old_refs: Vec<&ReplicaSet> = old.iter().collect();
     let ops = scale_plan(&sync.d, new_rs.as_ref(), &old_refs);
@@ -451,7 +498,10 @@ pub(crate) fn sync(sync: &mut DeploymentSync<'_, '_>, rs_list: &[ReplicaSet]) ->
 }
 
 /// `syncStatusOnly`: a deployment being deleted only gets its status.
-pub(crate) fn sync_status_only(sync: &mut DeploymentSync<'_, '_>, rs_list: &[ReplicaSet]) -> Result<(), String> {
+pub(crate) fn sync_status_only(
+    sync: &mut DeploymentSync<'_, '_>,
+    rs_list: &[ReplicaSet],
+) -> Result<(), String> {
     let (new_rs, old) = get_all_replica_sets_and_sync_revision(sync, rs_list, false)?;
     let mut all: Vec<&ReplicaSet> = old.iter().collect();
     all.extend(new_rs.as_ref());
@@ -489,15 +539,26 @@ pub(crate) fn check_paused_conditions(sync: &mut DeploymentSync<'_, '_>) -> Resu
     }
     let paused_condition_exists = reason.as_deref() == Some(PAUSED_DEPLOY_REASON);
     let condition = if paused && !paused_condition_exists {
-        new_condition(PROGRESSING, "Unknown", PAUSED_DEPLOY_REASON, "Deployment is paused", now)
+        new_condition(
+            PROGRESSING,
+            "Unknown",
+            PAUSED_DEPLOY_REASON,
+            "Deployment is paused",
+            now,
+        )
     } else if !paused && paused_condition_exists {
-        new_condition(PROGRESSING, "Unknown", RESUMED_DEPLOY_REASON, "Deployment is resumed", now)
+        new_condition(
+            PROGRESSING,
+            "Unknown",
+            RESUMED_DEPLOY_REASON,
+            "Deployment is resumed",
+            now,
+        )
     } else {
         return Ok(());
     };
     set_condition(status, condition);
     sync.write_status()
 }
-
 
 use crate::model::deployment::Deployment;

@@ -69,7 +69,10 @@ pub fn rs_replicas(rs: &ReplicaSet) -> i32 {
 
 /// `rs.Status.AvailableReplicas`.
 pub fn rs_available(rs: &ReplicaSet) -> i32 {
-    rs.status.as_ref().and_then(|s| s.available_replicas).unwrap_or(0)
+    rs.status
+        .as_ref()
+        .and_then(|s| s.available_replicas)
+        .unwrap_or(0)
 }
 
 /// `rs.Status.Replicas`.
@@ -176,7 +179,12 @@ pub fn actual_replica_count(rss: &[&ReplicaSet]) -> i32 {
 /// `GetReadyReplicaCountForReplicaSets`: Σ status.readyReplicas.
 pub fn ready_replica_count(rss: &[&ReplicaSet]) -> i32 {
     rss.iter()
-        .map(|rs| rs.status.as_ref().and_then(|s| s.ready_replicas).unwrap_or(0))
+        .map(|rs| {
+            rs.status
+                .as_ref()
+                .and_then(|s| s.ready_replicas)
+                .unwrap_or(0)
+        })
         .sum()
 }
 
@@ -457,7 +465,13 @@ pub fn set_new_replica_set_annotations(
             }
         }
     }
-    if !exists && set_replicas_annotations(rs, deployment_replicas(d), deployment_replicas(d) + max_surge(d)) {
+    if !exists
+        && set_replicas_annotations(
+            rs,
+            deployment_replicas(d),
+            deployment_replicas(d) + max_surge(d),
+        )
+    {
         changed = true;
     }
     changed
@@ -504,7 +518,10 @@ pub fn desired_replicas_annotation(rs: &ReplicaSet) -> Option<i32> {
 
 /// `getMaxReplicasAnnotation`.
 pub fn max_replicas_annotation(rs: &ReplicaSet) -> Option<i32> {
-    rs.metadata.annotation(MAX_REPLICAS_ANNOTATION)?.parse().ok()
+    rs.metadata
+        .annotation(MAX_REPLICAS_ANNOTATION)?
+        .parse()
+        .ok()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -566,13 +583,20 @@ pub fn find_old_replica_sets<'a>(
         .copied()
         .filter(|rs| Some(rs.metadata.uid().to_string()) != new_uid)
         .collect();
-    let required = all.iter().copied().filter(|rs| rs_replicas(rs) != 0).collect();
+    let required = all
+        .iter()
+        .copied()
+        .filter(|rs| rs_replicas(rs) != 0)
+        .collect();
     (required, all)
 }
 
 /// `FilterActiveReplicaSets`: those with spec.replicas > 0.
 pub fn filter_active<'a>(rss: &[&'a ReplicaSet]) -> Vec<&'a ReplicaSet> {
-    rss.iter().copied().filter(|rs| rs_replicas(rs) > 0).collect()
+    rss.iter()
+        .copied()
+        .filter(|rs| rs_replicas(rs) > 0)
+        .collect()
 }
 
 /// `FindActiveOrLatest`: with at most one active RS, that one (or, with none, the new
@@ -630,7 +654,8 @@ pub fn replica_set_fraction(rs: &ReplicaSet, d: &Deployment) -> i32 {
             return 0;
         }
     }
-    let scaled = (f64::from(rs_replicas(rs)) * f64::from(deployment_max) / f64::from(before)).round();
+    let scaled =
+        (f64::from(rs_replicas(rs)) * f64::from(deployment_max) / f64::from(before)).round();
     scaled as i32 - rs_replicas(rs)
 }
 
@@ -653,7 +678,13 @@ pub fn proportion(rs: &ReplicaSet, d: &Deployment, to_add: i32, added: i32) -> i
 // Conditions and completeness
 
 /// `NewDeploymentCondition` at `now`.
-pub fn new_condition(type_: &str, status: &str, reason: &str, message: &str, now: SimTime) -> DeploymentCondition {
+pub fn new_condition(
+    type_: &str,
+    status: &str,
+    reason: &str,
+    message: &str,
+    now: SimTime,
+) -> DeploymentCondition {
     let time = Some(Time(now.truncated_to_seconds()));
     DeploymentCondition {
         type_: Some(type_.to_string()),
@@ -666,7 +697,10 @@ pub fn new_condition(type_: &str, status: &str, reason: &str, message: &str, now
 }
 
 /// `GetDeploymentCondition`.
-pub fn get_condition<'a>(status: &'a DeploymentStatus, type_: &str) -> Option<&'a DeploymentCondition> {
+pub fn get_condition<'a>(
+    status: &'a DeploymentStatus,
+    type_: &str,
+) -> Option<&'a DeploymentCondition> {
     status
         .conditions
         .as_ref()?
@@ -687,7 +721,10 @@ pub fn set_condition(status: &mut DeploymentStatus, mut condition: DeploymentCon
         }
     }
     remove_condition(status, condition.type_.as_deref().unwrap_or(""));
-    status.conditions.get_or_insert_with(Vec::new).push(condition);
+    status
+        .conditions
+        .get_or_insert_with(Vec::new)
+        .push(condition);
 }
 
 /// `RemoveDeploymentCondition`.
@@ -787,12 +824,24 @@ pub fn calculate_status(
     if available >= deployment_replicas(d) - max_unavailable(d) {
         set_condition(
             &mut status,
-            new_condition(AVAILABLE, "True", MINIMUM_REPLICAS_AVAILABLE, "Deployment has minimum availability.", now),
+            new_condition(
+                AVAILABLE,
+                "True",
+                MINIMUM_REPLICAS_AVAILABLE,
+                "Deployment has minimum availability.",
+                now,
+            ),
         );
     } else {
         set_condition(
             &mut status,
-            new_condition(AVAILABLE, "False", MINIMUM_REPLICAS_UNAVAILABLE, "Deployment does not have minimum availability.", now),
+            new_condition(
+                AVAILABLE,
+                "False",
+                MINIMUM_REPLICAS_UNAVAILABLE,
+                "Deployment does not have minimum availability.",
+                now,
+            ),
         );
     }
     status
