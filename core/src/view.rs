@@ -666,25 +666,34 @@ mod tests {
             };
             pod_status_text(&pod, phase, &statuses)
         };
-        assert_eq!(status(serde_json::json!({"status": {"phase": "Running"}})), "Running");
+        assert_eq!(
+            status(serde_json::json!({"status": {"phase": "Running"}})),
+            "Running"
+        );
         assert_eq!(status(serde_json::json!({})), "Pending");
         assert_eq!(
-            status(serde_json::json!({"status": {"phase": "Running", "containerStatuses": [
-                {"name": "a", "state": {"running": {}}},
-                {"name": "b", "state": {"waiting": {"reason": "CrashLoopBackOff"}}}
-            ]}})),
+            status(
+                serde_json::json!({"status": {"phase": "Running", "containerStatuses": [
+                    {"name": "a", "state": {"running": {}}},
+                    {"name": "b", "state": {"waiting": {"reason": "CrashLoopBackOff"}}}
+                ]}})
+            ),
             "CrashLoopBackOff"
         );
         assert_eq!(
-            status(serde_json::json!({"status": {"phase": "Pending", "containerStatuses": [
-                {"name": "a", "state": {"waiting": {"reason": "ContainerCreating"}}}
-            ]}})),
+            status(
+                serde_json::json!({"status": {"phase": "Pending", "containerStatuses": [
+                    {"name": "a", "state": {"waiting": {"reason": "ContainerCreating"}}}
+                ]}})
+            ),
             "ContainerCreating"
         );
         assert_eq!(
-            status(serde_json::json!({"status": {"phase": "Failed", "containerStatuses": [
-                {"name": "a", "state": {"terminated": {"exitCode": 2}}}
-            ]}})),
+            status(
+                serde_json::json!({"status": {"phase": "Failed", "containerStatuses": [
+                    {"name": "a", "state": {"terminated": {"exitCode": 2}}}
+                ]}})
+            ),
             "ExitCode:2"
         );
         assert_eq!(
@@ -692,7 +701,9 @@ mod tests {
             "Evicted"
         );
         assert_eq!(
-            status(serde_json::json!({"metadata": {"deletionTimestamp": "2025-01-01T00:00:00Z"}, "status": {"phase": "Running"}})),
+            status(
+                serde_json::json!({"metadata": {"deletionTimestamp": "2025-01-01T00:00:00Z"}, "status": {"phase": "Running"}})
+            ),
             "Terminating"
         );
     }
@@ -705,7 +716,11 @@ mod tests {
         let object = decoded.into_iter().next().unwrap().unwrap().object;
         simulation.api_mut().create(object).unwrap();
         let view = simulation.view();
-        let deployment = view.workloads.iter().find(|workload| workload.name == "web").unwrap();
+        let deployment = view
+            .workloads
+            .iter()
+            .find(|workload| workload.name == "web")
+            .unwrap();
         assert_eq!(deployment.kind, "Deployment");
         assert_eq!(deployment.desired, 3);
         assert_eq!(deployment.image.as_deref(), Some("nginx"));

@@ -36,12 +36,28 @@ const KUBECTL_COMMANDS: &[&str] = &[
     "wait",
 ];
 
-const SIM_COMMANDS: &[&str] = &["advance"];
+const SIM_COMMANDS: &[&str] = &["advance", "node", "pod", "settle", "time"];
 const ROLLOUT_COMMANDS: &[&str] = &["history", "pause", "restart", "resume", "status", "undo"];
 const CREATE_KINDS: &[&str] = &["deployment", "job", "namespace", "service"];
 /// Commands whose first argument is a resource type (then names of that type).
 const TAKES_RESOURCE: &[&str] = &[
     "annotate", "delete", "describe", "edit", "get", "label", "patch", "scale", "wait",
+];
+
+/// Flags whose value is the next word (`-n kube-system`), so it is not an argument.
+const FLAGS_WITH_VALUES: &[&str] = &[
+    "-n",
+    "--namespace",
+    "-l",
+    "--selector",
+    "-o",
+    "--output",
+    "-c",
+    "--container",
+    "-f",
+    "--filename",
+    "--field-selector",
+    "--context",
 ];
 
 /// What completing a line produced.
@@ -88,15 +104,25 @@ pub fn complete(line: &str, api: &ApiServer) -> Completion {
 
 fn candidates_for(words: &[&str], partial: &str, api: &ApiServer) -> Vec<String> {
     let owned = |items: &[&str]| items.iter().map(|item| item.to_string()).collect();
-    let positional: Vec<&str> = words
-        .iter()
-        .copied()
-        .filter(|word| !word.starts_with('-'))
-        .collect();
+    let mut positional: Vec<&str> = Vec::new();
+    let mut skip_value = false;
+    for word in words {
+        if skip_value {
+            skip_value = false;
+        } else if word.starts_with('-') {
+            skip_value = FLAGS_WITH_VALUES.contains(word);
+        } else {
+            positional.push(word);
+        }
+    }
     let namespace = flag_value(words, &["-n", "--namespace"]).unwrap_or("default");
     match positional.as_slice() {
         [] => owned(&["kubectl", "sim"]),
         ["sim"] => owned(SIM_COMMANDS),
+        ["sim", "node"] => owned(&["add", "fail", "recover"]),
+        ["sim", "node", "fail" | "recover"] => names("nodes", namespace, api),
+        ["sim", "pod"] => owned(&["crash"]),
+        ["sim", "pod", "crash"] => names("pods", namespace, api),
         ["kubectl"] => owned(KUBECTL_COMMANDS),
         ["kubectl", "rollout"] => owned(ROLLOUT_COMMANDS),
         ["kubectl", "rollout", _] => {
@@ -228,6 +254,14 @@ mod tests {
             "kubectl rollout undo "
         );
         assert_eq!(complete("sim adv", simulation.api()).line, "sim advance ");
+        assert_eq!(
+            complete("sim node f", simulation.api()).line,
+            "sim node fail "
+        );
+        assert_eq!(
+            complete("sim node fail worker-3", simulation.api()).line,
+            "sim node fail worker-3 "
+        );
     }
 
     #[test]

@@ -3,9 +3,10 @@
 //! the script; restoring replays them, so the same cluster comes back, byte for byte.
 //!
 //! Everything changes the simulation through one door, [`Session::run`], which
-//! records the line: kubectl commands and `sim …` commands go to the core's
-//! interpreter, and time moves by `sim advance <duration>` lines, which this module
-//! also executes (the clock is the page's concern, not the interpreter's).
+//! records the line and hands it to the core's interpreter (kubectl and `sim …`
+//! commands alike). The running clock moves time with [`Session::advance`],
+//! recorded as the `sim advance <duration>` line that does the same. So the script
+//! is a `kubesim run` script: the CLI replays a shared session to the same cluster.
 
 use std::collections::VecDeque;
 
@@ -55,8 +56,6 @@ pub struct TraceRow {
     pub message: String,
 }
 
-/// Reconcile steps the simulation may take to settle after one command.
-const SETTLE_STEPS: u64 = 1_000_000;
 /// Trace rows kept for the architecture view.
 const TRACE_ROWS_KEPT: usize = 200;
 
@@ -70,6 +69,9 @@ pub struct Session {
     script_version: u64,
     /// The last error the simulation reported (a step budget ran out), if any.
     failure: Option<String>,
+    /// The script's last line is the clock's own `sim advance`, which the next
+    /// advance extends (a typed `sim advance` stays as typed).
+    clock_line_last: bool,
 }
 
 impl Session {
@@ -82,6 +84,7 @@ impl Session {
             trace_sequence: 0,
             script_version: 0,
             failure: None,
+            clock_line_last: false,
         };
         session.collect_trace();
         session
@@ -153,16 +156,6 @@ impl Session {
         if line.is_empty() || line.starts_with('#') {
             return CommandOutput::default();
         }
-        let words: Vec<&str> = line.split_whitespace().collect();
-        if let ["sim", "advance", duration] = words.as_slice() {
-            return match parse_advance(duration) {
-                Ok(duration) => {
-                    self.advance(duration);
-                    CommandOutput::ok(String::new())
-                }
-                Err(message) => CommandOutput::error(message),
-            };
-        }
         self.record(ScriptEntry {
             line: line.clone(),
             stdin: entry.stdin.clone(),
@@ -172,11 +165,9 @@ impl Session {
             &line,
             entry.stdin.as_deref().unwrap_or(""),
         );
-        // The control plane reacts at once to what was written; only timers wait for
-        // the clock. So `kubectl get` right after `create` already shows the pods.
-        if let Err(error) = self.simulation.run_until_idle(SETTLE_STEPS) {
-            self.failure = Some(error.to_string());
-        }
+        // No settling here: as in `kubesim run`, controllers act when time moves
+        // (the next frame while playing), so a shared script replays the same there.
+        self.clock_line_last = false;
         self.collect_trace();
         output
     }
@@ -189,7 +180,7 @@ impl Session {
             return;
         }
         let merged = match self.script.last() {
-            Some(last) if last.stdin.is_none() => last
+            Some(last) if self.clock_line_last => last
                 .line
                 .strip_prefix("sim advance ")
                 .and_then(|previous| SimDuration::parse_go(previous).ok())
@@ -205,10 +196,13 @@ impl Session {
                 }
                 self.script_version += 1;
             }
-            None => self.record(ScriptEntry::command(format!(
-                "sim advance {}",
-                duration.to_go_string()
-            ))),
+            None => {
+                self.record(ScriptEntry::command(format!(
+                    "sim advance {}",
+                    duration.to_go_string()
+                )));
+                self.clock_line_last = true;
+            }
         }
         if let Err(error) = self.simulation.advance_by(duration) {
             self.failure = Some(error.to_string());
@@ -245,23 +239,6 @@ impl Session {
     }
 }
 
-/// `sim advance 30s`: a Go duration, positive and at most a day.
-fn parse_advance(text: &str) -> Result<SimDuration, String> {
-    let duration = SimDuration::parse_go(text)
-        .map_err(|error| format!("error: invalid duration {text:?} for sim advance: {error}"))?;
-    if duration.as_millis() <= 0 {
-        return Err(format!(
-            "error: sim advance needs a positive duration, got {text:?}"
-        ));
-    }
-    if duration.as_millis() > 24 * 60 * 60 * 1000 {
-        return Err(format!(
-            "error: sim advance moves at most 24h at a time, got {text:?}"
-        ));
-    }
-    Ok(duration)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -294,7 +271,7 @@ mod tests {
     }
 
     #[test]
-    fn sim_advance_lines_move_the_clock_and_bad_ones_are_refused() {
+    fn typed_sim_advance_runs_in_the_interpreter() {
         let mut session = Session::new(SessionConfig::default());
         let start = session.simulation().now();
         let output = session.run(ScriptEntry::command("sim advance 1m"));
@@ -303,14 +280,15 @@ mod tests {
             session.simulation().now().unix_millis() - start.unix_millis(),
             60_000
         );
-        let bad = session.run(ScriptEntry::command("sim advance soon"));
-        assert_eq!(bad.exit_code, 1);
-        assert!(bad.stderr.starts_with("error: invalid duration \"soon\""));
-        assert_eq!(
-            session.script().len(),
-            1,
-            "a refused advance is not recorded"
-        );
+        assert_eq!(output.stdout, "advanced 1m0s to 2025-01-01T00:01:00Z\n");
+        // A typed advance stays as typed; the clock's next advance is a line of its own.
+        session.advance(SimDuration::from_secs(1));
+        let lines: Vec<&str> = session
+            .script()
+            .iter()
+            .map(|entry| entry.line.as_str())
+            .collect();
+        assert_eq!(lines, ["sim advance 1m", "sim advance 1s"]);
     }
 
     #[test]
