@@ -30,8 +30,7 @@ fn active_pods(simulation: &Simulation, job: &str) -> Vec<Pod> {
     job_pods(simulation, job)
         .into_iter()
         .filter(|p| {
-            p.metadata.deletion_timestamp.is_none()
-                && !matches!(p.phase(), "Succeeded" | "Failed")
+            p.metadata.deletion_timestamp.is_none() && !matches!(p.phase(), "Succeeded" | "Failed")
         })
         .collect()
 }
@@ -60,17 +59,29 @@ fn run_to(simulation: &mut Simulation, pod: &str, phase: &str) {
 #[test]
 fn five_completions_two_at_a_time() {
     let mut simulation = cluster();
-    create(&mut simulation, &job_manifest("batch", "  completions: 5\n  parallelism: 2", "Never"));
+    create(
+        &mut simulation,
+        &job_manifest("batch", "  completions: 5\n  parallelism: 2", "Never"),
+    );
     settle(&mut simulation);
     let mut rounds = 0;
     loop {
         let active = active_pods(&simulation, "batch");
-        assert!(active.len() <= 2, "never more than parallelism: {}", active.len());
+        assert!(
+            active.len() <= 2,
+            "never more than parallelism: {}",
+            active.len()
+        );
         let job: Job = get(&simulation, "default", "batch").unwrap();
         if conditions(&job).iter().any(|c| c.0 == "Complete") {
             break;
         }
-        let pod = active.first().expect("a pod to run").metadata.name().to_string();
+        let pod = active
+            .first()
+            .expect("a pod to run")
+            .metadata
+            .name()
+            .to_string();
         advance_secs(&mut simulation, 5);
         run_to(&mut simulation, &pod, "Succeeded");
         settle(&mut simulation);
@@ -85,23 +96,40 @@ fn five_completions_two_at_a_time() {
     assert_eq!(
         conditions(&job),
         vec![
-            ("SuccessCriteriaMet".into(), "True".into(), "CompletionsReached".into()),
-            ("Complete".into(), "True".into(), "CompletionsReached".into()),
+            (
+                "SuccessCriteriaMet".into(),
+                "True".into(),
+                "CompletionsReached".into()
+            ),
+            (
+                "Complete".into(),
+                "True".into(),
+                "CompletionsReached".into()
+            ),
         ]
     );
     let events = events_about(&simulation, "batch");
-    assert_eq!(events.iter().filter(|e| e.0 == "SuccessfulCreate").count(), 5);
+    assert_eq!(
+        events.iter().filter(|e| e.0 == "SuccessfulCreate").count(),
+        5
+    );
     assert!(events.contains(&("Completed".to_string(), "Job completed".to_string())));
     // Every counted pod lost its tracking finalizer.
     for pod in job_pods(&simulation, "batch") {
-        assert!(!pod.metadata.has_finalizer("batch.kubernetes.io/job-tracking"));
+        assert!(
+            !pod.metadata
+                .has_finalizer("batch.kubernetes.io/job-tracking")
+        );
     }
 }
 
 #[test]
 fn a_failing_job_backs_off_exponentially_and_stops_at_the_backoff_limit() {
     let mut simulation = cluster();
-    create(&mut simulation, &job_manifest("flaky", "  backoffLimit: 3", "Never"));
+    create(
+        &mut simulation,
+        &job_manifest("flaky", "  backoffLimit: 3", "Never"),
+    );
     settle(&mut simulation);
     let mut creations = Vec::new();
     let mut failures = Vec::new();
@@ -140,8 +168,16 @@ fn a_failing_job_backs_off_exponentially_and_stops_at_the_backoff_limit() {
     assert_eq!(
         conditions(&job),
         vec![
-            ("FailureTarget".into(), "True".into(), "BackoffLimitExceeded".into()),
-            ("Failed".into(), "True".into(), "BackoffLimitExceeded".into()),
+            (
+                "FailureTarget".into(),
+                "True".into(),
+                "BackoffLimitExceeded".into()
+            ),
+            (
+                "Failed".into(),
+                "True".into(),
+                "BackoffLimitExceeded".into()
+            ),
         ]
     );
     assert!(events_about(&simulation, "flaky").contains(&(
@@ -156,12 +192,22 @@ fn active_deadline_fails_a_job_that_runs_too_long() {
     let mut simulation = cluster();
     create(
         &mut simulation,
-        &job_manifest("slow", "  activeDeadlineSeconds: 30\n  parallelism: 2\n  completions: 4", "Never"),
+        &job_manifest(
+            "slow",
+            "  activeDeadlineSeconds: 30\n  parallelism: 2\n  completions: 4",
+            "Never",
+        ),
     );
     settle(&mut simulation);
     for pod in active_pods(&simulation, "slow") {
         bind(&mut simulation, "default", pod.metadata.name(), "worker-1");
-        run(&mut simulation, "default", pod.metadata.name(), "10.244.1.3", true);
+        run(
+            &mut simulation,
+            "default",
+            pod.metadata.name(),
+            "10.244.1.3",
+            true,
+        );
     }
     advance_secs(&mut simulation, 29);
     let job: Job = get(&simulation, "default", "slow").unwrap();
@@ -170,7 +216,11 @@ fn active_deadline_fails_a_job_that_runs_too_long() {
     let job: Job = get(&simulation, "default", "slow").unwrap();
     assert_eq!(
         conditions(&job),
-        vec![("FailureTarget".into(), "True".into(), "DeadlineExceeded".into())]
+        vec![(
+            "FailureTarget".into(),
+            "True".into(),
+            "DeadlineExceeded".into()
+        )]
     );
     // Its running pods are being deleted; once the kubelet lets them go, the Job fails.
     let pods = job_pods(&simulation, "slow");
@@ -193,9 +243,15 @@ fn active_deadline_fails_a_job_that_runs_too_long() {
 #[test]
 fn a_finished_job_is_deleted_after_its_ttl() {
     let mut simulation = cluster();
-    create(&mut simulation, &job_manifest("once", "  ttlSecondsAfterFinished: 100", "Never"));
+    create(
+        &mut simulation,
+        &job_manifest("once", "  ttlSecondsAfterFinished: 100", "Never"),
+    );
     settle(&mut simulation);
-    let pod = active_pods(&simulation, "once")[0].metadata.name().to_string();
+    let pod = active_pods(&simulation, "once")[0]
+        .metadata
+        .name()
+        .to_string();
     run_to(&mut simulation, &pod, "Succeeded");
     settle(&mut simulation);
     let job: Job = get(&simulation, "default", "once").unwrap();
@@ -203,8 +259,14 @@ fn a_finished_job_is_deleted_after_its_ttl() {
     advance_secs(&mut simulation, 99);
     assert!(get::<Job>(&simulation, "default", "once").is_some());
     advance_secs(&mut simulation, 2);
-    assert!(get::<Job>(&simulation, "default", "once").is_none(), "deleted after 100 s");
-    assert!(job_pods(&simulation, "once").is_empty(), "its pods went first (foreground)");
+    assert!(
+        get::<Job>(&simulation, "default", "once").is_none(),
+        "deleted after 100 s"
+    );
+    assert!(
+        job_pods(&simulation, "once").is_empty(),
+        "its pods went first (foreground)"
+    );
 }
 
 #[test]
@@ -212,7 +274,11 @@ fn an_indexed_job_gives_each_pod_an_index_and_tracks_completed_indexes() {
     let mut simulation = cluster();
     create(
         &mut simulation,
-        &job_manifest("idx", "  completions: 3\n  parallelism: 3\n  completionMode: Indexed", "Never"),
+        &job_manifest(
+            "idx",
+            "  completions: 3\n  parallelism: 3\n  completionMode: Indexed",
+            "Never",
+        ),
     );
     settle(&mut simulation);
     let pods = active_pods(&simulation, "idx");
@@ -225,7 +291,10 @@ fn an_indexed_job_gives_each_pod_an_index_and_tracks_completed_indexes() {
                 .unwrap()
                 .to_string();
             assert!(p.metadata.name().starts_with(&format!("idx-{index}-")));
-            assert_eq!(p.spec.as_ref().unwrap().hostname.as_deref(), Some(format!("idx-{index}").as_str()));
+            assert_eq!(
+                p.spec.as_ref().unwrap().hostname.as_deref(),
+                Some(format!("idx-{index}").as_str())
+            );
             index
         })
         .collect();
@@ -233,7 +302,11 @@ fn an_indexed_job_gives_each_pod_an_index_and_tracks_completed_indexes() {
     assert_eq!(indexes, vec!["0", "1", "2"]);
     let second = pods
         .iter()
-        .find(|p| p.metadata.annotation("batch.kubernetes.io/job-completion-index") == Some("1"))
+        .find(|p| {
+            p.metadata
+                .annotation("batch.kubernetes.io/job-completion-index")
+                == Some("1")
+        })
         .unwrap()
         .metadata
         .name()
@@ -241,12 +314,19 @@ fn an_indexed_job_gives_each_pod_an_index_and_tracks_completed_indexes() {
     run_to(&mut simulation, &second, "Succeeded");
     settle(&mut simulation);
     let job: Job = get(&simulation, "default", "idx").unwrap();
-    assert_eq!(job.status.as_ref().unwrap().completed_indexes.as_deref(), Some("1"));
+    assert_eq!(
+        job.status.as_ref().unwrap().completed_indexes.as_deref(),
+        Some("1")
+    );
     assert_eq!(job.status.as_ref().unwrap().succeeded, Some(1));
     // A failed index gets a new pod with the same index.
     let first = pods
         .iter()
-        .find(|p| p.metadata.annotation("batch.kubernetes.io/job-completion-index") == Some("0"))
+        .find(|p| {
+            p.metadata
+                .annotation("batch.kubernetes.io/job-completion-index")
+                == Some("0")
+        })
         .unwrap()
         .metadata
         .name()
@@ -255,7 +335,11 @@ fn an_indexed_job_gives_each_pod_an_index_and_tracks_completed_indexes() {
     advance_secs(&mut simulation, 11);
     let replacement: Vec<Pod> = active_pods(&simulation, "idx")
         .into_iter()
-        .filter(|p| p.metadata.annotation("batch.kubernetes.io/job-completion-index") == Some("0"))
+        .filter(|p| {
+            p.metadata
+                .annotation("batch.kubernetes.io/job-completion-index")
+                == Some("0")
+        })
         .collect();
     assert_eq!(replacement.len(), 1);
 }
@@ -263,7 +347,10 @@ fn an_indexed_job_gives_each_pod_an_index_and_tracks_completed_indexes() {
 #[test]
 fn suspending_a_job_deletes_its_pods_and_resuming_starts_them_again() {
     let mut simulation = cluster();
-    create(&mut simulation, &job_manifest("pausable", "  parallelism: 2\n  completions: 2", "Never"));
+    create(
+        &mut simulation,
+        &job_manifest("pausable", "  parallelism: 2\n  completions: 2", "Never"),
+    );
     settle(&mut simulation);
     assert_eq!(active_pods(&simulation, "pausable").len(), 2);
     let set_suspend = |simulation: &mut Simulation, value: bool| {
@@ -304,13 +391,20 @@ fn suspending_a_job_deletes_its_pods_and_resuming_starts_them_again() {
 #[test]
 fn a_work_queue_job_stops_starting_pods_after_the_first_success() {
     let mut simulation = cluster();
-    create(&mut simulation, &job_manifest("queue", "  parallelism: 3", "Never"));
+    create(
+        &mut simulation,
+        &job_manifest("queue", "  parallelism: 3", "Never"),
+    );
     settle(&mut simulation);
     let pods = active_pods(&simulation, "queue");
     assert_eq!(pods.len(), 3);
     run_to(&mut simulation, pods[0].metadata.name(), "Succeeded");
     settle(&mut simulation);
-    assert_eq!(active_pods(&simulation, "queue").len(), 2, "no replacement after a success");
+    assert_eq!(
+        active_pods(&simulation, "queue").len(),
+        2,
+        "no replacement after a success"
+    );
     for pod in &pods[1..] {
         run_to(&mut simulation, pod.metadata.name(), "Succeeded");
     }

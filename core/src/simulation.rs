@@ -13,9 +13,9 @@ use crate::controllers::endpoint_slice::EndpointSliceController;
 use crate::controllers::endpoints::EndpointsController;
 use crate::controllers::event_recorder::EventTtl;
 use crate::controllers::garbage_collector::GarbageCollector;
+use crate::controllers::job::JobController;
 use crate::controllers::namespace::NamespaceController;
 use crate::controllers::replica_set::ReplicaSetController;
-use crate::controllers::job::JobController;
 use crate::controllers::taint_eviction::TaintEvictionController;
 use crate::controllers::ttl_after_finished::TtlAfterFinishedController;
 use crate::controllers::{

@@ -33,8 +33,7 @@ impl BackoffRecord {
                 return self;
             }
             return BackoffRecord {
-                failures_after_last_success: self.failures_after_last_success
-                    + failed.len() as u32,
+                failures_after_last_success: self.failures_after_last_success + failed.len() as u32,
                 last_failure_time: failed.iter().copied().max(),
             };
         }

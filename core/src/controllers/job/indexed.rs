@@ -95,7 +95,10 @@ mod tests {
         let indexes: BTreeSet<i32> = [0, 1, 2, 4, 6, 7].into_iter().collect();
         assert_eq!(format_indexes(&indexes), "0-2,4,6-7");
         assert_eq!(parse_indexes("0-2,4,6-7", 10), indexes);
-        assert_eq!(parse_indexes("0-2,4,6-7", 5), [0, 1, 2, 4].into_iter().collect());
+        assert_eq!(
+            parse_indexes("0-2,4,6-7", 5),
+            [0, 1, 2, 4].into_iter().collect()
+        );
         assert_eq!(format_indexes(&BTreeSet::new()), "");
     }
 

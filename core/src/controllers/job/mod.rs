@@ -79,15 +79,10 @@ pub fn is_job_finished(job: &Job) -> bool {
 
 /// The Job's `Complete` or `Failed` condition, when True.
 pub fn finished_condition(job: &Job) -> Option<&JobCondition> {
-    job.status
-        .as_ref()?
-        .conditions
-        .as_ref()?
-        .iter()
-        .find(|c| {
-            matches!(c.type_.as_deref(), Some("Complete" | "Failed"))
-                && c.status.as_deref() == Some("True")
-        })
+    job.status.as_ref()?.conditions.as_ref()?.iter().find(|c| {
+        matches!(c.type_.as_deref(), Some("Complete" | "Failed"))
+            && c.status.as_deref() == Some("True")
+    })
 }
 
 fn condition<'a>(status: &'a JobStatus, type_: &str) -> Option<&'a JobCondition> {
@@ -236,8 +231,11 @@ impl Controller for JobController {
         match &*event.object {
             Object::Job(job) => {
                 if event.event_type == WatchEventType::Deleted {
-                    self.backoff
-                        .remove(&format!("{}/{}", job.metadata.namespace(), job.metadata.name()));
+                    self.backoff.remove(&format!(
+                        "{}/{}",
+                        job.metadata.namespace(),
+                        job.metadata.name()
+                    ));
                 } else {
                     queue.add(ObjectKey::of(&event.object));
                 }
@@ -377,10 +375,24 @@ impl JobController {
         let was_suspended =
             condition(&status, "Suspended").is_some_and(|c| c.status.as_deref() == Some("True"));
         if suspended && !was_suspended {
-            set_condition(&mut status, "Suspended", "True", "JobSuspended", "Job suspended", now_time);
+            set_condition(
+                &mut status,
+                "Suspended",
+                "True",
+                "JobSuspended",
+                "Job suspended",
+                now_time,
+            );
             context.record_event(object, EventType::Normal, "Suspended", "Job suspended");
         } else if !suspended && was_suspended {
-            set_condition(&mut status, "Suspended", "False", "JobResumed", "Job resumed", now_time);
+            set_condition(
+                &mut status,
+                "Suspended",
+                "False",
+                "JobResumed",
+                "Job resumed",
+                now_time,
+            );
             context.record_event(object, EventType::Normal, "Resumed", "Job resumed");
             status.start_time = Some(now_time);
         }
@@ -390,8 +402,11 @@ impl JobController {
 
         // Count finished pods: uncounted first, then release their finalizers.
         let uncounted = status.uncounted_terminated_pods.take().unwrap_or_default();
-        let mut uncounted_succeeded: BTreeSet<String> =
-            uncounted.succeeded.unwrap_or_default().into_iter().collect();
+        let mut uncounted_succeeded: BTreeSet<String> = uncounted
+            .succeeded
+            .unwrap_or_default()
+            .into_iter()
+            .collect();
         let mut uncounted_failed: BTreeSet<String> =
             uncounted.failed.unwrap_or_default().into_iter().collect();
         let mut succeeded_indexes = parse_indexes(
@@ -423,7 +438,10 @@ impl JobController {
         }
         let mut succeeded = status.succeeded.unwrap_or(0);
         let mut failed = status.failed.unwrap_or(0);
-        for (uids, success) in [(&mut uncounted_succeeded, true), (&mut uncounted_failed, false)] {
+        for (uids, success) in [
+            (&mut uncounted_succeeded, true),
+            (&mut uncounted_failed, false),
+        ] {
             let counted: Vec<String> = uids
                 .iter()
                 .filter(|uid| match by_uid.get(uid.as_str()) {
@@ -438,7 +456,10 @@ impl JobController {
                 let time = pod.map_or(now, |p| finish_time(p, now));
                 if success {
                     new_succeeded_times.push(time);
-                    match (indexed, pod.and_then(|p| completion_index(p, completions.unwrap_or(0)))) {
+                    match (
+                        indexed,
+                        pod.and_then(|p| completion_index(p, completions.unwrap_or(0))),
+                    ) {
                         (true, Some(index)) => {
                             succeeded_indexes.insert(index);
                         }
@@ -475,8 +496,8 @@ impl JobController {
         };
 
         // Has the Job failed?
-        let mut finish: Option<Finish> = if let Some(target) = condition(&status, "FailureTarget")
-            .filter(|c| c.status.as_deref() == Some("True"))
+        let mut finish: Option<Finish> = if let Some(target) =
+            condition(&status, "FailureTarget").filter(|c| c.status.as_deref() == Some("True"))
         {
             Some(Finish {
                 success: false,
@@ -504,7 +525,8 @@ impl JobController {
         };
         let total_failed = failed + uncounted_failed.len() as i32;
         if finish.is_none() {
-            let active_refs: Vec<&Pod> = active_pods.iter().filter_map(|o| o.as_::<Pod>()).collect();
+            let active_refs: Vec<&Pod> =
+                active_pods.iter().filter_map(|o| o.as_::<Pod>()).collect();
             if total_failed > backoff_limit || past_backoff_limit_on_failure(job, &active_refs) {
                 finish = Some(Finish {
                     success: false,
@@ -568,7 +590,10 @@ impl JobController {
             .dependents_of(job.metadata.uid())
             .filter_map(|k| context.api.store().get(k))
             .filter(|o| {
-                o.as_::<Pod>().is_some() && o.metadata().controller_ref().is_some_and(|r| r.uid == job.metadata.uid())
+                o.as_::<Pod>().is_some()
+                    && o.metadata()
+                        .controller_ref()
+                        .is_some_and(|r| r.uid == job.metadata.uid())
             })
             .cloned()
             .collect();
@@ -580,7 +605,9 @@ impl JobController {
             .count() as i32;
         let terminating = fresh_pods
             .iter()
-            .filter(|p| p.metadata.is_being_deleted() && !matches!(p.phase(), "Succeeded" | "Failed"))
+            .filter(|p| {
+                p.metadata.is_being_deleted() && !matches!(p.phase(), "Succeeded" | "Failed")
+            })
             .count() as i32;
         status.active = (active > 0).then_some(active);
         status.ready = Some(ready);
@@ -590,7 +617,8 @@ impl JobController {
         status.uncounted_terminated_pods = Some(UncountedTerminatedPods {
             succeeded: (!uncounted_succeeded.is_empty())
                 .then(|| uncounted_succeeded.iter().cloned().collect()),
-            failed: (!uncounted_failed.is_empty()).then(|| uncounted_failed.iter().cloned().collect()),
+            failed: (!uncounted_failed.is_empty())
+                .then(|| uncounted_failed.iter().cloned().collect()),
         });
 
         if let Some(finish) = &finish {
@@ -599,7 +627,14 @@ impl JobController {
             } else {
                 "FailureTarget"
             };
-            set_condition(&mut status, interim, "True", finish.reason, finish.message, now_time);
+            set_condition(
+                &mut status,
+                interim,
+                "True",
+                finish.reason,
+                finish.message,
+                now_time,
+            );
             // The terminal condition waits until no pod is terminating or uncounted.
             let settled = terminating == 0
                 && uncounted_succeeded.is_empty()
@@ -607,7 +642,14 @@ impl JobController {
                 && (finish.success || active == 0);
             if settled {
                 let terminal = if finish.success { "Complete" } else { "Failed" };
-                set_condition(&mut status, terminal, "True", finish.reason, finish.message, now_time);
+                set_condition(
+                    &mut status,
+                    terminal,
+                    "True",
+                    finish.reason,
+                    finish.message,
+                    now_time,
+                );
                 if finish.success {
                     status.completion_time = Some(now_time);
                     context.record_event(object, EventType::Normal, "Completed", "Job completed");
@@ -678,7 +720,9 @@ impl JobController {
             // Of duplicates, the oldest pod stays.
             sorted.sort_by_key(|o| (o.metadata().creation_timestamp, o.name().to_string()));
             for pod in sorted {
-                let index = pod.as_::<Pod>().and_then(|p| completion_index(p, completions));
+                let index = pod
+                    .as_::<Pod>()
+                    .and_then(|p| completion_index(p, completions));
                 match index {
                     Some(i) if !succeeded_indexes.contains(&i) && seen.insert(i) => keep.push(pod),
                     _ => to_delete.push(pod),
@@ -764,7 +808,8 @@ fn create_job_pod(
         .push(JOB_TRACKING_FINALIZER.to_string());
     if let Some(index) = index {
         let text = index.to_string();
-        pod.metadata.set_annotation(COMPLETION_INDEX_ANNOTATION, &text);
+        pod.metadata
+            .set_annotation(COMPLETION_INDEX_ANNOTATION, &text);
         pod.metadata.set_label(COMPLETION_INDEX_ANNOTATION, &text);
         pod.metadata.generate_name = Some(generate_name_with_index(job.metadata.name(), index));
         let spec = pod.spec.get_or_insert_with(Default::default);
