@@ -14,6 +14,7 @@ use crate::controllers::endpoint_slice::EndpointSliceController;
 use crate::controllers::endpoints::EndpointsController;
 use crate::controllers::event_recorder::EventTtl;
 use crate::controllers::garbage_collector::GarbageCollector;
+use crate::controllers::daemon_set::DaemonSetController;
 use crate::controllers::job::JobController;
 use crate::controllers::namespace::NamespaceController;
 use crate::controllers::replica_set::ReplicaSetController;
@@ -132,6 +133,7 @@ impl Simulation {
         simulation.add_controller(Box::new(TaintEvictionController::default()));
         simulation.add_controller(Box::new(JobController::default()));
         simulation.add_controller(Box::new(TtlAfterFinishedController));
+        simulation.add_controller(Box::new(DaemonSetController::default()));
         simulation
     }
 
