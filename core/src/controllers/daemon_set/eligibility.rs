@@ -70,7 +70,9 @@ pub fn pin_to_node(spec: &mut PodSpec, node: &str) {
         }]),
     };
     let affinity = spec.affinity.get_or_insert_with(Affinity::default);
-    let node_affinity = affinity.node_affinity.get_or_insert_with(NodeAffinity::default);
+    let node_affinity = affinity
+        .node_affinity
+        .get_or_insert_with(NodeAffinity::default);
     let required = node_affinity
         .required_during_scheduling_ignored_during_execution
         .get_or_insert_with(NodeSelector::default);
@@ -185,7 +187,8 @@ mod tests {
     /// selector, node affinity and taints (the default DaemonSet tolerations included).
     #[test]
     fn node_should_run_daemon_pod_cases() {
-        let plain = daemon_set(serde_json::json!({ "containers": [{ "name": "c", "image": "i" }] }));
+        let plain =
+            daemon_set(serde_json::json!({ "containers": [{ "name": "c", "image": "i" }] }));
         let selecting = daemon_set(serde_json::json!({
             "nodeSelector": { "disk": "ssd" }, "containers": [{ "name": "c", "image": "i" }] }));
         let named = daemon_set(serde_json::json!({
@@ -199,18 +202,76 @@ mod tests {
             "containers": [{ "name": "c", "image": "i" }] }));
         let cases: Vec<(&str, Node, &DaemonSet, (bool, bool))> = vec![
             ("fits", node(&[], &[]), &plain, (true, true)),
-            ("selector matches", node(&[("disk", "ssd")], &[]), &selecting, (true, true)),
-            ("selector does not match", node(&[("disk", "hdd")], &[]), &selecting, (false, false)),
+            (
+                "selector matches",
+                node(&[("disk", "ssd")], &[]),
+                &selecting,
+                (true, true),
+            ),
+            (
+                "selector does not match",
+                node(&[("disk", "hdd")], &[]),
+                &selecting,
+                (false, false),
+            ),
             ("other node name", node(&[], &[]), &named, (false, false)),
-            ("affinity matches", node(&[("zone", "a")], &[]), &affinity, (true, true)),
-            ("affinity does not match", node(&[("zone", "b")], &[]), &affinity, (false, false)),
-            ("NoSchedule taint: no new pod, keep running", node(&[], &[("dedicated", "NoSchedule")]), &plain, (false, true)),
-            ("NoExecute taint: go", node(&[], &[("dedicated", "NoExecute")]), &plain, (false, false)),
-            ("tolerated taint", node(&[], &[("dedicated", "NoExecute")]), &tolerating, (true, true)),
-            ("PreferNoSchedule is fine", node(&[], &[("dedicated", "PreferNoSchedule")]), &plain, (true, true)),
-            ("cordoned node", node(&[], &[("node.kubernetes.io/unschedulable", "NoSchedule")]), &plain, (true, true)),
-            ("unreachable node", node(&[], &[("node.kubernetes.io/unreachable", "NoExecute")]), &plain, (true, true)),
-            ("control plane", node(&[], &[("node-role.kubernetes.io/control-plane", "NoSchedule")]), &plain, (false, true)),
+            (
+                "affinity matches",
+                node(&[("zone", "a")], &[]),
+                &affinity,
+                (true, true),
+            ),
+            (
+                "affinity does not match",
+                node(&[("zone", "b")], &[]),
+                &affinity,
+                (false, false),
+            ),
+            (
+                "NoSchedule taint: no new pod, keep running",
+                node(&[], &[("dedicated", "NoSchedule")]),
+                &plain,
+                (false, true),
+            ),
+            (
+                "NoExecute taint: go",
+                node(&[], &[("dedicated", "NoExecute")]),
+                &plain,
+                (false, false),
+            ),
+            (
+                "tolerated taint",
+                node(&[], &[("dedicated", "NoExecute")]),
+                &tolerating,
+                (true, true),
+            ),
+            (
+                "PreferNoSchedule is fine",
+                node(&[], &[("dedicated", "PreferNoSchedule")]),
+                &plain,
+                (true, true),
+            ),
+            (
+                "cordoned node",
+                node(&[], &[("node.kubernetes.io/unschedulable", "NoSchedule")]),
+                &plain,
+                (true, true),
+            ),
+            (
+                "unreachable node",
+                node(&[], &[("node.kubernetes.io/unreachable", "NoExecute")]),
+                &plain,
+                (true, true),
+            ),
+            (
+                "control plane",
+                node(
+                    &[],
+                    &[("node-role.kubernetes.io/control-plane", "NoSchedule")],
+                ),
+                &plain,
+                (false, true),
+            ),
         ];
         for (name, node, ds, expected) in cases {
             assert_eq!(node_should_run_daemon_pod(&node, ds), expected, "{name}");
@@ -225,15 +286,30 @@ mod tests {
             .tolerations
             .iter()
             .flatten()
-            .map(|t| format!("{}:{}", t.key.as_deref().unwrap(), t.effect.as_deref().unwrap()))
+            .map(|t| {
+                format!(
+                    "{}:{}",
+                    t.key.as_deref().unwrap(),
+                    t.effect.as_deref().unwrap()
+                )
+            })
             .collect();
         assert_eq!(keys.len(), 6);
         assert_eq!(keys[0], "node.kubernetes.io/not-ready:NoExecute");
-        assert!(spec.tolerations.iter().flatten().all(|t| t.toleration_seconds.is_none()));
+        assert!(
+            spec.tolerations
+                .iter()
+                .flatten()
+                .all(|t| t.toleration_seconds.is_none())
+        );
         add_daemon_tolerations(&mut spec);
         assert_eq!(spec.tolerations.as_ref().unwrap().len(), 6, "idempotent");
         pin_to_node(&mut spec, "worker-2");
-        let pod = Pod { metadata: Default::default(), spec: Some(spec), status: None };
+        let pod = Pod {
+            metadata: Default::default(),
+            spec: Some(spec),
+            status: None,
+        };
         assert_eq!(target_node_name(&pod).as_deref(), Some("worker-2"));
     }
 }

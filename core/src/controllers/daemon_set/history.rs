@@ -41,7 +41,11 @@ fn revision_of(object: &Object) -> Option<Revision> {
     };
     Some(Revision {
         name: generic.metadata.name().to_string(),
-        revision: generic.body.get("revision").and_then(Value::as_i64).unwrap_or(0),
+        revision: generic
+            .body
+            .get("revision")
+            .and_then(Value::as_i64)
+            .unwrap_or(0),
         data: generic.body.get("data").cloned().unwrap_or(Value::Null),
         hash: generic
             .metadata

@@ -45,7 +45,9 @@ use crate::model::selector::label_selector_as_selector;
 use crate::model::{Object, Resource};
 use crate::time::{SimDuration, SimTime};
 
-use eligibility::{add_daemon_tolerations, node_should_run_daemon_pod, pin_to_node, target_node_name};
+use eligibility::{
+    add_daemon_tolerations, node_should_run_daemon_pod, pin_to_node, target_node_name,
+};
 use history::{REVISION_HASH_LABEL, cleanup_history, construct_history};
 use update::{NodeUpdateState, pods_to_replace, surge_plan, update_budget};
 
@@ -77,15 +79,20 @@ fn oldest_first(pods: &mut [&Pod]) {
         let scheduled = |p: &Pod| p.node_name().is_empty();
         scheduled(a)
             .cmp(&scheduled(b))
-            .then(a.metadata.creation_timestamp.cmp(&b.metadata.creation_timestamp))
+            .then(
+                a.metadata
+                    .creation_timestamp
+                    .cmp(&b.metadata.creation_timestamp),
+            )
             .then(a.metadata.name().cmp(b.metadata.name()))
     });
 }
 
 fn is_pod_updated(pod: &Pod, hash: &str, generation: Option<i64>) -> bool {
     let hash_matches = !hash.is_empty() && pod.metadata.label(REVISION_HASH_LABEL) == Some(hash);
-    let generation_matches = generation
-        .is_some_and(|g| pod.metadata.label(TEMPLATE_GENERATION_LABEL) == Some(g.to_string().as_str()));
+    let generation_matches = generation.is_some_and(|g| {
+        pod.metadata.label(TEMPLATE_GENERATION_LABEL) == Some(g.to_string().as_str())
+    });
     hash_matches || generation_matches
 }
 
@@ -198,7 +205,12 @@ impl DaemonSetController {
         by_node
     }
 
-    fn sync(&mut self, object: &Arc<Object>, daemon_set: &DaemonSet, context: &mut ControllerContext<'_>) -> Action {
+    fn sync(
+        &mut self,
+        object: &Arc<Object>,
+        daemon_set: &DaemonSet,
+        context: &mut ControllerContext<'_>,
+    ) -> Action {
         let now = context.now();
         let (hash, old_revisions) = construct_history(object, daemon_set, context);
         let nodes: Vec<Arc<Object>> = context
@@ -250,14 +262,19 @@ impl DaemonSetController {
                                 want_requeue(delay - (now - since));
                                 continue;
                             }
-                            let next_delay = entry.map_or(FAILED_POD_BACKOFF_INITIAL, |(d, since)| {
-                                if (now - since).as_millis() > 2 * FAILED_POD_BACKOFF_MAX.as_millis() {
-                                    FAILED_POD_BACKOFF_INITIAL
-                                } else {
-                                    SimDuration::from_millis(d.as_millis() * 2).min(FAILED_POD_BACKOFF_MAX)
-                                }
-                            });
-                            self.failed_pods_backoff.insert(backoff_key, (next_delay, now));
+                            let next_delay =
+                                entry.map_or(FAILED_POD_BACKOFF_INITIAL, |(d, since)| {
+                                    if (now - since).as_millis()
+                                        > 2 * FAILED_POD_BACKOFF_MAX.as_millis()
+                                    {
+                                        FAILED_POD_BACKOFF_INITIAL
+                                    } else {
+                                        SimDuration::from_millis(d.as_millis() * 2)
+                                            .min(FAILED_POD_BACKOFF_MAX)
+                                    }
+                                });
+                            self.failed_pods_backoff
+                                .insert(backoff_key, (next_delay, now));
                             context.record_event(
                                 object,
                                 EventType::Warning,
@@ -268,7 +285,10 @@ impl DaemonSetController {
                                     pod.metadata.name()
                                 ),
                             );
-                            pods_to_delete.push((pod.metadata.namespace().to_string(), pod.metadata.name().to_string()));
+                            pods_to_delete.push((
+                                pod.metadata.namespace().to_string(),
+                                pod.metadata.name().to_string(),
+                            ));
                         }
                         "Succeeded" => {
                             context.record_event(
@@ -281,7 +301,10 @@ impl DaemonSetController {
                                     pod.metadata.name()
                                 ),
                             );
-                            pods_to_delete.push((pod.metadata.namespace().to_string(), pod.metadata.name().to_string()));
+                            pods_to_delete.push((
+                                pod.metadata.namespace().to_string(),
+                                pod.metadata.name().to_string(),
+                            ));
                         }
                         _ => running.push(pod),
                     }
@@ -289,7 +312,10 @@ impl DaemonSetController {
                 oldest_first(&mut running);
                 if !allows_surge {
                     for pod in running.iter().skip(1) {
-                        pods_to_delete.push((pod.metadata.namespace().to_string(), pod.metadata.name().to_string()));
+                        pods_to_delete.push((
+                            pod.metadata.namespace().to_string(),
+                            pod.metadata.name().to_string(),
+                        ));
                     }
                 } else {
                     // Keep the oldest new and the oldest old pod; the old one goes once
@@ -297,7 +323,8 @@ impl DaemonSetController {
                     let mut oldest_new: Option<&Pod> = None;
                     let mut oldest_old: Option<&Pod> = None;
                     for pod in running {
-                        let slot = if pod.metadata.label(REVISION_HASH_LABEL) == Some(hash.as_str()) {
+                        let slot = if pod.metadata.label(REVISION_HASH_LABEL) == Some(hash.as_str())
+                        {
                             &mut oldest_new
                         } else {
                             &mut oldest_old
@@ -305,18 +332,27 @@ impl DaemonSetController {
                         if slot.is_none() {
                             *slot = Some(pod);
                         } else {
-                            pods_to_delete.push((pod.metadata.namespace().to_string(), pod.metadata.name().to_string()));
+                            pods_to_delete.push((
+                                pod.metadata.namespace().to_string(),
+                                pod.metadata.name().to_string(),
+                            ));
                         }
                     }
                     if let (Some(new), Some(old)) = (oldest_new, oldest_old)
                         && (!is_pod_ready(old) || is_pod_available(new, min_ready_seconds, now))
                     {
-                        pods_to_delete.push((old.metadata.namespace().to_string(), old.metadata.name().to_string()));
+                        pods_to_delete.push((
+                            old.metadata.namespace().to_string(),
+                            old.metadata.name().to_string(),
+                        ));
                     }
                 }
             } else if exists {
                 for pod in pods.iter().filter(|p| !p.metadata.is_being_deleted()) {
-                    pods_to_delete.push((pod.metadata.namespace().to_string(), pod.metadata.name().to_string()));
+                    pods_to_delete.push((
+                        pod.metadata.namespace().to_string(),
+                        pod.metadata.name().to_string(),
+                    ));
                 }
             }
         }
@@ -329,7 +365,14 @@ impl DaemonSetController {
                 pods_to_delete.push((pod.namespace().to_string(), pod.name().to_string()));
             }
         }
-        let managed = self.sync_nodes(object, daemon_set, &hash, &pods_to_delete, &nodes_needing_pods, context);
+        let managed = self.sync_nodes(
+            object,
+            daemon_set,
+            &hash,
+            &pods_to_delete,
+            &nodes_needing_pods,
+            context,
+        );
 
         // The rolling update runs once the manage step has nothing to do.
         let strategy = spec
@@ -344,7 +387,8 @@ impl DaemonSetController {
                 .filter(|n| node_should_run_daemon_pod(n, daemon_set).0)
                 .map(|n| n.metadata.name())
                 .collect();
-            let (max_surge, max_unavailable) = update_budget(daemon_set, desired_nodes.len() as i32);
+            let (max_surge, max_unavailable) =
+                update_budget(daemon_set, desired_nodes.len() as i32);
             let mut node_names: BTreeSet<String> = by_node.keys().cloned().collect();
             node_names.extend(desired_nodes.iter().map(|n| n.to_string()));
             node_names.remove("");
@@ -359,8 +403,9 @@ impl DaemonSetController {
                         .filter_map(|o| o.as_::<Pod>())
                         .filter(|p| !p.metadata.is_being_deleted())
                         .collect();
-                    let (new, old): (Vec<&Pod>, Vec<&Pod>) =
-                        pods.into_iter().partition(|p| is_pod_updated(p, &hash, generation));
+                    let (new, old): (Vec<&Pod>, Vec<&Pod>) = pods
+                        .into_iter()
+                        .partition(|p| is_pod_updated(p, &hash, generation));
                     let state = match (new.as_slice(), old.as_slice()) {
                         (n, o) if n.len() > 1 || o.len() > 1 => NodeUpdateState::Unclean,
                         ([], []) => NodeUpdateState::InTransition,
@@ -396,8 +441,10 @@ impl DaemonSetController {
                 self.sync_nodes(object, daemon_set, &hash, &delete, &[], context);
             } else {
                 let (delete, create) = surge_plan(&states, max_surge);
-                let delete: Vec<(String, String)> =
-                    delete.into_iter().map(|name| (namespace.clone(), name)).collect();
+                let delete: Vec<(String, String)> = delete
+                    .into_iter()
+                    .map(|name| (namespace.clone(), name))
+                    .collect();
                 self.sync_nodes(object, daemon_set, &hash, &delete, &create, context);
             }
         }
@@ -427,7 +474,10 @@ impl DaemonSetController {
                 ..status
             });
             if updated.status != daemon_set.status
-                && context.api.update_status(Object::DaemonSet(updated)).is_err()
+                && context
+                    .api
+                    .update_status(Object::DaemonSet(updated))
+                    .is_err()
             {
                 return Action::RequeueAfter(SimDuration::from_secs(1));
             }
@@ -468,7 +518,11 @@ impl DaemonSetController {
             let Some(node) = targets.next() else {
                 return Ok(());
             };
-            let mut pod = pod_from_template(&template, &daemon_set.metadata, Some(controller_ref(object)));
+            let mut pod = pod_from_template(
+                &template,
+                &daemon_set.metadata,
+                Some(controller_ref(object)),
+            );
             pin_to_node(pod.spec.get_or_insert_with(Default::default), node);
             match context.api.create(Object::Pod(pod)) {
                 Ok(created) => {
@@ -563,6 +617,9 @@ pub fn compute_status(
         number_available: (available > 0).then_some(available),
         number_unavailable: (unavailable > 0).then_some(unavailable),
         collision_count: daemon_set.status.as_ref().and_then(|s| s.collision_count),
-        conditions: daemon_set.status.as_ref().and_then(|s| s.conditions.clone()),
+        conditions: daemon_set
+            .status
+            .as_ref()
+            .and_then(|s| s.conditions.clone()),
     }
 }

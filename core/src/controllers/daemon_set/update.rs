@@ -51,7 +51,10 @@ pub enum NodeUpdateState {
     /// Only an old pod (its name); is it available?
     Old { pod: String, available: bool },
     /// Surge: both, the new one available or not (the old one's name).
-    Surged { old_pod: String, new_available: bool },
+    Surged {
+        old_pod: String,
+        new_available: bool,
+    },
 }
 
 /// `rollingUpdate` without surge: the old pods to delete now.
@@ -83,7 +86,10 @@ pub fn pods_to_replace(nodes: &[NodeUpdateState], max_unavailable: i32) -> Vec<S
 }
 
 /// `rollingUpdate` with surge: (old pods to delete, node indexes to create new pods on).
-pub fn surge_plan(nodes: &[(String, NodeUpdateState)], max_surge: i32) -> (Vec<String>, Vec<String>) {
+pub fn surge_plan(
+    nodes: &[(String, NodeUpdateState)],
+    max_surge: i32,
+) -> (Vec<String>, Vec<String>) {
     let mut surged = 0;
     let mut to_delete = Vec::new();
     let mut allowed = Vec::new();
@@ -139,7 +145,12 @@ mod tests {
             (serde_json::json!(0), serde_json::json!("30%"), 10, (3, 0)),
             (serde_json::json!(0), serde_json::json!(0), 4, (0, 1)),
             (serde_json::json!(0), serde_json::json!(0), 0, (0, 0)),
-            (serde_json::json!("50%"), serde_json::json!("50%"), 5, (3, 3)),
+            (
+                serde_json::json!("50%"),
+                serde_json::json!("50%"),
+                5,
+                (3, 3),
+            ),
         ];
         for (unavailable, surge, desired, expected) in cases {
             let ds = daemon_set(unavailable.clone(), surge.clone());
