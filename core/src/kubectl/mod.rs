@@ -198,6 +198,7 @@ pub fn run_with_files(
         "api-resources" => commands::api_resources::run(&flags),
         "apply" => commands::apply::run(simulation, &flags, stdin, files),
         "get" => commands::get::run(simulation, &flags),
+        "describe" => commands::describe::run(simulation, &flags),
         known if KNOWN_COMMANDS.contains(&known) => CommandOutput::error(format!(
             "error: kubesim does not support \"kubectl {known}\" yet"
         )),

@@ -2,5 +2,6 @@
 
 pub mod api_resources;
 pub mod apply;
+pub mod describe;
 pub mod get;
 pub mod sim;
