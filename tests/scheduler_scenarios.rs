@@ -157,3 +157,197 @@ fn the_explanation_lists_every_node_with_its_verdict_and_scores() {
     };
     assert_eq!(total, best_total, "the chosen node has the best total");
 }
+
+fn zoned_worker(name: &str, zone: &str) -> NodeConfig {
+    let mut node = NodeConfig::worker(name);
+    node.zone = Some(zone.to_string());
+    node
+}
+
+#[test]
+fn topology_spread_keeps_the_zones_even() {
+    let mut sim = cluster(vec![
+        zoned_worker("a-1", "zone-a"),
+        zoned_worker("a-2", "zone-a"),
+        zoned_worker("a-3", "zone-a"),
+        zoned_worker("b-1", "zone-b"),
+    ]);
+    for i in 0..6 {
+        let mut spread = pod(&format!("spread-{i}"), Some("100m"), None);
+        spread["metadata"]["labels"] = json!({ "app": "spread" });
+        spread["spec"]["topologySpreadConstraints"] = json!([{
+            "maxSkew": 1, "topologyKey": "topology.kubernetes.io/zone", "whenUnsatisfiable": "DoNotSchedule",
+            "labelSelector": { "matchLabels": { "app": "spread" } } }]);
+        create(&mut sim, spread);
+        settle(&mut sim);
+    }
+    let in_zone_b = (0..6)
+        .filter(|i| node_of(&sim, "default", &format!("spread-{i}")) == "b-1")
+        .count();
+    // Zone b has one node and zone a three, yet each zone gets three pods.
+    assert_eq!(in_zone_b, 3);
+}
+
+#[test]
+fn required_anti_affinity_puts_one_replica_per_node() {
+    let mut sim = default_cluster();
+    for i in 0..4 {
+        let mut db = pod(&format!("db-{i}"), Some("100m"), None);
+        db["metadata"]["labels"] = json!({ "app": "db" });
+        db["spec"]["affinity"] = json!({ "podAntiAffinity": { "requiredDuringSchedulingIgnoredDuringExecution": [{
+            "labelSelector": { "matchLabels": { "app": "db" } }, "topologyKey": "kubernetes.io/hostname" }] } });
+        create(&mut sim, db);
+        settle(&mut sim);
+    }
+    let nodes: std::collections::BTreeSet<String> = (0..3)
+        .map(|i| node_of(&sim, "default", &format!("db-{i}")))
+        .collect();
+    assert_eq!(nodes.len(), 3, "three replicas on three workers: {nodes:?}");
+    assert_eq!(node_of(&sim, "default", "db-3"), "");
+    assert_eq!(
+        pod_scheduled(&sim, "default", "db-3").unwrap().2,
+        "0/4 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 3 node(s) didn't match pod anti-affinity rules. preemption: 0/4 nodes are available: 1 Preemption is not helpful for scheduling, 3 No preemption victims found for incoming pod."
+    );
+}
+
+#[test]
+fn a_high_priority_pod_preempts_a_low_priority_one() {
+    let mut sim = cluster(vec![NodeConfig::worker("worker-1")]);
+    sim.api_mut()
+        .create(object(
+            json!({ "apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass",
+            "metadata": { "name": "high" }, "value": 1000 }),
+        ))
+        .unwrap();
+    create(&mut sim, pod("batch", Some("3"), None));
+    settle(&mut sim);
+    assert_eq!(node_of(&sim, "default", "batch"), "worker-1");
+
+    let mut urgent = pod("urgent", Some("2"), None);
+    urgent["spec"]["priorityClassName"] = json!("high");
+    create(&mut sim, urgent);
+    settle(&mut sim);
+    // The scheduler evicted the batch pod and nominated the node for the urgent one.
+    let pod_type = kubesim::model::registry::lookup_kind_name("Pod").unwrap();
+    let urgent_object = sim.api().get(pod_type, "default", "urgent").unwrap();
+    let kubesim::model::Object::Pod(urgent_pod) = urgent_object.as_ref() else {
+        panic!()
+    };
+    assert_eq!(urgent_pod.spec.as_ref().unwrap().priority, Some(1000));
+    assert_eq!(
+        urgent_pod
+            .status
+            .as_ref()
+            .unwrap()
+            .nominated_node_name
+            .as_deref(),
+        Some("worker-1")
+    );
+    assert_eq!(
+        event_messages(&sim, "batch", "Preempted"),
+        vec![format!(
+            "Preempted by pod {} on node worker-1",
+            urgent_pod.metadata.uid()
+        )]
+    );
+    let batch = sim.api().get(pod_type, "default", "batch").unwrap();
+    assert!(
+        batch.metadata().is_being_deleted(),
+        "the victim is terminating"
+    );
+
+    // The kubelet finishes the victim's termination (played here), and the urgent pod
+    // takes its place on the next attempt.
+    sim.api_mut()
+        .delete(
+            pod_type,
+            "default",
+            "batch",
+            &kubesim::api_server::DeleteOptions {
+                grace_period_seconds: Some(0),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    sim.advance_by(SimDuration::from_secs(2)).unwrap();
+    assert!(sim.api().get_ref(pod_type, "default", "batch").is_none());
+    assert_eq!(node_of(&sim, "default", "urgent"), "worker-1");
+}
+
+#[test]
+fn a_profile_weight_changes_the_placement() {
+    let place = |config: Option<&str>| {
+        let mut sim = default_cluster();
+        if let Some(text) = config {
+            sim.set_scheduler_config(
+                kubesim::scheduler::profile::SchedulerConfig::from_yaml(text).unwrap(),
+            )
+            .unwrap();
+        }
+        let mut busy = pod("busy", Some("3"), None);
+        busy["spec"]["nodeName"] = json!("worker-1");
+        create(&mut sim, busy);
+        let mut picky = pod("picky", Some("100m"), None);
+        picky["spec"]["affinity"] = json!({ "nodeAffinity": { "preferredDuringSchedulingIgnoredDuringExecution": [{
+            "weight": 10, "preference": { "matchFields": [{ "key": "metadata.name", "operator": "In", "values": ["worker-1"] }] } }] } });
+        create(&mut sim, picky);
+        settle(&mut sim);
+        node_of(&sim, "default", "picky")
+    };
+    // By default NodeAffinity (weight 2) outweighs the busier node's lower resource scores.
+    assert_eq!(place(None), "worker-1");
+    // Weighting NodeResourcesFit 10 makes the free workers win.
+    let weighted = r#"
+apiVersion: kubescheduler.config.k8s.io/v1
+kind: KubeSchedulerConfiguration
+profiles:
+- schedulerName: default-scheduler
+  plugins:
+    score:
+      enabled:
+      - name: NodeResourcesFit
+        weight: 10
+"#;
+    assert_ne!(place(Some(weighted)), "worker-1");
+}
+
+#[test]
+fn most_allocated_packs_pods_onto_one_node() {
+    let config = r#"
+apiVersion: kubescheduler.config.k8s.io/v1
+kind: KubeSchedulerConfiguration
+profiles:
+- schedulerName: default-scheduler
+  pluginConfig:
+  - name: NodeResourcesFit
+    args:
+      scoringStrategy:
+        type: MostAllocated
+        resources: [{ name: cpu, weight: 1 }, { name: memory, weight: 1 }]
+"#;
+    let mut sim = default_cluster();
+    sim.set_scheduler_config(
+        kubesim::scheduler::profile::SchedulerConfig::from_yaml(config).unwrap(),
+    )
+    .unwrap();
+    create(&mut sim, pod("first", Some("1"), Some("1Gi")));
+    settle(&mut sim);
+    let first = node_of(&sim, "default", "first");
+    for i in 0..2 {
+        create(&mut sim, pod(&format!("next-{i}"), Some("1"), Some("1Gi")));
+        settle(&mut sim);
+        assert_eq!(node_of(&sim, "default", &format!("next-{i}")), first);
+    }
+}
+
+#[test]
+fn pods_for_another_scheduler_are_left_alone() {
+    let mut sim = default_cluster();
+    let mut other = pod("other", None, None);
+    other["spec"]["schedulerName"] = json!("my-scheduler");
+    create(&mut sim, other);
+    settle(&mut sim);
+    assert_eq!(node_of(&sim, "default", "other"), "");
+    assert!(pod_scheduled(&sim, "default", "other").is_none());
+    assert!(sim.scheduling_record("default", "other").is_none());
+}
