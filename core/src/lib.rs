@@ -23,6 +23,7 @@ pub mod cluster;
 pub mod controllers;
 pub mod fingerprint;
 pub mod kubectl;
+pub mod node;
 pub mod probe;
 pub mod simulation;
 pub mod testing;

@@ -87,6 +87,10 @@ pub struct Simulation {
     seed: u64,
     max_steps_per_call: u64,
     total_steps: u64,
+    /// The nodes' container runtime, shared with the kubelet (see `crate::node`).
+    node_runtime: crate::node::runtime::SharedRuntime,
+    /// The kubelet's index among the controllers.
+    kubelet_index: usize,
 }
 
 impl Simulation {
@@ -113,11 +117,16 @@ impl Simulation {
             seed: config.seed,
             max_steps_per_call: config.max_steps_per_call,
             total_steps: 0,
+            node_runtime: Default::default(),
+            kubelet_index: 0,
         };
         simulation.bootstrap(&config.cluster);
         simulation.add_controller(Box::new(GarbageCollector));
         simulation.add_controller(Box::new(EventTtl));
         simulation.add_controller(Box::new(NamespaceController));
+        simulation.kubelet_index = simulation.controllers.len();
+        let kubelet = crate::node::kubelet::Kubelet::new(simulation.node_runtime.clone());
+        simulation.add_controller(Box::new(kubelet));
         simulation
     }
 
@@ -317,6 +326,29 @@ impl Simulation {
         hasher.write_u64(rng.next_u64());
         hasher.write_u64(self.agenda.len() as u64);
         hasher.finish()
+    }
+
+    /// The nodes' runtime state, for the data-plane API in `crate::node::faults`.
+    pub(crate) fn node_runtime(&self) -> &crate::node::runtime::SharedRuntime {
+        &self.node_runtime
+    }
+
+    /// Queues `key` for the kubelet, as a fault or a request that changed a node's
+    /// runtime state does.
+    pub(crate) fn queue_for_kubelet(&mut self, key: ObjectKey) {
+        if let Some(slot) = self.controllers.get_mut(self.kubelet_index) {
+            slot.queue.add(key);
+        }
+    }
+
+    /// Records a trace entry from outside a reconcile (faults, requests).
+    pub(crate) fn push_trace(&mut self, component: &'static str, message: String) {
+        self.trace.push(TraceEntry {
+            time: self.api.now(),
+            component,
+            message,
+        });
+        self.bound_trace();
     }
 
     /// Every object of the store, for snapshots and tests.

@@ -6,3 +6,5 @@ use std::path::PathBuf;
 pub fn shared_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared")
 }
+
+pub mod node;
