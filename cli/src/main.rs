@@ -1,5 +1,128 @@
 //! `kubesim`: the command-line shell around the kubesim library.
+//!
+//! `kubesim run SCRIPT` replays a script as a terminal transcript; `kubesim` or
+//! `kubesim shell` opens an interactive shell. Argument parsing only: the work is
+//! in the library (`runner`, `shell`, `files`, `script`).
 
-fn main() {
-    println!("kubesim {}", env!("CARGO_PKG_VERSION"));
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use kubesim::{Simulation, SimulationConfig};
+use kubesim_cli::files::DiskFiles;
+use kubesim_cli::runner::{RunOptions, run_script};
+use kubesim_cli::shell::run_shell;
+
+#[derive(Parser)]
+#[command(
+    name = "kubesim",
+    version,
+    about = "Kubernetes, simulated: kubectl against a deterministic virtual cluster",
+    long_about = "Kubernetes, simulated: kubectl against a deterministic virtual cluster.\n\n\
+        With no command, opens an interactive shell. Lines are kubectl commands \
+        (kubectl get pods) or simulation commands (sim advance 5m, sim settle, \
+        sim node fail worker-1; see 'sim --help' inside)."
+)]
+struct Cli {
+    /// Seed of the simulation's one random number generator; the same seed and
+    /// script give byte-identical output.
+    #[arg(long, global = true, default_value_t = Simulation::DEFAULT_SEED)]
+    seed: u64,
+
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a script of kubectl and sim commands and print it as a terminal session.
+    ///
+    /// One command per line; '#' comments and blank lines are skipped; '<<EOF'
+    /// here-documents feed stdin ('kubectl apply -f - <<EOF'); -f paths are
+    /// relative to the script's folder. A failed command prints its error and the
+    /// script goes on; the exit status is 1 if any command failed.
+    Run {
+        /// The script file, or '-' (the default) for standard input.
+        #[arg(value_name = "SCRIPT|-")]
+        script: Option<PathBuf>,
+
+        /// Print command errors to stderr instead of inline in the transcript.
+        #[arg(long)]
+        split_stderr: bool,
+    },
+    /// Open an interactive shell (the default when no command is given).
+    Shell,
+}
+
+fn simulation_config(cli: &Cli) -> SimulationConfig {
+    SimulationConfig {
+        seed: cli.seed,
+        ..SimulationConfig::default()
+    }
+}
+
+fn current_dir() -> PathBuf {
+    std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."))
+}
+
+fn run(cli: &Cli, script: Option<&Path>, split_stderr: bool) -> ExitCode {
+    let (text, base_dir, script_name) = match script {
+        None => read_stdin(),
+        Some(path) if path == Path::new("-") => read_stdin(),
+        Some(path) => match std::fs::read_to_string(path) {
+            Ok(text) => {
+                let base_dir = path
+                    .parent()
+                    .filter(|parent| !parent.as_os_str().is_empty())
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(current_dir);
+                (text, base_dir, path.display().to_string())
+            }
+            Err(error) => {
+                eprintln!("kubesim: cannot read {}: {error}", path.display());
+                return ExitCode::from(2);
+            }
+        },
+    };
+    let options = RunOptions {
+        simulation: simulation_config(cli),
+        files: DiskFiles::new(base_dir),
+        split_stderr,
+        script_name,
+    };
+    let stdout = std::io::stdout();
+    let stderr = std::io::stderr();
+    let result = run_script(&text, &options, &mut stdout.lock(), &mut stderr.lock());
+    match result {
+        Ok(summary) if summary.failed == 0 => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::from(1),
+        Err(error) => {
+            eprintln!("kubesim: {error}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn read_stdin() -> (String, PathBuf, String) {
+    let mut text = String::new();
+    if let Err(error) = std::io::stdin().read_to_string(&mut text) {
+        eprintln!("kubesim: cannot read standard input: {error}");
+    }
+    (text, current_dir(), "<stdin>".to_string())
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match &cli.command {
+        Some(Command::Run {
+            script,
+            split_stderr,
+        }) => run(&cli, script.as_deref(), *split_stderr),
+        Some(Command::Shell) | None => {
+            let simulation = Simulation::new(simulation_config(&cli));
+            let code = run_shell(simulation, DiskFiles::new(current_dir()));
+            ExitCode::from(u8::try_from(code).unwrap_or(1))
+        }
+    }
 }

@@ -20,6 +20,7 @@ pub mod time;
 pub mod agenda;
 pub mod api_server;
 pub mod cluster;
+pub mod cluster_config;
 pub mod controllers;
 pub mod fingerprint;
 pub mod kubectl;

@@ -9,9 +9,12 @@ use std::sync::Arc;
 use crate::agenda::{Agenda, Timer};
 use crate::api_server::{ApiServer, ObjectKey};
 use crate::cluster::ClusterConfig;
+use crate::controllers::endpoint_slice::EndpointSliceController;
+use crate::controllers::endpoints::EndpointsController;
 use crate::controllers::event_recorder::EventTtl;
 use crate::controllers::garbage_collector::GarbageCollector;
 use crate::controllers::namespace::NamespaceController;
+use crate::controllers::replica_set::ReplicaSetController;
 use crate::controllers::{
     Action, Controller, ControllerContext, EventRecorder, TraceEntry, WorkQueue,
 };
@@ -32,6 +35,9 @@ pub struct SimulationConfig {
     pub watch_log_capacity: usize,
     /// The most reconcile steps one call may take before it reports [`SimError::Stuck`].
     pub max_steps_per_call: u64,
+    /// True (the default) to run a kubelet on every node. Tests that play the
+    /// kubelet's part by writing pod status themselves turn it off.
+    pub kubelets: bool,
 }
 
 impl Default for SimulationConfig {
@@ -42,6 +48,7 @@ impl Default for SimulationConfig {
             cluster: ClusterConfig::default(),
             watch_log_capacity: 100_000,
             max_steps_per_call: 10_000_000,
+            kubelets: true,
         }
     }
 }
@@ -124,9 +131,16 @@ impl Simulation {
         simulation.add_controller(Box::new(GarbageCollector));
         simulation.add_controller(Box::new(EventTtl));
         simulation.add_controller(Box::new(NamespaceController));
-        simulation.kubelet_index = simulation.controllers.len();
-        let kubelet = crate::node::kubelet::Kubelet::new(simulation.node_runtime.clone());
-        simulation.add_controller(Box::new(kubelet));
+        simulation.add_controller(Box::new(ReplicaSetController::default()));
+        simulation.add_controller(Box::new(EndpointsController::default()));
+        simulation.add_controller(Box::new(EndpointSliceController::default()));
+        if config.kubelets {
+            simulation.kubelet_index = simulation.controllers.len();
+            let kubelet = crate::node::kubelet::Kubelet::new(simulation.node_runtime.clone());
+            simulation.add_controller(Box::new(kubelet));
+        } else {
+            simulation.kubelet_index = usize::MAX;
+        }
         simulation
     }
 
@@ -148,11 +162,54 @@ impl Simulation {
             let object = node.to_object(ordinal as u32, now);
             self.api.create(object).expect("bootstrap nodes are valid");
         }
+        self.bootstrap_kubernetes_service(cluster);
         self.trace.push(TraceEntry {
             time: now,
             component: "kube-apiserver",
             message: format!("cluster bootstrapped with {} nodes", cluster.nodes.len()),
         });
+    }
+
+    /// The `default/kubernetes` Service (10.96.0.1:443, no selector) and the endpoints the
+    /// API server keeps for it: the control plane's InternalIP on 6443
+    /// (`pkg/controlplane/controller/kubernetesservice`, `reconcilers/lease.go`).
+    fn bootstrap_kubernetes_service(&mut self, cluster: &ClusterConfig) {
+        use crate::model::Resource;
+        use crate::model::service::Service;
+        let service_type = Service::resource_type();
+        if self
+            .api
+            .get_ref(service_type, "default", "kubernetes")
+            .is_some()
+        {
+            return;
+        }
+        let ordinal = cluster
+            .nodes
+            .iter()
+            .position(|node| node.control_plane)
+            .unwrap_or(0);
+        let apiserver_ip = format!("172.18.0.{}", 2 + ordinal);
+        let service: Service = serde_json::from_value(serde_json::json!({
+            "metadata": { "name": "kubernetes", "namespace": "default",
+                "labels": { "component": "apiserver", "provider": "kubernetes" } },
+            "spec": { "clusterIP": "10.96.0.1", "type": "ClusterIP",
+                "ports": [{ "name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443 }] },
+        }))
+        .expect("the kubernetes Service matches the Service type");
+        self.api
+            .create(Object::Service(service))
+            .expect("the kubernetes Service is valid");
+        self.api
+            .create(Object::Endpoints(
+                crate::controllers::endpoints::kubernetes_service_endpoints(&apiserver_ip),
+            ))
+            .expect("the kubernetes Endpoints are valid");
+        self.api
+            .create(Object::EndpointSlice(
+                crate::controllers::endpoint_slice::kubernetes_service_slice(&apiserver_ip),
+            ))
+            .expect("the kubernetes EndpointSlice is valid");
     }
 
     /// Adds a reconcile loop. It starts with a full resync.

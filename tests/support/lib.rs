@@ -7,4 +7,6 @@ pub fn shared_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared")
 }
 
+pub mod batchnodes;
 pub mod node;
+pub mod workloads;

@@ -308,6 +308,12 @@ impl ApiServer {
             WriteKind::Status => {
                 let mut next = (*current).clone();
                 next.status_from(&object);
+                // A Deployment's status strategy resets only spec and labels
+                // (pkg/registry/apps/deployment/strategy.go): the controller writes
+                // its revision annotation with the status, without a generation bump.
+                if resource_type.kind == "Deployment" {
+                    next.metadata_mut().annotations = object.metadata().annotations.clone();
+                }
                 admission::admit_status_update(&mut next, &current, self)?;
                 next
             }

@@ -103,6 +103,10 @@ pub struct Store {
     uid_index: BTreeMap<String, ObjectKey>,
     /// Owner uid → keys of the objects whose ownerReferences name it.
     dependents: BTreeMap<String, BTreeSet<ObjectKey>>,
+    /// (type, namespace) → keys of namespaced objects without a controller
+    /// ownerReference: the orphans a controller may adopt, without a full scan.
+    /// Events are left out: they are the bulk of writes and nothing adopts them.
+    controllerless: BTreeMap<(u16, String), BTreeSet<ObjectKey>>,
 }
 
 impl Store {
@@ -116,6 +120,7 @@ impl Store {
             compacted_revision: 0,
             uid_index: BTreeMap::new(),
             dependents: BTreeMap::new(),
+            controllerless: BTreeMap::new(),
         }
     }
 
@@ -172,6 +177,20 @@ impl Store {
     /// Keys of the objects that list `owner_uid` among their ownerReferences.
     pub fn dependents_of(&self, owner_uid: &str) -> impl Iterator<Item = &ObjectKey> {
         self.dependents.get(owner_uid).into_iter().flatten()
+    }
+
+    /// Keys of the objects of `resource_type` in `namespace` that have no controller
+    /// ownerReference (orphans), in key order. Always empty for Events and for
+    /// cluster-scoped kinds.
+    pub fn without_controller<'a>(
+        &'a self,
+        resource_type: &'static ResourceType,
+        namespace: &str,
+    ) -> impl Iterator<Item = &'a ObjectKey> + 'a {
+        self.controllerless
+            .get(&(resource_type.index() as u16, namespace.to_string()))
+            .into_iter()
+            .flatten()
     }
 
     /// Writes `object` (new or replacing) at the next revision and logs the event.
@@ -251,6 +270,17 @@ impl Store {
                 .or_default()
                 .insert(key.clone());
         }
+        if Self::tracks_controllerless(key, meta) {
+            self.controllerless
+                .entry((key.type_index, key.namespace.clone()))
+                .or_default()
+                .insert(key.clone());
+        }
+    }
+
+    fn tracks_controllerless(key: &ObjectKey, meta: &crate::model::ObjectMeta) -> bool {
+        let resource_type = key.resource_type();
+        resource_type.namespaced && resource_type.kind != "Event" && meta.controller_ref().is_none()
     }
 
     fn unindex(&mut self, key: &ObjectKey, object: &Object) {
@@ -265,6 +295,15 @@ impl Store {
                 set.remove(key);
                 if set.is_empty() {
                     self.dependents.remove(&owner.uid);
+                }
+            }
+        }
+        if Self::tracks_controllerless(key, meta) {
+            let slot = (key.type_index, key.namespace.clone());
+            if let Some(set) = self.controllerless.get_mut(&slot) {
+                set.remove(key);
+                if set.is_empty() {
+                    self.controllerless.remove(&slot);
                 }
             }
         }

@@ -4,9 +4,13 @@
 //! reconciles one key per step. A reconcile is a step that returns what to do
 //! next ([`Action`]); it never loops or sleeps.
 
+pub mod controller_utils;
+pub mod endpoint_slice;
+pub mod endpoints;
 pub mod event_recorder;
 pub mod garbage_collector;
 pub mod namespace;
+pub mod replica_set;
 pub mod work_queue;
 
 use crate::api_server::{ApiServer, ObjectKey, WatchEvent};

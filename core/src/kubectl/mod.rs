@@ -5,8 +5,13 @@
 //! stderr with its exit code. The playground's terminal and the `kubesim` CLI
 //! are thin shells around [`run`]. Upstream: `staging/src/k8s.io/kubectl`.
 
+pub mod apply;
 pub mod commands;
+pub mod files;
+pub mod outcome;
+pub mod output;
 pub mod printers;
+pub mod resource_args;
 pub mod shell_words;
 
 use std::collections::BTreeMap;
@@ -81,6 +86,13 @@ const SWITCHES: &[&str] = &[
     "dry-run",
     "version",
     "short",
+    "show-kind",
+    "ignore-not-found",
+    "watch-only",
+    "output-watch-events",
+    "show-managed-fields",
+    "show-events",
+    "client",
 ];
 
 impl Flags {
@@ -135,6 +147,11 @@ impl Flags {
         self.values.get(name).map(Vec::as_slice).unwrap_or(&[])
     }
 
+    /// The names of every flag given, in name order.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.values.keys().map(String::as_str)
+    }
+
     pub fn has(&self, name: &str) -> bool {
         self.values
             .get(name)
@@ -142,9 +159,19 @@ impl Flags {
     }
 }
 
-/// Runs one kubectl command line against the simulation.
+/// Runs one kubectl command line against the simulation. `-f FILE` finds no
+/// files here; use [`run_with_files`] to give the command a file system.
 pub fn run(simulation: &mut Simulation, line: &str, stdin: &str) -> CommandOutput {
-    let _ = stdin;
+    run_with_files(simulation, line, stdin, &files::NoFiles)
+}
+
+/// Runs one kubectl command line, reading `-f` paths through `files`.
+pub fn run_with_files(
+    simulation: &mut Simulation,
+    line: &str,
+    stdin: &str,
+    files: &dyn files::FileSource,
+) -> CommandOutput {
     let words = match shell_words::split(line) {
         Ok(words) => words,
         Err(error) => return CommandOutput::error(format!("error: {error}")),
@@ -152,10 +179,15 @@ pub fn run(simulation: &mut Simulation, line: &str, stdin: &str) -> CommandOutpu
     let Some((program, arguments)) = words.split_first() else {
         return CommandOutput::default();
     };
-    if program != "kubectl" {
-        return CommandOutput::error(format!(
-            "error: unknown command \"{program}\": commands start with kubectl"
-        ));
+    match program.as_str() {
+        "kubectl" => {}
+        "sim" => return commands::sim::run(simulation, arguments),
+        "sleep" => return commands::sim::sleep(simulation, arguments),
+        _ => {
+            return CommandOutput::error(format!(
+                "error: unknown command \"{program}\": commands start with kubectl or sim"
+            ));
+        }
     }
     let Some((command, rest)) = arguments.split_first() else {
         return CommandOutput::error("error: kubectl needs a command, e.g. kubectl get pods");
@@ -164,6 +196,7 @@ pub fn run(simulation: &mut Simulation, line: &str, stdin: &str) -> CommandOutpu
     let _ = &simulation;
     match command.as_str() {
         "api-resources" => commands::api_resources::run(&flags),
+        "apply" => commands::apply::run(simulation, &flags, stdin, files),
         known if KNOWN_COMMANDS.contains(&known) => CommandOutput::error(format!(
             "error: kubesim does not support \"kubectl {known}\" yet"
         )),

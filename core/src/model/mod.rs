@@ -23,9 +23,13 @@ pub mod event;
 pub mod job;
 pub mod namespace;
 pub mod node;
+pub mod node_affinity;
 pub mod pod;
+pub mod pod_util;
 pub mod replica_set;
+pub mod resources;
 pub mod service;
+pub mod tolerations;
 
 pub use meta::{ObjectMeta, OwnerReference, Time};
 pub use object::{GenericObject, Object, Resource, SpecStatus};

@@ -1,3 +1,5 @@
 //! One file per kubectl command.
 
 pub mod api_resources;
+pub mod apply;
+pub mod sim;

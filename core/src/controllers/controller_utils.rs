@@ -1,0 +1,693 @@
+//! Helpers the workload controllers share (ReplicaSet, Deployment, Job, DaemonSet).
+//!
+//! Upstream: `pkg/controller/controller_utils.go` (slowStartBatch, expectations,
+//! `GetPodFromTemplate`, `ActivePodsWithRanks`, `FilterActivePods`, `RealPodControl`)
+//! and `pkg/controller/controller_ref_manager.go` (`ClaimObject`, adopt, release).
+//!
+//! - [`slow_start_batch`]: run N calls in batches of 1, 2, 4, ... stopping at the
+//!   first batch with an error.
+//! - [`ControllerExpectations`]: creations and deletions a controller is waiting to
+//!   see through its watch before it syncs a key again.
+//! - [`claim`] / [`claim_candidates`]: adopt matching orphans, release owned objects
+//!   that no longer match, as ownerReference writes through the API.
+//! - [`pod_from_template`], [`create_pod`], [`delete_pod`]: `RealPodControl`, with
+//!   upstream's events.
+//! - [`sort_pods_for_deletion`]: `ActivePodsWithRanks` ordering.
+
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use crate::api_server::{ApiError, ApiServer, DeleteOptions, ObjectKey};
+use crate::controllers::{ControllerContext, EventType};
+use crate::model::pod::{Pod, PodTemplateSpec};
+use crate::model::pod_util::{
+    POD_PENDING, POD_RUNNING, POD_UNKNOWN, is_pod_active, is_pod_ready, max_container_restarts,
+    pod_deletion_cost, pod_ready_time,
+};
+use crate::model::registry::ResourceType;
+use crate::model::selector::Selector;
+use crate::model::{Object, ObjectMeta, OwnerReference, Resource};
+use crate::time::{SimDuration, SimTime};
+
+/// `BurstReplicas`: the most pods one sync creates or deletes.
+pub const BURST_REPLICAS: usize = 500;
+/// `SlowStartInitialBatchSize`.
+pub const SLOW_START_INITIAL_BATCH_SIZE: usize = 1;
+/// `ExpectationsTimeout`: unsatisfied expectations stop blocking a sync after 5 minutes.
+pub const EXPECTATIONS_TIMEOUT: SimDuration = SimDuration::from_mins(5);
+
+/// Event reasons of `RealPodControl`.
+pub const SUCCESSFUL_CREATE_POD_REASON: &str = "SuccessfulCreate";
+pub const FAILED_CREATE_POD_REASON: &str = "FailedCreate";
+pub const SUCCESSFUL_DELETE_POD_REASON: &str = "SuccessfulDelete";
+pub const FAILED_DELETE_POD_REASON: &str = "FailedDelete";
+
+// ---------------------------------------------------------------------------------------
+// slowStartBatch
+
+/// `slowStartBatch`: calls `call` `count` times in batches of `initial_batch_size`,
+/// then twice that, and so on (1, 2, 4, 8, ... capped at what remains). Upstream runs a
+/// batch's calls in parallel, so every call of a failing batch still happens; the
+/// batches after it are skipped. Returns the successes and the first error.
+/// Example: 10 calls where the 4th fails run batches 1, 2 and 4 (7 calls, 6 successes);
+/// the remaining 3 are skipped, and the caller lowers its expectations by 10 − 6 = 4.
+pub fn slow_start_batch<E>(
+    count: usize,
+    initial_batch_size: usize,
+    mut call: impl FnMut() -> Result<(), E>,
+) -> (usize, Option<E>) {
+    let mut remaining = count;
+    let mut successes = 0;
+    let mut batch_size = remaining.min(initial_batch_size.max(1));
+    while batch_size > 0 {
+        let mut first_error = None;
+        for _ in 0..batch_size {
+            match call() {
+                Ok(()) => successes += 1,
+                Err(error) => {
+                    if first_error.is_none() {
+                        first_error = Some(error);
+                    }
+                }
+            }
+        }
+        if first_error.is_some() {
+            return (successes, first_error);
+        }
+        remaining -= batch_size;
+        batch_size = remaining.min(2 * batch_size);
+    }
+    (successes, None)
+}
+
+// ---------------------------------------------------------------------------------------
+// Expectations
+
+/// What one controller key still expects to observe.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Expectation {
+    /// Creations not yet observed.
+    pub add: i64,
+    /// Deletions not yet observed.
+    pub del: i64,
+    /// With `expect_deletions_of`: the pod keys (`namespace/name`) whose deletion is
+    /// awaited (`UIDTrackingControllerExpectations`); only those lower `del`.
+    deleting: Option<BTreeSet<String>>,
+    /// When the expectation was set, for the 5-minute timeout.
+    timestamp: Option<SimTime>,
+}
+
+impl Expectation {
+    /// `Fulfilled`: nothing left to observe.
+    pub fn fulfilled(&self) -> bool {
+        self.add <= 0 && self.del <= 0
+    }
+}
+
+/// `ControllerExpectations`: per controller key (`namespace/name`), the creations and
+/// deletions it issued and has not yet seen come back through its watch. A key with
+/// unsatisfied expectations is not synced (its view would be stale), until they are
+/// met or 5 minutes pass.
+#[derive(Clone, Debug, Default)]
+pub struct ControllerExpectations {
+    records: BTreeMap<String, Expectation>,
+}
+
+impl ControllerExpectations {
+    /// `SatisfiedExpectations`: true when there is no record, when it is fulfilled, or
+    /// when it is older than [`EXPECTATIONS_TIMEOUT`].
+    pub fn satisfied(&self, key: &str, now: SimTime) -> bool {
+        match self.records.get(key) {
+            None => true,
+            Some(record) => {
+                record.fulfilled()
+                    || record
+                        .timestamp
+                        .is_none_or(|since| now - since > EXPECTATIONS_TIMEOUT)
+            }
+        }
+    }
+
+    /// The record of `key`, if any.
+    pub fn get(&self, key: &str) -> Option<&Expectation> {
+        self.records.get(key)
+    }
+
+    /// `ExpectCreations`: replaces the record with `count` creations.
+    pub fn expect_creations(&mut self, key: &str, count: usize, now: SimTime) {
+        self.records.insert(
+            key.to_string(),
+            Expectation {
+                add: count as i64,
+                del: 0,
+                deleting: None,
+                timestamp: Some(now),
+            },
+        );
+    }
+
+    /// `ExpectDeletions` (counting): replaces the record with `count` deletions.
+    pub fn expect_deletions(&mut self, key: &str, count: usize, now: SimTime) {
+        self.records.insert(
+            key.to_string(),
+            Expectation {
+                add: 0,
+                del: count as i64,
+                deleting: None,
+                timestamp: Some(now),
+            },
+        );
+    }
+
+    /// `UIDTrackingControllerExpectations.ExpectDeletions`: awaits the deletion of these
+    /// pods (keys `namespace/name`); only their deletions count.
+    pub fn expect_deletions_of(&mut self, key: &str, pod_keys: Vec<String>, now: SimTime) {
+        let count = pod_keys.len() as i64;
+        self.records.insert(
+            key.to_string(),
+            Expectation {
+                add: 0,
+                del: count,
+                deleting: Some(pod_keys.into_iter().collect()),
+                timestamp: Some(now),
+            },
+        );
+    }
+
+    /// `CreationObserved`: one creation came back (or will never happen).
+    pub fn creation_observed(&mut self, key: &str) {
+        if let Some(record) = self.records.get_mut(key) {
+            record.add -= 1;
+        }
+    }
+
+    /// `DeletionObserved`: the pod `pod_key` is gone or being deleted. With tracked
+    /// keys only an awaited pod counts, and only once.
+    pub fn deletion_observed(&mut self, key: &str, pod_key: &str) {
+        if let Some(record) = self.records.get_mut(key) {
+            match &mut record.deleting {
+                Some(awaited) => {
+                    if awaited.remove(pod_key) {
+                        record.del -= 1;
+                    }
+                }
+                None => record.del -= 1,
+            }
+        }
+    }
+
+    /// `LowerExpectations`: `add` creations and `del` deletions will never be observed.
+    pub fn lower(&mut self, key: &str, add: usize, del: usize) {
+        if let Some(record) = self.records.get_mut(key) {
+            record.add -= add as i64;
+            record.del -= del as i64;
+        }
+    }
+
+    /// `DeleteExpectations`: the controller object is gone.
+    pub fn delete(&mut self, key: &str) {
+        self.records.remove(key);
+    }
+
+    /// Forgets every record: after a relist the controller's view is fresh again.
+    pub fn clear(&mut self) {
+        self.records.clear();
+    }
+}
+
+/// `controller.KeyFunc`: `namespace/name`, or `name` for cluster-scoped objects.
+pub fn key_of(meta: &ObjectMeta) -> String {
+    if meta.namespace().is_empty() {
+        meta.name().to_string()
+    } else {
+        format!("{}/{}", meta.namespace(), meta.name())
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Controller references, claiming (adoption and orphaning)
+
+/// `metav1.NewControllerRef`: a reference to `owner` with `controller: true` and
+/// `blockOwnerDeletion: true`.
+pub fn controller_ref(owner: &Object) -> OwnerReference {
+    OwnerReference::controller_of(
+        &owner.resource_type().api_version(),
+        owner.kind(),
+        owner.metadata(),
+    )
+}
+
+/// The objects of `resource_type` a claim by `owner` must consider, without a scan of
+/// the namespace: those whose ownerReferences name the owner (the store's owner index)
+/// and the namespace's orphans (its controller-less index). Objects controlled by
+/// someone else are never claimable, so they are not needed. In key order.
+pub fn claim_candidates(
+    api: &ApiServer,
+    owner: &ObjectMeta,
+    resource_type: &'static ResourceType,
+) -> Vec<Arc<Object>> {
+    let store = api.store();
+    let type_index_matches = |key: &&ObjectKey| std::ptr::eq(key.resource_type(), resource_type);
+    let mut keys: BTreeSet<&ObjectKey> = store
+        .dependents_of(owner.uid())
+        .filter(type_index_matches)
+        .collect();
+    keys.extend(store.without_controller(resource_type, owner.namespace()));
+    keys.into_iter()
+        .filter_map(|key| store.get(key).map(Arc::clone))
+        .collect()
+}
+
+/// What a claim found.
+#[derive(Debug, Default)]
+pub struct ClaimResult {
+    /// The objects the owner now controls (adopted ones in their written state).
+    pub claimed: Vec<Arc<Object>>,
+    /// Adoption or release errors, as upstream's aggregate lists them.
+    pub errors: Vec<String>,
+}
+
+/// `ClaimObject` for each candidate (`controller_ref_manager.go`):
+/// - controlled by another owner: ignored;
+/// - controlled by `owner` and matching (`selector` and `filter`): claimed, even while
+///   the owner is being deleted;
+/// - controlled by `owner` but no longer matching: released (our ownerReference is
+///   removed), unless the owner is being deleted;
+/// - an orphan: adopted (a controller ownerReference is added) when the owner is not
+///   being deleted, it matches, it is not being deleted and it is in the owner's
+///   namespace. Adoption first re-reads the owner (`RecheckDeletionTimestamp`).
+///
+/// Writes go through the API; a candidate that vanished meanwhile is skipped silently.
+pub fn claim(
+    api: &mut ApiServer,
+    owner: &Object,
+    selector: &Selector,
+    candidates: Vec<Arc<Object>>,
+    filter: impl Fn(&Object) -> bool,
+) -> ClaimResult {
+    let owner_meta = owner.metadata();
+    let owner_uid = owner_meta.uid();
+    let owner_deleting = owner_meta.is_being_deleted();
+    let mut result = ClaimResult::default();
+    for candidate in candidates {
+        let meta = candidate.metadata();
+        let matches = selector.matches(meta.labels_or_empty()) && filter(&candidate);
+        match meta.controller_ref() {
+            Some(reference) if reference.uid != owner_uid => {}
+            Some(_) => {
+                if matches {
+                    result.claimed.push(candidate);
+                } else if !owner_deleting
+                    && let Err(error) = release(api, owner_uid, &candidate)
+                    && !matches!(error, ApiError::NotFound { .. })
+                {
+                    result.errors.push(error.to_string());
+                }
+            }
+            None => {
+                if owner_deleting
+                    || !matches
+                    || meta.is_being_deleted()
+                    || (!owner_meta.namespace().is_empty()
+                        && owner_meta.namespace() != meta.namespace())
+                {
+                    continue;
+                }
+                match adopt(api, owner, &candidate) {
+                    Ok(adopted) => result.claimed.push(adopted),
+                    Err(AdoptError::Api(ApiError::NotFound { .. })) => {}
+                    Err(AdoptError::Api(error)) => result.errors.push(error.to_string()),
+                    Err(AdoptError::CannotAdopt(message)) => result.errors.push(message),
+                }
+            }
+        }
+    }
+    result
+}
+
+enum AdoptError {
+    Api(ApiError),
+    CannotAdopt(String),
+}
+
+/// `RecheckDeletionTimestamp`: a fresh read of the owner, which must still be the same
+/// object and not being deleted.
+fn can_adopt(api: &ApiServer, owner: &Object) -> Result<(), String> {
+    let meta = owner.metadata();
+    let fresh = api
+        .get(owner.resource_type(), meta.namespace(), meta.name())
+        .map_err(|error| error.to_string())?;
+    let fresh_meta = fresh.metadata();
+    if fresh_meta.uid() != meta.uid() {
+        return Err(format!(
+            "original {}/{} is gone: got uid {}, wanted {}",
+            meta.namespace(),
+            meta.name(),
+            fresh_meta.uid(),
+            meta.uid()
+        ));
+    }
+    if let Some(deleted_at) = fresh_meta.deletion_timestamp {
+        return Err(format!(
+            "{}/{} has just been deleted at {}",
+            meta.namespace(),
+            meta.name(),
+            deleted_at
+        ));
+    }
+    Ok(())
+}
+
+/// `AdoptPod`/`AdoptReplicaSet`: adds a controller reference to `owner`.
+fn adopt(api: &mut ApiServer, owner: &Object, object: &Object) -> Result<Arc<Object>, AdoptError> {
+    if let Err(reason) = can_adopt(api, owner) {
+        let meta = object.metadata();
+        return Err(AdoptError::CannotAdopt(format!(
+            "can't adopt {} {}/{} ({}): {reason}",
+            object.kind(),
+            meta.namespace(),
+            meta.name(),
+            meta.uid()
+        )));
+    }
+    let mut updated = object.clone();
+    let meta = updated.metadata_mut();
+    meta.owner_references
+        .get_or_insert_with(Vec::new)
+        .push(controller_ref(owner));
+    api.update(updated).map_err(AdoptError::Api)
+}
+
+/// `ReleasePod`/`ReleaseReplicaSet`: removes the reference to `owner_uid`.
+fn release(api: &mut ApiServer, owner_uid: &str, object: &Object) -> Result<Arc<Object>, ApiError> {
+    let mut updated = object.clone();
+    let meta = updated.metadata_mut();
+    if let Some(references) = &mut meta.owner_references {
+        references.retain(|reference| reference.uid != owner_uid);
+        if references.is_empty() {
+            meta.owner_references = None;
+        }
+    }
+    api.update(updated)
+}
+
+// ---------------------------------------------------------------------------------------
+// Pods from templates (RealPodControl)
+
+/// `getPodsPrefix`: `<owner>-` when that is a valid generateName prefix, else the name.
+pub fn pod_name_prefix(owner_name: &str) -> String {
+    let prefix = format!("{owner_name}-");
+    // A trailing dash is masked when validating a prefix (NameIsDNSSubdomain, prefix=true).
+    let masked = format!("{owner_name}a");
+    if crate::model::validation::is_dns1123_subdomain(&masked).is_empty() {
+        prefix
+    } else {
+        owner_name.to_string()
+    }
+}
+
+/// `GetPodFromTemplate`: a pod stamped from `template` in `owner`'s namespace, named by
+/// `generateName = <owner>-`, with the template's labels, annotations and finalizers,
+/// and `controller_ref` as its only ownerReference.
+pub fn pod_from_template(
+    template: &PodTemplateSpec,
+    owner: &ObjectMeta,
+    controller_ref: Option<OwnerReference>,
+) -> Pod {
+    let template_meta = template.metadata.as_ref();
+    Pod {
+        metadata: ObjectMeta {
+            generate_name: Some(pod_name_prefix(owner.name())),
+            namespace: Some(owner.namespace().to_string()),
+            labels: template_meta.and_then(|meta| meta.labels.clone()),
+            annotations: template_meta.and_then(|meta| meta.annotations.clone()),
+            finalizers: template_meta.and_then(|meta| meta.finalizers.clone()),
+            owner_references: controller_ref.map(|reference| vec![reference]),
+            ..ObjectMeta::default()
+        },
+        spec: template.spec.clone(),
+        status: None,
+    }
+}
+
+/// `RealPodControl.CreatePods`: creates a pod from `template` owned by `owner` and
+/// records `SuccessfulCreate` "Created pod: <name>" or Warning `FailedCreate`
+/// "Error creating: <error>" on the owner. A template without labels is refused
+/// ("unable to create pods, no labels") without an API call, as upstream.
+pub fn create_pod(
+    context: &mut ControllerContext<'_>,
+    template: &PodTemplateSpec,
+    owner: &Object,
+) -> Result<Arc<Object>, String> {
+    let pod = pod_from_template(template, owner.metadata(), Some(controller_ref(owner)));
+    if pod.metadata.labels.as_ref().is_none_or(BTreeMap::is_empty) {
+        return Err("unable to create pods, no labels".to_string());
+    }
+    match context.api.create(Object::Pod(pod)) {
+        Ok(created) => {
+            context.record_event(
+                owner,
+                EventType::Normal,
+                SUCCESSFUL_CREATE_POD_REASON,
+                &format!("Created pod: {}", created.name()),
+            );
+            context.trace(format!(
+                "created pod {}/{} for {} {}",
+                created.namespace(),
+                created.name(),
+                owner.kind(),
+                owner.name()
+            ));
+            Ok(created)
+        }
+        Err(error) => {
+            let message = error.to_string();
+            // Upstream stays quiet when the namespace is terminating.
+            if !matches!(error, ApiError::Forbidden(_)) || !message.contains("being terminated") {
+                context.record_event(
+                    owner,
+                    EventType::Warning,
+                    FAILED_CREATE_POD_REASON,
+                    &format!("Error creating: {message}"),
+                );
+            }
+            Err(message)
+        }
+    }
+}
+
+/// `RealPodControl.DeletePod`: deletes a pod on behalf of `owner` and records
+/// `SuccessfulDelete` "Deleted pod: <name>" or Warning `FailedDelete` "Error deleting:
+/// <error>". A pod that is already gone is an error without an event.
+pub fn delete_pod(
+    context: &mut ControllerContext<'_>,
+    namespace: &str,
+    name: &str,
+    owner: &Object,
+) -> Result<(), ApiError> {
+    match context.api.delete(
+        Pod::resource_type(),
+        namespace,
+        name,
+        &DeleteOptions::default(),
+    ) {
+        Ok(_) => {
+            context.record_event(
+                owner,
+                EventType::Normal,
+                SUCCESSFUL_DELETE_POD_REASON,
+                &format!("Deleted pod: {name}"),
+            );
+            context.trace(format!(
+                "deleted pod {namespace}/{name} for {} {}",
+                owner.kind(),
+                owner.name()
+            ));
+            Ok(())
+        }
+        Err(error @ ApiError::NotFound { .. }) => Err(error),
+        Err(error) => {
+            context.record_event(
+                owner,
+                EventType::Warning,
+                FAILED_DELETE_POD_REASON,
+                &format!("Error deleting: {error}"),
+            );
+            Err(error)
+        }
+    }
+}
+
+/// `FilterActivePods`: the pods that are neither finished nor being deleted.
+pub fn filter_active_pods(pods: Vec<Arc<Object>>) -> Vec<Arc<Object>> {
+    pods.into_iter()
+        .filter(|object| object.as_::<Pod>().is_some_and(is_pod_active))
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------
+// Which pods go first on scale-down
+
+/// `podPhaseToOrdinal`: Pending < Unknown < Running; other phases count as Pending.
+fn phase_ordinal(pod: &Pod) -> u8 {
+    match pod.phase() {
+        POD_UNKNOWN => 1,
+        POD_RUNNING => 2,
+        POD_PENDING => 0,
+        _ => 0,
+    }
+}
+
+/// `afterOrZero`: a missing time sorts first, then the later time.
+fn after_or_zero(left: Option<SimTime>, right: Option<SimTime>) -> bool {
+    match (left, right) {
+        (None, _) | (_, None) => left.is_none(),
+        (Some(left), Some(right)) => left > right,
+    }
+}
+
+/// `logarithmicRankDiff`: compares how long ago two instants were by
+/// `floor(log2(nanoseconds))` buckets; an instant not in the past is bucket −1.
+/// Example: 3 s and 5 s ago are buckets 31 and 32 (2^31 ns ≈ 2.1 s, 2^32 ns ≈ 4.3 s).
+pub fn logarithmic_rank_diff(left: SimTime, right: SimTime, now: SimTime) -> i64 {
+    let bucket = |time: SimTime| {
+        let nanos = (now - time).as_millis() as f64 * 1e6;
+        if nanos > 0.0 {
+            nanos.log2().floor() as i64
+        } else {
+            -1
+        }
+    };
+    bucket(left) - bucket(right)
+}
+
+/// `ActivePodsWithRanks.Less`: true when `left` should be deleted before `right`.
+/// `rank` counts the active related pods on the pod's node (colocated pods go first).
+/// `logarithmic` is the LogarithmicScaleDown gate (on by default since 1.22).
+pub fn delete_first(
+    left: (&Pod, usize),
+    right: (&Pod, usize),
+    now: Option<SimTime>,
+    logarithmic: bool,
+) -> bool {
+    let ((a, rank_a), (b, rank_b)) = (left, right);
+    // 1. Unassigned < assigned.
+    let (node_a, node_b) = (a.node_name(), b.node_name());
+    if node_a != node_b && (node_a.is_empty() || node_b.is_empty()) {
+        return node_a.is_empty();
+    }
+    // 2. Pending < Unknown < Running.
+    if phase_ordinal(a) != phase_ordinal(b) {
+        return phase_ordinal(a) < phase_ordinal(b);
+    }
+    // 3. Not ready < ready.
+    if is_pod_ready(a) != is_pod_ready(b) {
+        return !is_pod_ready(a);
+    }
+    // 4. Lower pod-deletion-cost < higher (PodDeletionCost, on by default since 1.22).
+    if pod_deletion_cost(a) != pod_deletion_cost(b) {
+        return pod_deletion_cost(a) < pod_deletion_cost(b);
+    }
+    // 5. Doubled up < not doubled up.
+    if rank_a != rank_b {
+        return rank_a > rank_b;
+    }
+    let uid_order = || a.metadata.uid() < b.metadata.uid();
+    // 6. Ready for less time < more time (empty first).
+    if is_pod_ready(a) && is_pod_ready(b) {
+        let (ready_a, ready_b) = (pod_ready_time(a), pod_ready_time(b));
+        if ready_a != ready_b {
+            return match (logarithmic, now, ready_a, ready_b) {
+                (true, Some(now), Some(ta), Some(tb)) => {
+                    let diff = logarithmic_rank_diff(ta, tb, now);
+                    if diff == 0 { uid_order() } else { diff < 0 }
+                }
+                _ => after_or_zero(ready_a, ready_b),
+            };
+        }
+    }
+    // 7. Higher restart count < lower.
+    let (restarts_a, restarts_b) = (max_container_restarts(a), max_container_restarts(b));
+    if restarts_a != restarts_b {
+        return restarts_a > restarts_b;
+    }
+    // 8. Empty creation time < newer < older.
+    let created_a = a.metadata.creation_timestamp.map(|time| time.0);
+    let created_b = b.metadata.creation_timestamp.map(|time| time.0);
+    if created_a != created_b {
+        return match (logarithmic, now, created_a, created_b) {
+            (true, Some(now), Some(ta), Some(tb)) => {
+                let diff = logarithmic_rank_diff(ta, tb, now);
+                if diff == 0 { uid_order() } else { diff < 0 }
+            }
+            _ => after_or_zero(created_a, created_b),
+        };
+    }
+    false
+}
+
+/// `getPodsRankedByRelatedPodsOnSameNode` + `sort.Sort(ActivePodsWithRanks)`: orders
+/// `pods` so that the ones to delete first come first. `related` are the active and
+/// inactive pods of the owner's siblings (the same Deployment's ReplicaSets); only
+/// active ones count towards a node's rank.
+/// kubesim sorts stably, so pods that compare equal keep their input order (name
+/// order from the store); upstream's unstable sort leaves them in lister order.
+pub fn sort_pods_for_deletion(pods: &mut [Arc<Object>], related: &[Arc<Object>], now: SimTime) {
+    let mut on_node: BTreeMap<&str, usize> = BTreeMap::new();
+    for pod in related.iter().filter_map(|object| object.as_::<Pod>()) {
+        if is_pod_active(pod) {
+            *on_node.entry(pod.node_name()).or_default() += 1;
+        }
+    }
+    let mut ranked: Vec<(Arc<Object>, usize)> = pods
+        .iter()
+        .map(|object| {
+            let rank = object
+                .as_::<Pod>()
+                .map(|pod| on_node.get(pod.node_name()).copied().unwrap_or(0))
+                .unwrap_or(0);
+            (Arc::clone(object), rank)
+        })
+        .collect();
+    let default_pod = Pod::default();
+    ranked.sort_by(|(left, rank_left), (right, rank_right)| {
+        let left_pod = left.as_::<Pod>().unwrap_or(&default_pod);
+        let right_pod = right.as_::<Pod>().unwrap_or(&default_pod);
+        if delete_first(
+            (left_pod, *rank_left),
+            (right_pod, *rank_right),
+            Some(now),
+            true,
+        ) {
+            Ordering::Less
+        } else if delete_first(
+            (right_pod, *rank_right),
+            (left_pod, *rank_left),
+            Some(now),
+            true,
+        ) {
+            Ordering::Greater
+        } else {
+            Ordering::Equal
+        }
+    });
+    for (slot, (object, _)) in pods.iter_mut().zip(ranked) {
+        *slot = object;
+    }
+}
+
+/// `ActivePods.Less` (no ranks, no deletion cost, no log buckets), as in
+/// TestSortingActivePods: true when `left` is deleted before `right`.
+pub fn active_pods_less(left: &Pod, right: &Pod) -> bool {
+    // ActivePods has no deletion-cost or rank step; equal ranks and costs make
+    // delete_first skip them.
+    let strip_cost = |pod: &Pod| {
+        let mut pod = pod.clone();
+        if let Some(annotations) = &mut pod.metadata.annotations {
+            annotations.remove(crate::model::pod_util::POD_DELETION_COST_ANNOTATION);
+        }
+        pod
+    };
+    delete_first((&strip_cost(left), 0), (&strip_cost(right), 0), None, false)
+}

@@ -1,0 +1,370 @@
+//! Table tests of the shared controller helpers, carrying upstream's cases
+//! (`pkg/controller/controller_utils_test.go`, `controller_ref_manager_test.go`).
+
+use std::sync::Arc;
+
+use kubesim::api_server::ApiServer;
+use kubesim::controllers::controller_utils::{
+    ControllerExpectations, EXPECTATIONS_TIMEOUT, active_pods_less, claim, claim_candidates,
+    controller_ref, delete_first, pod_from_template, pod_name_prefix, slow_start_batch,
+    sort_pods_for_deletion,
+};
+use kubesim::model::pod::{ContainerStatus, Pod, PodCondition, PodStatus, PodTemplateSpec};
+use kubesim::model::replica_set::ReplicaSet;
+use kubesim::model::selector::Selector;
+use kubesim::model::{Object, ObjectMeta, Resource, Time};
+use kubesim::{SimDuration, SimTime, Simulation, SimulationConfig};
+
+// Upstream TestSlowStartBatch: a call fails once callLimit calls have been made.
+#[test]
+fn slow_start_batch_doubles_and_stops_at_the_first_failing_batch() {
+    // (name, count, callLimit, expectedSuccesses, expectError, expectedCallCnt)
+    let cases = [
+        ("callLimit = 0 (all fail)", 10, 0, 0, true, 1),
+        ("callLimit = count (all succeed)", 10, 10, 10, false, 10),
+        ("callLimit < count (some succeed)", 10, 5, 5, true, 7),
+    ];
+    for (name, count, call_limit, successes, error, calls) in cases {
+        let mut call_count = 0;
+        let (got_successes, got_error) = slow_start_batch(count, 1, || {
+            call_count += 1;
+            if call_count > call_limit {
+                Err("fake error")
+            } else {
+                Ok(())
+            }
+        });
+        assert_eq!(got_successes, successes, "{name}: successes");
+        assert_eq!(got_error.is_some(), error, "{name}: error");
+        assert_eq!(call_count, calls, "{name}: calls");
+    }
+}
+
+// Upstream TestControllerExpectations: expectations are satisfied once every creation
+// and deletion was observed, or once they are older than the timeout.
+#[test]
+fn expectations_are_satisfied_when_observed_or_expired() {
+    let now = SimTime::DEFAULT_EPOCH;
+    let mut expectations = ControllerExpectations::default();
+    assert!(expectations.satisfied("ns/rs", now), "no record syncs");
+    expectations.expect_creations("ns/rs", 2, now);
+    assert!(!expectations.satisfied("ns/rs", now));
+    expectations.creation_observed("ns/rs");
+    assert!(!expectations.satisfied("ns/rs", now));
+    expectations.creation_observed("ns/rs");
+    assert!(expectations.satisfied("ns/rs", now));
+
+    expectations.expect_creations("ns/rs", 1, now);
+    assert!(!expectations.satisfied("ns/rs", now + EXPECTATIONS_TIMEOUT));
+    assert!(expectations.satisfied(
+        "ns/rs",
+        now + EXPECTATIONS_TIMEOUT + SimDuration::from_millis(1)
+    ));
+}
+
+// Upstream TestUIDExpectations: only the awaited pods' deletions count, each once.
+#[test]
+fn tracked_deletions_count_only_the_awaited_pods_once() {
+    let now = SimTime::DEFAULT_EPOCH;
+    let mut expectations = ControllerExpectations::default();
+    expectations.expect_deletions_of("ns/rs", vec!["ns/a".into(), "ns/b".into()], now);
+    expectations.deletion_observed("ns/rs", "ns/other");
+    expectations.deletion_observed("ns/rs", "ns/a");
+    expectations.deletion_observed("ns/rs", "ns/a");
+    assert!(!expectations.satisfied("ns/rs", now));
+    expectations.deletion_observed("ns/rs", "ns/b");
+    assert!(expectations.satisfied("ns/rs", now));
+}
+
+fn pod(name: &str, node: &str, phase: &str) -> Pod {
+    Pod {
+        metadata: ObjectMeta {
+            name: Some(name.to_string()),
+            uid: Some(format!("uid-{name}")),
+            ..ObjectMeta::default()
+        },
+        spec: Some(kubesim::model::pod::PodSpec {
+            node_name: (!node.is_empty()).then(|| node.to_string()),
+            ..Default::default()
+        }),
+        status: Some(PodStatus {
+            phase: Some(phase.to_string()),
+            ..PodStatus::default()
+        }),
+    }
+}
+
+fn ready(mut pod: Pod, since: Option<SimTime>, restarts: &[i32]) -> Pod {
+    let status = pod.status.get_or_insert_with(Default::default);
+    status.conditions = Some(vec![PodCondition {
+        type_: Some("Ready".to_string()),
+        status: Some("True".to_string()),
+        last_transition_time: since.map(Time),
+        ..PodCondition::default()
+    }]);
+    status.container_statuses = Some(
+        restarts
+            .iter()
+            .map(|&count| ContainerStatus {
+                restart_count: Some(count),
+                ..ContainerStatus::default()
+            })
+            .collect(),
+    );
+    pod
+}
+
+fn created(mut pod: Pod, at: SimTime) -> Pod {
+    pod.metadata.creation_timestamp = Some(Time(at));
+    pod
+}
+
+// Upstream TestSortingActivePods: the plain ActivePods order.
+#[test]
+fn active_pods_sort_in_upstream_order() {
+    let now = SimTime::DEFAULT_EPOCH + SimDuration::from_secs(100 * 86_400);
+    let then = now - SimDuration::from_secs(30 * 86_400);
+    let want = vec![
+        pod("unscheduled", "", "Pending"),
+        pod("scheduledButPending", "bar", "Pending"),
+        pod("unknownPhase", "foo", "Unknown"),
+        pod("runningButNotReady", "foo", "Running"),
+        ready(
+            pod("runningNoLastTransitionTime", "foo", "Running"),
+            None,
+            &[3, 0],
+        ),
+        ready(
+            pod("runningWithLastTransitionTime", "foo", "Running"),
+            Some(now),
+            &[3, 0],
+        ),
+        ready(
+            pod("runningLongerTime", "foo", "Running"),
+            Some(then),
+            &[3, 0],
+        ),
+        created(
+            ready(
+                pod("lowerContainerRestartCount", "foo", "Running"),
+                Some(then),
+                &[2, 1],
+            ),
+            now,
+        ),
+        created(
+            ready(pod("oldest", "foo", "Running"), Some(then), &[2, 1]),
+            then,
+        ),
+    ];
+    let names = |pods: &[Pod]| {
+        pods.iter()
+            .map(|p| p.metadata.name().to_string())
+            .collect::<Vec<_>>()
+    };
+    // Every rotation and the reverse of the input sorts to the same order.
+    for rotation in 0..want.len() {
+        for reverse in [false, true] {
+            let mut pods = want.clone();
+            pods.rotate_left(rotation);
+            if reverse {
+                pods.reverse();
+            }
+            pods.sort_by(|a, b| {
+                if active_pods_less(a, b) {
+                    std::cmp::Ordering::Less
+                } else if active_pods_less(b, a) {
+                    std::cmp::Ordering::Greater
+                } else {
+                    std::cmp::Ordering::Equal
+                }
+            });
+            assert_eq!(
+                names(&pods),
+                names(&want),
+                "rotation {rotation} reverse {reverse}"
+            );
+        }
+    }
+}
+
+// Upstream TestSortingActivePodsWithRanks: deletion cost, then rank (doubled-up pods
+// first), then ready time in log2 buckets with the UID as tie-break.
+#[test]
+fn ranked_ordering_uses_deletion_cost_rank_and_log_buckets() {
+    let now = SimTime::DEFAULT_EPOCH + SimDuration::from_secs(10_000);
+    let ready_pod = |name: &str, ago_seconds: i64| {
+        ready(
+            pod(name, "node-a", "Running"),
+            Some(now - SimDuration::from_secs(ago_seconds)),
+            &[0],
+        )
+    };
+    // Lower deletion cost goes first even when its rank is lower.
+    let mut cheap = ready_pod("cheap", 100);
+    cheap
+        .metadata
+        .set_annotation("controller.kubernetes.io/pod-deletion-cost", "-10");
+    let expensive = ready_pod("expensive", 100);
+    assert!(delete_first((&cheap, 0), (&expensive, 5), Some(now), true));
+    assert!(!delete_first((&expensive, 5), (&cheap, 0), Some(now), true));
+    // Higher rank goes first at equal cost.
+    assert!(delete_first(
+        (&expensive, 2),
+        (&ready_pod("alone", 100), 1),
+        Some(now),
+        true
+    ));
+    // 5 s and 6 s ago share the bucket floor(log2(5e9)) = floor(log2(6e9)) = 32: UID decides.
+    let five = ready_pod("a-five", 5);
+    let six = ready_pod("b-six", 6);
+    assert!(delete_first((&five, 0), (&six, 0), Some(now), true));
+    assert!(!delete_first((&six, 0), (&five, 0), Some(now), true));
+    // Without the log buckets the more recently ready pod goes first.
+    assert!(delete_first((&five, 0), (&six, 0), Some(now), false));
+    assert!(delete_first(
+        (&six, 0),
+        (&ready_pod("a-ten", 100), 0),
+        Some(now),
+        true
+    ));
+    // The ranking counts related active pods per node.
+    let objects = |pods: Vec<Pod>| {
+        pods.into_iter()
+            .map(|p| Arc::new(Object::Pod(p)))
+            .collect::<Vec<_>>()
+    };
+    let mut crowded = objects(vec![
+        ready(
+            pod("p-alone", "node-b", "Running"),
+            Some(now - SimDuration::from_secs(100)),
+            &[0],
+        ),
+        ready(
+            pod("p-crowded", "node-a", "Running"),
+            Some(now - SimDuration::from_secs(100)),
+            &[0],
+        ),
+    ]);
+    let related = objects(vec![
+        pod("r1", "node-a", "Running"),
+        pod("r2", "node-a", "Running"),
+        pod("r3", "node-b", "Running"),
+    ]);
+    sort_pods_for_deletion(&mut crowded, &related, now);
+    assert_eq!(crowded[0].name(), "p-crowded");
+}
+
+fn replica_set(name: &str, uid_labels: &[(&str, &str)]) -> ReplicaSet {
+    let labels: std::collections::BTreeMap<String, String> = uid_labels
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    serde_json::from_value(serde_json::json!({
+        "metadata": { "name": name, "namespace": "default" },
+        "spec": {
+            "replicas": 1,
+            "selector": { "matchLabels": labels },
+            "template": {
+                "metadata": { "labels": labels, "annotations": { "a": "b" } },
+                "spec": { "containers": [{ "name": "c", "image": "nginx" }] }
+            }
+        }
+    }))
+    .unwrap()
+}
+
+#[test]
+fn pods_from_templates_carry_labels_annotations_and_the_controller_ref() {
+    let rs = replica_set("web-5d8f9", &[("app", "web")]);
+    let owner = Object::ReplicaSet(rs.clone());
+    let pod = pod_from_template(
+        rs.spec.as_ref().unwrap().template.as_ref().unwrap(),
+        &rs.metadata,
+        Some(controller_ref(&owner)),
+    );
+    assert_eq!(pod.metadata.generate_name.as_deref(), Some("web-5d8f9-"));
+    assert_eq!(pod.metadata.namespace.as_deref(), Some("default"));
+    assert_eq!(pod.metadata.label("app"), Some("web"));
+    assert_eq!(pod.metadata.annotation("a"), Some("b"));
+    let reference = &pod.metadata.owner_references()[0];
+    assert_eq!(
+        (reference.kind.as_str(), reference.api_version.as_str()),
+        ("ReplicaSet", "apps/v1")
+    );
+    assert_eq!(
+        (reference.controller, reference.block_owner_deletion),
+        (Some(true), Some(true))
+    );
+    assert!(PodTemplateSpec::default().spec.is_none());
+    // A name whose "-" suffix would not be a valid prefix is used as is.
+    assert_eq!(pod_name_prefix(&"a".repeat(253)), "a".repeat(253));
+}
+
+// Upstream TestClaimPods (controller_ref_manager_test.go): adopt matching orphans,
+// release owned pods that stopped matching, ignore pods controlled by others.
+#[test]
+fn claim_adopts_orphans_releases_strays_and_ignores_others() {
+    let mut simulation = Simulation::new(SimulationConfig::default());
+    let api: &mut ApiServer = simulation.api_mut();
+    let owner = api
+        .create(Object::ReplicaSet(replica_set("web", &[("app", "web")])))
+        .unwrap();
+    let other = api
+        .create(Object::ReplicaSet(replica_set("other", &[("app", "web")])))
+        .unwrap();
+    let template = ReplicaSet::from_object(&owner)
+        .unwrap()
+        .spec()
+        .template
+        .unwrap();
+    let mut make = |name: &str, app: &str, controller: Option<&Object>| {
+        let mut pod =
+            pod_from_template(&template, owner.metadata(), controller.map(controller_ref));
+        pod.metadata.generate_name = None;
+        pod.metadata.name = Some(name.to_string());
+        pod.metadata.set_label("app", app);
+        api.create(Object::Pod(pod)).unwrap()
+    };
+    make("orphan-match", "web", None);
+    make("orphan-other-labels", "db", None);
+    make("owned-match", "web", Some(&owner));
+    make("owned-stray", "db", Some(&owner));
+    make("someone-elses", "web", Some(&other));
+
+    let candidates = claim_candidates(api, owner.metadata(), Pod::resource_type());
+    let names: Vec<&str> = candidates.iter().map(|c| c.name()).collect();
+    assert_eq!(
+        names,
+        [
+            "orphan-match",
+            "orphan-other-labels",
+            "owned-match",
+            "owned-stray"
+        ],
+        "candidates come from the owner and orphan indexes, not others' pods"
+    );
+    let selector = Selector::parse("app=web").unwrap();
+    let result = claim(api, &owner, &selector, candidates, |_| true);
+    assert!(result.errors.is_empty(), "{:?}", result.errors);
+    let claimed: Vec<&str> = result.claimed.iter().map(|c| c.name()).collect();
+    assert_eq!(claimed, ["orphan-match", "owned-match"]);
+    let adopted = api
+        .get(Pod::resource_type(), "default", "orphan-match")
+        .unwrap();
+    assert_eq!(
+        adopted.metadata().controller_ref().unwrap().uid,
+        owner.metadata().uid()
+    );
+    let released = api
+        .get(Pod::resource_type(), "default", "owned-stray")
+        .unwrap();
+    assert!(released.metadata().owner_references().is_empty());
+    // The orphan index follows the writes.
+    let orphans: Vec<String> = api
+        .store()
+        .without_controller(Pod::resource_type(), "default")
+        .map(|key| key.name.clone())
+        .collect();
+    assert_eq!(orphans, ["orphan-other-labels", "owned-stray"]);
+}
