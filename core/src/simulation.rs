@@ -15,6 +15,7 @@ use crate::controllers::event_recorder::EventTtl;
 use crate::controllers::garbage_collector::GarbageCollector;
 use crate::controllers::namespace::NamespaceController;
 use crate::controllers::replica_set::ReplicaSetController;
+use crate::controllers::taint_eviction::TaintEvictionController;
 use crate::controllers::{
     Action, Controller, ControllerContext, EventRecorder, TraceEntry, WorkQueue,
 };
@@ -134,6 +135,7 @@ impl Simulation {
         simulation.add_controller(Box::new(ReplicaSetController::default()));
         simulation.add_controller(Box::new(EndpointsController::default()));
         simulation.add_controller(Box::new(EndpointSliceController::default()));
+        simulation.add_controller(Box::new(TaintEvictionController::default()));
         if config.kubelets {
             simulation.kubelet_index = simulation.controllers.len();
             let kubelet = crate::node::kubelet::Kubelet::new(simulation.node_runtime.clone());

@@ -197,3 +197,79 @@ pub fn events_about(simulation: &Simulation, name: &str) -> Vec<(String, String)
         .map(|e| (e.reason.unwrap_or_default(), e.message.unwrap_or_default()))
         .collect()
 }
+
+/// Plays a healthy kubelet: posts the node's Ready condition with a fresh heartbeat.
+pub fn heartbeat(simulation: &mut Simulation, node: &str) {
+    let now = Time(simulation.now().truncated_to_seconds());
+    let mut object: kubesim::model::node::Node = get(simulation, "", node).expect("node exists");
+    for condition in object
+        .status
+        .get_or_insert_with(Default::default)
+        .conditions
+        .get_or_insert_with(Vec::new)
+        .iter_mut()
+    {
+        let healthy = if condition.type_.as_deref() == Some("Ready") {
+            "True"
+        } else {
+            "False"
+        };
+        if condition.status.as_deref() != Some(healthy) {
+            condition.status = Some(healthy.to_string());
+            condition.last_transition_time = Some(now);
+            condition.reason = Some(
+                if healthy == "True" {
+                    "KubeletReady"
+                } else {
+                    "KubeletHasSufficientMemory"
+                }
+                .to_string(),
+            );
+        }
+        condition.last_heartbeat_time = Some(now);
+    }
+    simulation
+        .api_mut()
+        .update_status(Object::Node(object))
+        .expect("node status is accepted");
+}
+
+/// Advances `seconds` in 10-s steps, the kubelets of `healthy` nodes posting a
+/// heartbeat at each step (the kubelet's node-status-update-frequency).
+pub fn advance_with_heartbeats(simulation: &mut Simulation, seconds: i64, healthy: &[&str]) {
+    let mut left = seconds;
+    while left > 0 {
+        let step = left.min(10);
+        advance_secs(simulation, step);
+        left -= step;
+        for node in healthy {
+            heartbeat(simulation, node);
+        }
+        settle(simulation);
+    }
+}
+
+/// `key:Effect` of each of the node's taints, in order.
+pub fn taints_of(simulation: &Simulation, node: &str) -> Vec<String> {
+    let node: kubesim::model::node::Node = get(simulation, "", node).expect("node exists");
+    node.taints()
+        .iter()
+        .map(|t| {
+            format!(
+                "{}:{}",
+                t.key.as_deref().unwrap_or(""),
+                t.effect.as_deref().unwrap_or("")
+            )
+        })
+        .collect()
+}
+
+/// The status of the node's condition `type_`.
+pub fn node_condition(simulation: &Simulation, node: &str, type_: &str) -> (String, String) {
+    let node: kubesim::model::node::Node = get(simulation, "", node).expect("node exists");
+    let condition = node.condition(type_).cloned().unwrap_or_default();
+    (
+        condition.status.unwrap_or_default(),
+        condition.reason.unwrap_or_default(),
+    )
+}

@@ -10,7 +10,9 @@ pub mod endpoints;
 pub mod event_recorder;
 pub mod garbage_collector;
 pub mod namespace;
+pub mod node_lifecycle;
 pub mod replica_set;
+pub mod taint_eviction;
 pub mod work_queue;
 
 use crate::api_server::{ApiServer, ObjectKey, WatchEvent};

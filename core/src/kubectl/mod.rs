@@ -197,6 +197,7 @@ pub fn run_with_files(
     match command.as_str() {
         "api-resources" => commands::api_resources::run(&flags),
         "apply" => commands::apply::run(simulation, &flags, stdin, files),
+        "get" => commands::get::run(simulation, &flags),
         known if KNOWN_COMMANDS.contains(&known) => CommandOutput::error(format!(
             "error: kubesim does not support \"kubectl {known}\" yet"
         )),

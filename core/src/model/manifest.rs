@@ -26,7 +26,7 @@ use super::{
     replica_set, service,
 };
 
-pub use print::{to_json, to_list_json, to_list_yaml, to_yaml, value_to_yaml};
+pub use print::{to_json, to_list_json, to_list_yaml, to_yaml, value_to_json, value_to_yaml};
 
 /// One object decoded from a manifest file.
 #[derive(Clone, Debug, PartialEq)]

@@ -2,4 +2,5 @@
 
 pub mod api_resources;
 pub mod apply;
+pub mod get;
 pub mod sim;

@@ -302,7 +302,54 @@ fn resolves_to_non_string(s: &str) -> bool {
         || unsigned
             .strip_prefix("0b")
             .is_some_and(|b| all(b, |c| c == '0' || c == '1'));
-    is_int || is_yaml_float(&plain) || is_base60(&plain)
+    is_int || is_yaml_float(&plain) || is_base60(&plain) || is_timestamp(s)
+}
+
+/// go-yaml v2 resolves plain `2006-1-2`, `2006-1-2T15:4:5Z07:00` (`t` too) and
+/// `2006-1-2 15:4:5` as timestamps, so kubectl quotes such strings:
+/// `creationTimestamp: "2025-01-01T00:00:00Z"`.
+fn is_timestamp(s: &str) -> bool {
+    let digits = |t: &str, min: usize, max: usize| {
+        (min..=max).contains(&t.len()) && t.chars().all(|c| c.is_ascii_digit())
+    };
+    let (date, rest) = match s.find(['T', 't', ' ']) {
+        Some(at) => (&s[..at], Some((&s[at..at + 1], &s[at + 1..]))),
+        None => (s, None),
+    };
+    let mut date_parts = date.split('-');
+    let date_ok = matches!(
+        (date_parts.next(), date_parts.next(), date_parts.next(), date_parts.next()),
+        (Some(y), Some(m), Some(d), None) if digits(y, 4, 4) && digits(m, 1, 2) && digits(d, 1, 2)
+    );
+    let Some((separator, time)) = rest else {
+        return date_ok;
+    };
+    let (clock, zone) = if separator == " " {
+        (time, None)
+    } else if let Some(clock) = time.strip_suffix('Z') {
+        (clock, Some(""))
+    } else {
+        match time.rfind(['+', '-']) {
+            Some(at) => (&time[..at], Some(&time[at + 1..])),
+            None => return false,
+        }
+    };
+    let zone_ok = match zone {
+        None | Some("") => true,
+        Some(offset) => offset
+            .split_once(':')
+            .is_some_and(|(h, m)| digits(h, 2, 2) && digits(m, 2, 2)),
+    };
+    let (whole, fraction) = match clock.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (clock, None),
+    };
+    let mut clock_parts = whole.split(':');
+    let clock_ok = matches!(
+        (clock_parts.next(), clock_parts.next(), clock_parts.next(), clock_parts.next()),
+        (Some(h), Some(m), Some(sec), None) if digits(h, 1, 2) && digits(m, 1, 2) && digits(sec, 1, 2)
+    ) && fraction.is_none_or(|f| digits(f, 1, 9));
+    date_ok && zone_ok && clock_ok
 }
 
 /// `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`
@@ -376,6 +423,15 @@ mod tests {
             ("v1", "v1"),
             ("500m", "500m"),
             ("1e3", "\"1e3\""),
+            ("2025-01-01T00:00:00Z", "\"2025-01-01T00:00:00Z\""),
+            (
+                "2025-01-01T00:00:00.123456Z",
+                "\"2025-01-01T00:00:00.123456Z\"",
+            ),
+            ("2025-1-2", "\"2025-1-2\""),
+            ("2025-01-01 10:00:00", "\"2025-01-01 10:00:00\""),
+            ("2025-01-01T10:00:00+02:00", "\"2025-01-01T10:00:00+02:00\""),
+            ("2025-01-01x", "2025-01-01x"),
         ];
         for (input, expected) in cases {
             assert_eq!(string_scalar(input, 0), expected, "{input:?}");
