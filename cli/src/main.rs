@@ -10,6 +10,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use kubesim::{Simulation, SimulationConfig};
+use kubesim_cli::cluster_file::load_cluster;
 use kubesim_cli::files::DiskFiles;
 use kubesim_cli::runner::{RunOptions, run_script};
 use kubesim_cli::shell::run_shell;
@@ -29,6 +30,12 @@ struct Cli {
     /// script give byte-identical output.
     #[arg(long, global = true, default_value_t = Simulation::DEFAULT_SEED)]
     seed: u64,
+
+    /// A kind Cluster (kind.x-k8s.io/v1alpha4) or eksctl ClusterConfig
+    /// (eksctl.io/v1alpha5) file describing the nodes. Default: a kubeadm-style
+    /// cluster of one tainted control-plane node and three workers.
+    #[arg(long, global = true, value_name = "FILE")]
+    cluster: Option<PathBuf>,
 
     #[command(subcommand)]
     command: Option<Command>,
@@ -55,11 +62,21 @@ enum Command {
     Shell,
 }
 
-fn simulation_config(cli: &Cli) -> SimulationConfig {
-    SimulationConfig {
+fn simulation_config(cli: &Cli) -> Result<SimulationConfig, ExitCode> {
+    let mut config = SimulationConfig {
         seed: cli.seed,
         ..SimulationConfig::default()
+    };
+    if let Some(path) = &cli.cluster {
+        match load_cluster(path) {
+            Ok(cluster) => config.cluster = cluster,
+            Err(message) => {
+                eprintln!("{message}");
+                return Err(ExitCode::from(2));
+            }
+        }
     }
+    Ok(config)
 }
 
 fn current_dir() -> PathBuf {
@@ -85,8 +102,12 @@ fn run(cli: &Cli, script: Option<&Path>, split_stderr: bool) -> ExitCode {
             }
         },
     };
+    let simulation = match simulation_config(cli) {
+        Ok(config) => config,
+        Err(code) => return code,
+    };
     let options = RunOptions {
-        simulation: simulation_config(cli),
+        simulation,
         files: DiskFiles::new(base_dir),
         split_stderr,
         script_name,
@@ -120,7 +141,10 @@ fn main() -> ExitCode {
             split_stderr,
         }) => run(&cli, script.as_deref(), *split_stderr),
         Some(Command::Shell) | None => {
-            let simulation = Simulation::new(simulation_config(&cli));
+            let simulation = match simulation_config(&cli) {
+                Ok(config) => Simulation::new(config),
+                Err(code) => return code,
+            };
             let code = run_shell(simulation, DiskFiles::new(current_dir()));
             ExitCode::from(u8::try_from(code).unwrap_or(1))
         }

@@ -11,7 +11,7 @@ use std::io::{self, Write};
 use kubesim::kubectl::{self, CommandOutput};
 use kubesim::{Simulation, SimulationConfig};
 
-use crate::files::{DiskFiles, inline_files};
+use crate::files::DiskFiles;
 use crate::script::{self, ScriptCommand};
 
 /// The most commands one script may run, so a generated script cannot run forever.
@@ -43,10 +43,7 @@ pub fn run_command(
     stdin: &str,
     files: &DiskFiles,
 ) -> CommandOutput {
-    match inline_files(command, stdin, files) {
-        Ok(inlined) => kubectl::run(simulation, &inlined.command, &inlined.stdin),
-        Err(message) => CommandOutput::error(message),
-    }
+    kubectl::run_with_files(simulation, command, stdin, files)
 }
 
 /// Writes the transcript lines a terminal would show for a command as typed.

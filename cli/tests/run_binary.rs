@@ -98,3 +98,44 @@ fn the_shell_reads_lines_from_a_pipe() {
     );
     assert_eq!(code, 0);
 }
+
+#[test]
+fn a_bad_cluster_file_names_the_file_and_field() {
+    let path =
+        std::env::temp_dir().join(format!("kubesim-bad-cluster-{}.yaml", std::process::id()));
+    std::fs::write(
+        &path,
+        "kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnodes:\n- role: master\n",
+    )
+    .unwrap();
+    let (stdout, stderr, code) = kubesim(
+        &["run", "--cluster", path.to_str().unwrap(), "-"],
+        "sim time\n",
+    );
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(stdout, "");
+    assert_eq!(
+        stderr,
+        format!(
+            "error: {}: nodes[0].role: unknown role \"master\": expected control-plane or worker\n",
+            path.display()
+        )
+    );
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn the_example_cluster_configs_load() {
+    let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/");
+    for file in ["eks-cluster.yaml", "kind-cluster.yaml"] {
+        let (stdout, stderr, code) = kubesim(
+            &["run", "--cluster", &format!("{examples}{file}"), "-"],
+            "sim node add extra\n",
+        );
+        assert_eq!(
+            (stdout.as_str(), stderr.as_str(), code),
+            ("$ sim node add extra\nnode/extra added\n", "", 0),
+            "{file}"
+        );
+    }
+}

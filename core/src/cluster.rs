@@ -59,6 +59,28 @@ pub struct NodeConfig {
     pub labels: BTreeMap<String, String>,
     pub taints: Vec<TaintConfig>,
     pub zone: Option<String>,
+    /// The InternalIP; None gives kind's `172.18.0.(2+ordinal)`.
+    pub internal_ip: Option<String>,
+    /// `spec.providerID` (`aws:///us-west-2a/i-…` on EKS), if the node has a cloud provider.
+    pub provider_id: Option<String>,
+    /// What the kubelet holds back for itself (`kubeReserved`), taken off allocatable
+    /// on top of the eviction thresholds. kind and kubeadm reserve nothing.
+    pub kube_reserved: ReservedResources,
+    /// `kubernetes.io/arch` and `status.nodeInfo.architecture`.
+    pub architecture: String,
+    /// `status.nodeInfo`'s image fields.
+    pub os_image: String,
+    pub kernel_version: String,
+    pub container_runtime_version: String,
+    pub kubelet_version: String,
+}
+
+/// Resources a kubelet reserves (`kubeReserved`), in base units.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ReservedResources {
+    pub cpu_millis: i64,
+    pub memory_bytes: i64,
+    pub ephemeral_storage_bytes: i64,
 }
 
 impl NodeConfig {
@@ -74,6 +96,14 @@ impl NodeConfig {
             labels: BTreeMap::new(),
             taints: Vec::new(),
             zone: None,
+            internal_ip: None,
+            provider_id: None,
+            kube_reserved: ReservedResources::default(),
+            architecture: "amd64".to_string(),
+            os_image: "Debian GNU/Linux 12 (bookworm)".to_string(),
+            kernel_version: "6.1.0-13-amd64".to_string(),
+            container_runtime_version: "containerd://1.7.1".to_string(),
+            kubelet_version: KUBERNETES_VERSION.to_string(),
         }
     }
 
@@ -100,10 +130,11 @@ impl NodeConfig {
     /// The Node object a kubelet would register for this configuration.
     /// `ordinal` numbers the node for its addresses (172.18.0.(2+n), 10.244.n.0/24).
     pub fn to_object(&self, ordinal: u32, now: SimTime) -> Object {
+        let arch = self.architecture.clone();
         let mut labels = BTreeMap::from([
-            ("beta.kubernetes.io/arch".to_string(), "amd64".to_string()),
+            ("beta.kubernetes.io/arch".to_string(), arch.clone()),
             ("beta.kubernetes.io/os".to_string(), "linux".to_string()),
-            ("kubernetes.io/arch".to_string(), "amd64".to_string()),
+            ("kubernetes.io/arch".to_string(), arch.clone()),
             ("kubernetes.io/hostname".to_string(), self.name.clone()),
             ("kubernetes.io/os".to_string(), "linux".to_string()),
         ]);
@@ -123,6 +154,14 @@ impl NodeConfig {
         if !taints.is_empty() {
             spec["taints"] = json!(taints);
         }
+        if let Some(provider_id) = &self.provider_id {
+            spec["providerID"] = json!(provider_id);
+        }
+        let internal_ip = self
+            .internal_ip
+            .clone()
+            .unwrap_or_else(|| format!("172.18.0.{}", 2 + ordinal));
+        let reserved = self.kube_reserved;
         let timestamp = now.to_rfc3339();
         let condition = |kind: &str, status: &str, reason: &str, message: &str| {
             json!({
@@ -138,11 +177,13 @@ impl NodeConfig {
             "hugepages-1Gi": "0",
             "hugepages-2Mi": "0",
         });
+        // allocatable = capacity − kubeReserved − eviction threshold (memory.available<100Mi,
+        // nodefs.available<10%), as the kubelet's node allocatable computes it.
         let allocatable = json!({
-            "cpu": format_cpu(self.cpu_millis),
-            "memory": format!("{}Ki", (self.memory_bytes - EVICTION_HARD_MEMORY_BYTES).max(0) / 1024),
+            "cpu": format_cpu((self.cpu_millis - reserved.cpu_millis).max(0)),
+            "memory": format!("{}Ki", (self.memory_bytes - reserved.memory_bytes - EVICTION_HARD_MEMORY_BYTES).max(0) / 1024),
             "pods": self.max_pods.to_string(),
-            "ephemeral-storage": format!("{}", self.ephemeral_storage_bytes / 10 * 9),
+            "ephemeral-storage": format!("{}", (self.ephemeral_storage_bytes / 10 * 9 - reserved.ephemeral_storage_bytes).max(0)),
             "hugepages-1Gi": "0",
             "hugepages-2Mi": "0",
         });
@@ -162,20 +203,20 @@ impl NodeConfig {
                     condition("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
                 ],
                 "addresses": [
-                    { "type": "InternalIP", "address": format!("172.18.0.{}", 2 + ordinal) },
+                    { "type": "InternalIP", "address": internal_ip },
                     { "type": "Hostname", "address": self.name },
                 ],
                 "daemonEndpoints": { "kubeletEndpoint": { "Port": 10250 } },
                 "nodeInfo": {
-                    "architecture": "amd64",
+                    "architecture": arch,
                     "bootID": "",
-                    "containerRuntimeVersion": "containerd://1.7.1",
-                    "kernelVersion": "6.1.0-13-amd64",
-                    "kubeProxyVersion": KUBERNETES_VERSION,
-                    "kubeletVersion": KUBERNETES_VERSION,
+                    "containerRuntimeVersion": self.container_runtime_version,
+                    "kernelVersion": self.kernel_version,
+                    "kubeProxyVersion": self.kubelet_version,
+                    "kubeletVersion": self.kubelet_version,
                     "machineID": "",
                     "operatingSystem": "linux",
-                    "osImage": "Debian GNU/Linux 12 (bookworm)",
+                    "osImage": self.os_image,
                     "systemUUID": "",
                 },
             },

@@ -249,6 +249,20 @@ impl Simulation {
         self.agenda.next_due()
     }
 
+    /// When the next timer is due that is not a kubelet's node heartbeat (the Lease
+    /// renewal and NodeStatus check every 10 s). `sim settle` waits for these only:
+    /// heartbeats never end, and they change nothing but bookkeeping.
+    pub fn next_significant_wakeup(&self) -> Option<SimTime> {
+        self.agenda
+            .iter()
+            .find(|(_, timer)| match timer {
+                Timer::Requeue { controller, key } => {
+                    !(*controller == self.kubelet_index && key.resource_type().kind == "Node")
+                }
+            })
+            .map(|(due, _)| due)
+    }
+
     /// Delivers new watch events to every controller's queue.
     fn dispatch_watch_events(&mut self) {
         let revision = self.api.resource_version();
