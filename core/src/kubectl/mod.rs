@@ -13,6 +13,8 @@ pub mod output;
 pub mod printers;
 pub mod resource_args;
 pub mod shell_words;
+pub mod targets;
+pub mod waiting;
 
 use std::collections::BTreeMap;
 
@@ -192,11 +194,40 @@ pub fn run_with_files(
     let Some((command, rest)) = arguments.split_first() else {
         return CommandOutput::error("error: kubectl needs a command, e.g. kubectl get pods");
     };
+    // `-p` is `--previous` (a switch) for logs but `--patch` (a value) for patch.
+    let rewritten: Vec<String>;
+    let rest = if command == "patch" {
+        rewritten = expand_short_flag(rest, "p", "patch");
+        &rewritten[..]
+    } else {
+        rest
+    };
     let flags = Flags::parse(rest);
-    let _ = &simulation;
     match command.as_str() {
         "api-resources" => commands::api_resources::run(&flags),
         "apply" => commands::apply::run(simulation, &flags, stdin, files),
+        "delete" => commands::delete::run(simulation, &flags, stdin, files),
+        "scale" => commands::scale::run(simulation, &flags, stdin, files),
+        "label" => commands::label::run(
+            simulation,
+            &flags,
+            stdin,
+            files,
+            commands::label::Target::Labels,
+        ),
+        "annotate" => commands::label::run(
+            simulation,
+            &flags,
+            stdin,
+            files,
+            commands::label::Target::Annotations,
+        ),
+        "patch" => commands::patch::run(simulation, &flags, stdin, files),
+        "set" if flags.positional.first().map(String::as_str) == Some("image") => {
+            let mut image_flags = flags.clone();
+            image_flags.positional.remove(0);
+            commands::set_image::run(simulation, &image_flags, stdin, files)
+        }
         "get" => commands::get::run(simulation, &flags),
         known if KNOWN_COMMANDS.contains(&known) => CommandOutput::error(format!(
             "error: kubesim does not support \"kubectl {known}\" yet"
@@ -205,6 +236,40 @@ pub fn run_with_files(
             "error: unknown command \"{unknown}\" for \"kubectl\"\nRun 'kubectl --help' for usage."
         )),
     }
+}
+
+/// Rewrites `-X value` (and `-Xvalue`) into `--long=value` before `--`, for a
+/// command whose short flag takes a value where another command's is a switch.
+fn expand_short_flag(words: &[String], short: &str, long: &str) -> Vec<String> {
+    let mut out = Vec::with_capacity(words.len());
+    let mut index = 0;
+    let dash = format!("-{short}");
+    while index < words.len() {
+        let word = &words[index];
+        if word == "--" {
+            out.extend(words[index..].iter().cloned());
+            break;
+        }
+        if word == &dash {
+            match words.get(index + 1) {
+                Some(value) => {
+                    out.push(format!("--{long}={value}"));
+                    index += 2;
+                    continue;
+                }
+                None => out.push(word.clone()),
+            }
+        } else if let Some(value) = word.strip_prefix(&dash).filter(|rest| !rest.is_empty()) {
+            out.push(format!(
+                "--{long}={}",
+                value.strip_prefix('=').unwrap_or(value)
+            ));
+        } else {
+            out.push(word.clone());
+        }
+        index += 1;
+    }
+    out
 }
 
 /// kubectl's commands, so that a real command kubesim lacks is not called unknown.

@@ -138,6 +138,8 @@ pub enum KubectlError {
     Manifest(Box<ManifestError>),
     /// A client-side error, without the `error: ` prefix.
     Plain(String),
+    /// A message printed exactly as given, alone or among others.
+    Raw(String),
 }
 
 impl KubectlError {
@@ -160,6 +162,11 @@ impl KubectlError {
         format!("{}{error}", context.as_deref().unwrap_or(""))
     }
 
+    /// How the error prints among several (`StandardErrorMessage` or its text).
+    pub fn to_list_message(&self) -> String {
+        self.in_list()
+    }
+
     /// `StandardErrorMessage` or the plain text: how it prints among several.
     fn in_list(&self) -> String {
         match self {
@@ -172,7 +179,7 @@ impl KubectlError {
                 let text = error.to_string();
                 text.strip_prefix("error: ").unwrap_or(&text).to_string()
             }
-            KubectlError::Plain(text) => text.clone(),
+            KubectlError::Plain(text) | KubectlError::Raw(text) => text.clone(),
         }
     }
 
@@ -208,6 +215,7 @@ impl KubectlError {
             }
             KubectlError::Api { .. } => self.in_list(),
             KubectlError::Manifest(error) => error.to_string(),
+            KubectlError::Raw(text) => text.clone(),
             KubectlError::Plain(text) if text.starts_with("error: ") => text.clone(),
             KubectlError::Plain(text) => format!("error: {text}"),
         }
@@ -246,4 +254,70 @@ impl From<crate::kubectl::output::CommandError> for KubectlError {
             crate::kubectl::output::CommandError::Api(error) => KubectlError::api(error),
         }
     }
+}
+
+/// Writes an object given as JSON data (a read object, changed) as an update:
+/// decoded strictly, as the server decodes a patched object.
+pub fn write_value(
+    api: &mut crate::api_server::ApiServer,
+    value: serde_json::Value,
+) -> Result<std::sync::Arc<crate::model::Object>, ApiError> {
+    let serde_json::Value::Object(map) = value else {
+        return Err(ApiError::BadRequest(
+            "the object is not a JSON object".to_string(),
+        ));
+    };
+    let object = crate::kubectl::apply::decode_for_server(map, "")?;
+    api.update(object)
+}
+
+/// `GetResourcesAndPairs`: the arguments before the first `key=value` or `key-`
+/// are resources, the rest are pairs; a resource after a pair is an error.
+pub fn split_resources_and_pairs(
+    arguments: &[String],
+    pair_type: &str,
+) -> Result<(Vec<String>, Vec<String>), String> {
+    let mut resources = Vec::new();
+    let mut pairs = Vec::new();
+    for argument in arguments {
+        let is_pair = (argument.contains('=') && !argument.starts_with('='))
+            || (argument.ends_with('-') && argument != "-");
+        match (pairs.is_empty(), is_pair) {
+            (_, true) => pairs.push(argument.clone()),
+            (true, false) => resources.push(argument.clone()),
+            (false, false) => {
+                return Err(format!(
+                    "error: all resources must be specified before {pair_type} changes: {argument}"
+                ));
+            }
+        }
+    }
+    Ok((resources, pairs))
+}
+
+/// Pairs to set, in order, and keys to remove.
+pub type Pairs = (Vec<(String, String)>, Vec<String>);
+
+/// `ParsePairs`: `key=value` pairs to set and `key-` keys to remove.
+pub fn parse_pairs(
+    pairs: &[String],
+    pair_type: &str,
+    support_remove: bool,
+) -> Result<Pairs, String> {
+    let mut set: Vec<(String, String)> = Vec::new();
+    let mut remove = Vec::new();
+    for pair in pairs {
+        if let Some((key, value)) = pair.split_once('=') {
+            if key.is_empty() {
+                return Err(format!("error: invalid {pair_type}: {pair:?}"));
+            }
+            set.retain(|(existing, _)| existing != key);
+            set.push((key.to_string(), value.to_string()));
+        } else if support_remove && pair.ends_with('-') {
+            remove.push(pair.strip_suffix('-').unwrap_or(pair).to_string());
+        } else {
+            return Err(format!("error: invalid {pair_type}: {pair:?}"));
+        }
+    }
+    Ok((set, remove))
 }

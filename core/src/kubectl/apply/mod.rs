@@ -10,6 +10,7 @@
 //!    last-applied annotation, the manifest and the live object. An empty patch
 //!    prints `unchanged` and writes nothing; any other is applied (`configured`).
 
+pub mod json_patch;
 pub mod last_applied;
 pub mod strategic_merge;
 
