@@ -64,3 +64,184 @@ fn an_nginx_pod_goes_from_pending_to_ready_with_the_kubelets_events_in_order() {
     assert_eq!(events[2].1, "Created container: web");
     assert_eq!(events[3].1, "Started container web");
 }
+
+#[test]
+fn a_sleep_5_pod_that_never_restarts_succeeds_after_five_seconds() {
+    let mut sim = cluster();
+    let command = "    command: [\"sleep\", \"5\"]\n";
+    apply(&mut sim, &pinned_pod("job", "worker-2", "busybox:1.36", command, "  restartPolicy: Never\n"));
+    wait_seconds(&mut sim, 2);
+    assert_eq!(phase(&sim, "default", "job"), "Running");
+    wait_seconds(&mut sim, 5);
+    assert_eq!(phase(&sim, "default", "job"), "Succeeded");
+    let terminated = container_status(&sim, "default", "job", "job")
+        .unwrap()
+        .state
+        .unwrap()
+        .terminated
+        .unwrap();
+    assert_eq!((terminated.exit_code, terminated.reason.as_deref()), (Some(0), Some("Completed")));
+    assert_eq!(pod_condition(&sim, "default", "job", "Ready"), "False");
+    let started = terminated.started_at.unwrap().0;
+    let finished = terminated.finished_at.unwrap().0;
+    assert_eq!((finished - started).as_secs(), 5);
+}
+
+/// Restart times of a container that exits at once, read from the status as the
+/// kubelet reports it: one PLEG relist (1 s) before the first restart, then the
+/// back-off of `flowcontrol.Backoff`: 10, 20, 40, 80, 160, 300 s.
+#[test]
+fn exit_1_with_restart_policy_always_crash_loops_with_doubling_back_off() {
+    let mut sim = cluster();
+    let command = "    command: [\"sh\", \"-c\", \"exit 1\"]\n";
+    apply(&mut sim, &pinned_pod("crash", "worker-1", "busybox", command, ""));
+    let mut restarts_at = Vec::new();
+    let mut last_count = 0;
+    let start = sim.now();
+    for _ in 0..(15 * 60 * 2) {
+        wait_millis(&mut sim, 500);
+        let status = container_status(&sim, "default", "crash", "crash").unwrap();
+        let count = status.restart_count.unwrap();
+        if count != last_count {
+            restarts_at.push((sim.now() - start).as_millis());
+            last_count = count;
+        }
+    }
+    // Pull 0.4 s + 2 MB/40 MB/s = 0.45 s after the 0.5 s sandbox: the container
+    // starts and exits at 0.95 s. Each restart comes back-off after the exit.
+    let gaps: Vec<i64> = restarts_at.windows(2).map(|w| (w[1] - w[0] + 250) / 1000).collect();
+    assert_eq!(gaps[..6], [10, 20, 40, 80, 160, 300]);
+    assert!(restarts_at[0] <= 3_000, "first restart right after the first exit: {restarts_at:?}");
+    assert_eq!(container_reason(&sim, "default", "crash", "crash"), "CrashLoopBackOff");
+    let waiting = container_status(&sim, "default", "crash", "crash")
+        .unwrap()
+        .state
+        .unwrap()
+        .waiting
+        .unwrap();
+    let pod = pod(&sim, "default", "crash").unwrap();
+    assert_eq!(
+        waiting.message.unwrap(),
+        format!("back-off 5m0s restarting failed container=crash pod=crash_default({})", pod.metadata.uid())
+    );
+    assert_eq!(phase(&sim, "default", "crash"), "Running");
+    let back_offs = events_for(&sim, "default", "crash")
+        .into_iter()
+        .filter(|(reason, _)| reason == "BackOff")
+        .count();
+    assert_eq!(back_offs, 1, "one BackOff event, counted");
+}
+
+#[test]
+fn busybox_without_a_command_completes_at_once_and_crash_loops() {
+    let mut sim = cluster();
+    apply(&mut sim, &pinned_pod("box", "worker-3", "busybox", "", ""));
+    wait_seconds(&mut sim, 3);
+    let status = container_status(&sim, "default", "box", "box").unwrap();
+    assert!(status.restart_count.unwrap() >= 1);
+    let last = status.last_state.unwrap().terminated.unwrap();
+    assert_eq!((last.exit_code, last.reason.as_deref()), (Some(0), Some("Completed")));
+    wait_seconds(&mut sim, 2);
+    assert_eq!(container_reason(&sim, "default", "box", "box"), "CrashLoopBackOff");
+}
+
+#[test]
+fn a_typo_tag_fails_to_pull_then_backs_off() {
+    let mut sim = cluster();
+    apply(&mut sim, &pinned_pod("web", "worker-1", "nginx:1.161", "", ""));
+    wait_millis(&mut sim, 1_200);
+    assert_eq!(container_reason(&sim, "default", "web", "web"), "ErrImagePull");
+    wait_seconds(&mut sim, 1);
+    assert_eq!(container_reason(&sim, "default", "web", "web"), "ImagePullBackOff");
+    let waiting = container_status(&sim, "default", "web", "web").unwrap().state.unwrap().waiting.unwrap();
+    assert_eq!(waiting.message.as_deref(), Some("Back-off pulling image \"nginx:1.161\""));
+    let events = events_for(&sim, "default", "web");
+    assert_eq!(events[0], ("Pulling".to_string(), "Pulling image \"nginx:1.161\"".to_string()));
+    assert_eq!(
+        events[1].1,
+        "Failed to pull image \"nginx:1.161\": rpc error: code = NotFound desc = failed to pull and unpack image \"docker.io/library/nginx:1.161\": failed to resolve reference \"docker.io/library/nginx:1.161\": docker.io/library/nginx:1.161: not found"
+    );
+    assert_eq!(events[2].1, "Error: ErrImagePull");
+    assert_eq!(events[3], ("BackOff".to_string(), "Back-off pulling image \"nginx:1.161\"".to_string()));
+    assert_eq!(events[4].1, "Error: ImagePullBackOff");
+    assert_eq!(phase(&sim, "default", "web"), "Pending");
+    // The next pull comes after the back-off (10 s), then 20 s.
+    wait_seconds(&mut sim, 10);
+    let pulls = events_for(&sim, "default", "web").iter().filter(|(r, _)| r == "Pulling").count();
+    assert_eq!(pulls, 1, "one Pulling event counted twice");
+}
+
+#[test]
+fn a_stress_container_above_its_memory_limit_is_oom_killed() {
+    let mut sim = cluster();
+    let container = "    command: [\"stress\"]\n    args: [\"--vm\", \"1\", \"--vm-bytes\", \"250M\", \"--vm-hang\", \"1\"]\n    resources:\n      limits:\n        memory: 100Mi\n";
+    apply(&mut sim, &pinned_pod("memory-demo", "worker-2", "polinux/stress", container, ""));
+    wait_seconds(&mut sim, 4);
+    let status = container_status(&sim, "default", "memory-demo", "memory-demo").unwrap();
+    let terminated = status
+        .last_state
+        .clone()
+        .and_then(|s| s.terminated)
+        .or_else(|| status.state.clone().and_then(|s| s.terminated))
+        .unwrap();
+    assert_eq!((terminated.exit_code, terminated.reason.as_deref()), (Some(137), Some("OOMKilled")));
+}
+
+#[test]
+fn deletion_honours_the_grace_period_of_a_shell_that_ignores_sigterm() {
+    let mut sim = cluster();
+    let command = "    command: [\"sleep\", \"3600\"]\n";
+    apply(&mut sim, &pinned_pod("sleeper", "worker-1", "busybox", command, "  terminationGracePeriodSeconds: 20\n"));
+    wait_seconds(&mut sim, 3);
+    assert_eq!(phase(&sim, "default", "sleeper"), "Running");
+    let pod_type = kubesim::model::registry::lookup_kind_name("Pod").unwrap();
+    sim.api_mut()
+        .delete(pod_type, "default", "sleeper", &Default::default())
+        .unwrap();
+    wait_seconds(&mut sim, 19);
+    assert!(pod(&sim, "default", "sleeper").is_some(), "still terminating");
+    wait_seconds(&mut sim, 2);
+    assert!(pod(&sim, "default", "sleeper").is_none(), "killed after 20 s and removed");
+    let events = events_for(&sim, "default", "sleeper");
+    assert!(events.contains(&("Killing".to_string(), "Stopping container sleeper".to_string())));
+
+    // nginx exits on SIGTERM at once: the pod goes within a second.
+    apply(&mut sim, &pinned_pod("web", "worker-1", "nginx", "", ""));
+    wait_seconds(&mut sim, 5);
+    sim.api_mut().delete(pod_type, "default", "web", &Default::default()).unwrap();
+    wait_seconds(&mut sim, 1);
+    assert!(pod(&sim, "default", "web").is_none());
+}
+
+#[test]
+fn a_readiness_probe_gates_ready_until_it_passes() {
+    let mut sim = cluster();
+    let probe = "    readinessProbe:\n      httpGet:\n        path: /\n        port: 80\n      initialDelaySeconds: 5\n      periodSeconds: 5\n";
+    apply(&mut sim, &pinned_pod("web", "worker-1", "nginx", probe, ""));
+    wait_seconds(&mut sim, 4);
+    assert_eq!(phase(&sim, "default", "web"), "Running");
+    assert_eq!(pod_condition(&sim, "default", "web", "Ready"), "False");
+    assert_eq!(pod_condition(&sim, "default", "web", "ContainersReady"), "False");
+    wait_seconds(&mut sim, 5);
+    assert_eq!(pod_condition(&sim, "default", "web", "Ready"), "True");
+
+    // A probe on a path nginx does not serve never passes.
+    let bad = "    readinessProbe:\n      httpGet:\n        path: /healthz\n        port: 80\n";
+    apply(&mut sim, &pinned_pod("bad", "worker-2", "nginx", bad, ""));
+    wait_seconds(&mut sim, 60);
+    assert_eq!(pod_condition(&sim, "default", "bad", "Ready"), "False");
+}
+
+#[test]
+fn a_failing_liveness_probe_restarts_the_container() {
+    let mut sim = cluster();
+    let container = "    args: [\"/bin/sh\", \"-c\", \"touch /tmp/healthy; sleep 30; rm -f /tmp/healthy; sleep 600\"]\n    livenessProbe:\n      exec:\n        command: [\"cat\", \"/tmp/healthy\"]\n      initialDelaySeconds: 5\n      periodSeconds: 5\n";
+    apply(&mut sim, &pinned_pod("liveness", "worker-1", "busybox", container, "  terminationGracePeriodSeconds: 1\n"));
+    wait_seconds(&mut sim, 40);
+    assert_eq!(container_status(&sim, "default", "liveness", "liveness").unwrap().restart_count, Some(0));
+    wait_seconds(&mut sim, 20);
+    assert_eq!(container_status(&sim, "default", "liveness", "liveness").unwrap().restart_count, Some(1));
+    let events = events_for(&sim, "default", "liveness");
+    assert!(events.iter().any(|(r, m)| r == "Unhealthy" && m == "Liveness probe failed: cat: can't open '/tmp/healthy': No such file or directory"));
+    assert!(events.iter().any(|(r, m)| r == "Killing" && m == "Container liveness failed liveness probe, will be restarted"));
+}
