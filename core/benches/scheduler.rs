@@ -10,9 +10,13 @@ const PODS: usize = 10_000;
 
 fn cluster_with_pending_pods() -> Simulation {
     let mut config = SimulationConfig::default();
-    config.cluster.nodes = (0..NODES).map(|i| NodeConfig::worker(&format!("worker-{i}"))).collect();
+    config.cluster.nodes = (0..NODES)
+        .map(|i| NodeConfig::worker(&format!("worker-{i}")))
+        .collect();
     let mut simulation = Simulation::new(config);
-    simulation.run_until_idle(10_000_000).expect("bootstrap settles");
+    simulation
+        .run_until_idle(10_000_000)
+        .expect("bootstrap settles");
     for i in 0..PODS {
         let pod = decode_object(
             serde_json::json!({
