@@ -25,6 +25,7 @@ pub mod cluster_config;
 pub mod controllers;
 pub mod fingerprint;
 pub mod kubectl;
+pub mod node;
 pub mod probe;
 pub mod simulation;
 pub mod testing;

@@ -45,6 +45,9 @@ pub struct SimulationConfig {
     pub max_steps_per_call: u64,
     /// kube-scheduler's configuration (the default profile unless replaced).
     pub scheduler: SchedulerConfig,
+    /// True (the default) to run a kubelet on every node. Tests that play the
+    /// kubelet's part by writing pod status themselves turn it off.
+    pub kubelets: bool,
 }
 
 impl Default for SimulationConfig {
@@ -56,6 +59,7 @@ impl Default for SimulationConfig {
             watch_log_capacity: 100_000,
             max_steps_per_call: 10_000_000,
             scheduler: SchedulerConfig::default(),
+            kubelets: true,
         }
     }
 }
@@ -103,6 +107,10 @@ pub struct Simulation {
     seed: u64,
     max_steps_per_call: u64,
     total_steps: u64,
+    /// The nodes' container runtime, shared with the kubelet (see `crate::node`).
+    node_runtime: crate::node::runtime::SharedRuntime,
+    /// The kubelet's index among the controllers.
+    kubelet_index: usize,
 }
 
 impl Simulation {
@@ -132,6 +140,8 @@ impl Simulation {
             seed: config.seed,
             max_steps_per_call: config.max_steps_per_call,
             total_steps: 0,
+            node_runtime: Default::default(),
+            kubelet_index: 0,
         };
         simulation.bootstrap(&config.cluster);
         simulation.scheduler.resync(&simulation.api);
@@ -146,6 +156,13 @@ impl Simulation {
         simulation.add_controller(Box::new(JobController::default()));
         simulation.add_controller(Box::new(TtlAfterFinishedController));
         simulation.add_controller(Box::new(DaemonSetController::default()));
+        if config.kubelets {
+            simulation.kubelet_index = simulation.controllers.len();
+            let kubelet = crate::node::kubelet::Kubelet::new(simulation.node_runtime.clone());
+            simulation.add_controller(Box::new(kubelet));
+        } else {
+            simulation.kubelet_index = usize::MAX;
+        }
         simulation
     }
 
@@ -272,6 +289,26 @@ impl Simulation {
         self.dispatch_watch_events();
         self.scheduler.resync(&self.api);
         Ok(())
+    }
+
+    /// When the next timer is due that is not a kubelet's node heartbeat (the Lease
+    /// renewal and NodeStatus check every 10 s). `sim settle` waits for these only:
+    /// heartbeats never end, and they change nothing but bookkeeping.
+    pub fn next_significant_wakeup(&self) -> Option<SimTime> {
+        let controllers = self
+            .agenda
+            .iter()
+            .find(|(_, timer)| match timer {
+                Timer::Requeue { controller, key } => {
+                    !(*controller == self.kubelet_index && key.resource_type().kind == "Node")
+                }
+            })
+            .map(|(due, _)| due);
+        // The scheduler's backoff and unschedulable-flush timers count: they retry pods.
+        match (controllers, self.scheduler.next_wakeup()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 
     /// Delivers new watch events to every controller's queue.
@@ -432,6 +469,29 @@ impl Simulation {
         hasher.write_u64(rng.next_u64());
         hasher.write_u64(self.agenda.len() as u64);
         hasher.finish()
+    }
+
+    /// The nodes' runtime state, for the data-plane API in `crate::node::faults`.
+    pub(crate) fn node_runtime(&self) -> &crate::node::runtime::SharedRuntime {
+        &self.node_runtime
+    }
+
+    /// Queues `key` for the kubelet, as a fault or a request that changed a node's
+    /// runtime state does.
+    pub(crate) fn queue_for_kubelet(&mut self, key: ObjectKey) {
+        if let Some(slot) = self.controllers.get_mut(self.kubelet_index) {
+            slot.queue.add(key);
+        }
+    }
+
+    /// Records a trace entry from outside a reconcile (faults, requests).
+    pub(crate) fn push_trace(&mut self, component: &'static str, message: String) {
+        self.trace.push(TraceEntry {
+            time: self.api.now(),
+            component,
+            message,
+        });
+        self.bound_trace();
     }
 
     /// Every object of the store, for snapshots and tests.
