@@ -167,7 +167,12 @@ pub fn update_node_status(
         return Ok(false);
     }
     let images = image_list(state);
-    let images_differ = node.status.as_ref().and_then(|s| s.images.as_deref()).unwrap_or(&[]) != images.as_slice();
+    let images_differ = node
+        .status
+        .as_ref()
+        .and_then(|s| s.images.as_deref())
+        .unwrap_or(&[])
+        != images.as_slice();
     if !conditions_differ && !images_differ && !report_due {
         state.images_changed = false;
         return Ok(false);
