@@ -15,6 +15,7 @@
 
 pub mod model;
 pub mod rng;
+pub mod scheduler;
 pub mod time;
 
 pub mod agenda;

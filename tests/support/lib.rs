@@ -9,4 +9,5 @@ pub fn shared_dir() -> PathBuf {
 
 pub mod batchnodes;
 pub mod node;
+pub mod scheduling;
 pub mod workloads;
