@@ -316,7 +316,10 @@ pub fn ensure_node_state<'a>(runtime: &'a mut NodeRuntime, node_name: &str) -> &
         .nodes
         .entry(node_name.to_string())
         .or_insert_with(|| {
-            let mut state = NodeState::default();
+            let mut state = NodeState {
+                images_changed: true,
+                ..NodeState::default()
+            };
             for reference in image_registry::preloaded_images() {
                 state.images.insert(
                     reference.full_name(),

@@ -142,8 +142,12 @@ pub fn update_node_status(
     state: &mut NodeState,
     now: SimTime,
 ) -> Result<bool, ApiError> {
-    let mut status = node.status.clone().unwrap_or_default();
-    let stored_conditions = status.conditions.clone().unwrap_or_default();
+    let empty = Vec::new();
+    let stored_conditions: &Vec<NodeCondition> = node
+        .status
+        .as_ref()
+        .and_then(|s| s.conditions.as_ref())
+        .unwrap_or(&empty);
     let last_report = state.last_status_report.or_else(|| {
         node.condition("Ready")
             .and_then(|c| c.last_heartbeat_time)
@@ -157,12 +161,23 @@ pub fn update_node_status(
                 c.status.as_deref() != Some(value) || c.reason.as_deref() != Some(reason)
             })
     });
-    let images = image_list(state);
-    let images_differ = status.images.as_deref().unwrap_or(&[]) != images.as_slice();
     let report_due = last_report.is_none_or(|last| now - last >= NODE_STATUS_REPORT_FREQUENCY);
-    if !conditions_differ && !images_differ && !report_due {
+    // Cheap checks first: this runs every 10 s on every node.
+    if !conditions_differ && !state.images_changed && !report_due {
         return Ok(false);
     }
+    let images = image_list(state);
+    let images_differ = node
+        .status
+        .as_ref()
+        .and_then(|s| s.images.as_deref())
+        .unwrap_or(&[])
+        != images.as_slice();
+    if !conditions_differ && !images_differ && !report_due {
+        state.images_changed = false;
+        return Ok(false);
+    }
+    let mut status = node.status.clone().unwrap_or_default();
     let heartbeat = Time(now.truncated_to_seconds());
     let mut conditions: Vec<NodeCondition> = Vec::new();
     for (type_, value, reason, message) in HEALTHY_CONDITIONS {
@@ -182,7 +197,7 @@ pub fn update_node_status(
         });
     }
     // Conditions other components report (NetworkUnavailable) stay.
-    for old in &stored_conditions {
+    for old in stored_conditions {
         if !HEALTHY_CONDITIONS
             .iter()
             .any(|(t, ..)| old.type_.as_deref() == Some(t))
