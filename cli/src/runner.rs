@@ -120,8 +120,20 @@ fn run_stage(
     }
 }
 
+/// The cluster reacts between two commands as it would while the user types the
+/// next one: every controller works off what is queued at the current instant.
+/// No virtual time passes (that is `sim advance` and `sim settle`).
+fn react(simulation: &mut Simulation, output: &mut LineOutput) {
+    let budget = 10_000_000;
+    if let Err(error) = simulation.run_until_idle(budget) {
+        output.chunks.push(Chunk::Stderr(format!("error: {error}\n")));
+        output.exit_code = 1;
+    }
+}
+
 /// Runs one command line: a `;`/`&&`/`||` list of pipelines. `stdin` (a
 /// here-document) goes to the first command. `-f` files are read from disk.
+/// After each command the cluster reacts at the current instant ([`react`]).
 pub fn run_line(
     simulation: &mut Simulation,
     line: &str,
@@ -150,6 +162,8 @@ pub fn run_line(
         }
         let input = stdin.take().unwrap_or("");
         let first = run_stage(simulation, &pipeline.command, input, files);
+        let mut reaction = LineOutput::default();
+        react(simulation, &mut reaction);
         let mut piped = if pipeline.discard_stdout {
             String::new()
         } else {
@@ -175,6 +189,10 @@ pub fn run_line(
             output.chunks.push(Chunk::Stdout(piped));
         }
         output.exit_code = exit_code;
+        if reaction.exit_code != 0 {
+            output.chunks.extend(reaction.chunks);
+            output.exit_code = reaction.exit_code;
+        }
     }
     output
 }
