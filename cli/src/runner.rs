@@ -120,8 +120,22 @@ fn run_stage(
     }
 }
 
+/// The cluster reacts between two commands as it would while the user types the
+/// next one: every controller works off what is queued at the current instant.
+/// No virtual time passes (that is `sim advance` and `sim settle`).
+fn react(simulation: &mut Simulation, output: &mut LineOutput) {
+    let budget = 10_000_000;
+    if let Err(error) = simulation.run_until_idle(budget) {
+        output
+            .chunks
+            .push(Chunk::Stderr(format!("error: {error}\n")));
+        output.exit_code = 1;
+    }
+}
+
 /// Runs one command line: a `;`/`&&`/`||` list of pipelines. `stdin` (a
 /// here-document) goes to the first command. `-f` files are read from disk.
+/// After each command the cluster reacts at the current instant ([`react`]).
 pub fn run_line(
     simulation: &mut Simulation,
     line: &str,
@@ -150,6 +164,8 @@ pub fn run_line(
         }
         let input = stdin.take().unwrap_or("");
         let first = run_stage(simulation, &pipeline.command, input, files);
+        let mut reaction = LineOutput::default();
+        react(simulation, &mut reaction);
         let mut piped = if pipeline.discard_stdout {
             String::new()
         } else {
@@ -175,6 +191,10 @@ pub fn run_line(
             output.chunks.push(Chunk::Stdout(piped));
         }
         output.exit_code = exit_code;
+        if reaction.exit_code != 0 {
+            output.chunks.extend(reaction.chunks);
+            output.exit_code = reaction.exit_code;
+        }
     }
     output
 }
@@ -264,4 +284,90 @@ pub fn transcript(text: &str, options: &RunOptions) -> (String, RunSummary) {
     let mut text = String::from_utf8_lossy(&err).into_owned();
     text.push_str(&String::from_utf8_lossy(&out));
     (text, summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn simulation() -> Simulation {
+        Simulation::new(SimulationConfig::default())
+    }
+
+    fn files() -> DiskFiles {
+        DiskFiles::new(std::env::temp_dir())
+    }
+
+    #[test]
+    fn lists_run_by_their_connectors() {
+        let mut simulation = simulation();
+        let output = run_line(
+            &mut simulation,
+            "kubectl get nope && sim time || sim advance 1m; sim time",
+            "",
+            &files(),
+        );
+        assert_eq!(
+            output.text(),
+            "error: the server doesn't have a resource type \"nope\"\nadvanced 1m0s to 2025-01-01T00:01:00Z\n2025-01-01T00:01:00Z\n"
+        );
+        assert_eq!(output.exit_code, 0);
+    }
+
+    #[test]
+    fn pipes_filter_stdout_and_keep_stderr_apart() {
+        let mut simulation = simulation();
+        let output = run_line(
+            &mut simulation,
+            "kubectl get nodes --no-headers | grep -c worker",
+            "",
+            &files(),
+        );
+        assert_eq!(output.chunks, [Chunk::Stdout("3\n".to_string())]);
+        let missing = run_line(&mut simulation, "kubectl get nope | wc -l", "", &files());
+        assert_eq!(
+            missing.chunks,
+            [
+                Chunk::Stderr(
+                    "error: the server doesn't have a resource type \"nope\"\n".to_string()
+                ),
+                Chunk::Stdout("0\n".to_string())
+            ]
+        );
+        assert_eq!(
+            missing.exit_code, 0,
+            "a pipeline's status is its last command's"
+        );
+    }
+
+    #[test]
+    fn the_here_document_feeds_the_first_command() {
+        let mut simulation = simulation();
+        let output = run_line(
+            &mut simulation,
+            "kubectl apply -f - && kubectl get ns demo -o name",
+            "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: demo\n",
+            &files(),
+        );
+        assert_eq!(output.text(), "namespace/demo created\nnamespace/demo\n");
+    }
+
+    #[test]
+    fn the_cluster_reacts_between_commands_without_time_passing() {
+        let mut simulation = simulation();
+        run_line(
+            &mut simulation,
+            "kubectl apply -f -",
+            "apiVersion: apps/v1\nkind: ReplicaSet\nmetadata:\n  name: rs\nspec:\n  replicas: 2\n  selector:\n    matchLabels: {app: rs}\n  template:\n    metadata:\n      labels: {app: rs}\n    spec:\n      containers:\n      - name: c\n        image: nginx\n",
+            &files(),
+        );
+        let pods = run_line(
+            &mut simulation,
+            "kubectl get pods -l app=rs --no-headers | wc -l",
+            "",
+            &files(),
+        );
+        assert_eq!(pods.text(), "2\n");
+        assert_eq!(simulation.now(), kubesim::SimTime::DEFAULT_EPOCH);
+    }
 }
