@@ -71,7 +71,6 @@ pub struct PodView {
     pub restarts: i64,
     /// The controlling owner as `Kind/name`, if any.
     pub owner: Option<String>,
-    pub labels: BTreeMap<String, String>,
     pub terminating: bool,
 }
 
@@ -320,7 +319,6 @@ impl PodView {
             owner: meta
                 .controller_ref()
                 .map(|owner| format!("{}/{}", owner.kind, owner.name)),
-            labels: meta.labels_or_empty().clone(),
             terminating: meta.is_being_deleted(),
         }
     }

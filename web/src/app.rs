@@ -247,7 +247,7 @@ pub fn App() -> Html {
     };
     let panel = match state.panel {
         Panel::Events => html! {
-            <EventStream events={state.filtered_events()} filter={state.event_filter.clone()} />
+            <EventStream events={state.shown_events.clone()} filter={state.event_filter.clone()} />
         },
         Panel::Architecture => html! {
             <Architecture trace={state.trace.clone()} nodes={state.cluster.nodes.iter().map(|card| card.node.name.clone()).collect::<Vec<_>>()} />
