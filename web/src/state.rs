@@ -369,7 +369,6 @@ impl PlaygroundState {
         complete::complete(line, self.session.borrow().simulation().api())
     }
 
-
     /// The share fragment for the current session.
     pub fn share_fragment(&self) -> String {
         let session = self.session.borrow();
@@ -466,23 +465,26 @@ impl PlaygroundState {
         }
         // Only what changed is rebuilt: heartbeats and leases move the revision of a
         // quiet cluster all the time, and rebuilding 1,000 pods for them costs frames.
-        let (cluster_changed, events_changed) =
-            match simulation.api().store().events_after(self.observed_revision) {
-                _ if revision == self.observed_revision => (false, false),
-                Some(changes) if self.observed_revision != u64::MAX => {
-                    let mut cluster = false;
-                    let mut events = false;
-                    for change in changes {
-                        match change.object.kind() {
-                            "Event" => events = true,
-                            "Lease" | "EndpointSlice" | "Endpoints" | "Namespace" => {}
-                            _ => cluster = true,
-                        }
+        let (cluster_changed, events_changed) = match simulation
+            .api()
+            .store()
+            .events_after(self.observed_revision)
+        {
+            _ if revision == self.observed_revision => (false, false),
+            Some(changes) if self.observed_revision != u64::MAX => {
+                let mut cluster = false;
+                let mut events = false;
+                for change in changes {
+                    match change.object.kind() {
+                        "Event" => events = true,
+                        "Lease" | "EndpointSlice" | "Endpoints" | "Namespace" => {}
+                        _ => cluster = true,
                     }
-                    (cluster, events)
                 }
-                _ => (true, true),
-            };
+                (cluster, events)
+            }
+            _ => (true, true),
+        };
         self.observed_revision = revision;
         if cluster_changed {
             self.cluster = Rc::new(ClusterModel::from_view(&simulation.view(), &self.cluster));
@@ -1163,7 +1165,10 @@ mod tests {
         };
         let state = fresh().reduce(Action::Select(Some(node)));
         let detail = state.detail.clone().expect("the node's detail");
-        assert_eq!((detail.kind.as_str(), detail.name.as_str()), ("Node", "worker-1"));
+        assert_eq!(
+            (detail.kind.as_str(), detail.name.as_str()),
+            ("Node", "worker-1")
+        );
         assert!(detail.yaml.contains("name: worker-1"));
         let filtered = state.reduce(Action::SetEventFilter("no-such-object".into()));
         assert!(filtered.shown_events.is_empty());
@@ -1193,23 +1198,34 @@ mod profile {
         for index in 0..1000 {
             yaml.push_str(&format!("---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: bench-{index}\n  labels:\n    app: bench\nspec:\n  nodeName: worker-{}\n  containers:\n  - name: web\n    image: nginx\n", index % 50 + 1));
         }
-        let session = Session::new(SessionConfig { seed: 1, workers: Some(50) });
+        let session = Session::new(SessionConfig {
+            seed: 1,
+            workers: Some(50),
+        });
         let mut state = Rc::new(PlaygroundState::new(session)).reduce(Action::ApplyYaml(yaml));
-        state = state.reduce(Action::SetSpeed(Speed::X100)).reduce(Action::SetPlaying(true));
+        state = state
+            .reduce(Action::SetSpeed(Speed::X100))
+            .reduce(Action::SetPlaying(true));
         let started = std::time::Instant::now();
         let mut advance = std::time::Duration::ZERO;
         let mut view = std::time::Duration::ZERO;
         let mut events = std::time::Duration::ZERO;
         for _ in 0..100 {
             let t = std::time::Instant::now();
-            state.session.borrow_mut().advance(SimDuration::from_millis(1600));
+            state
+                .session
+                .borrow_mut()
+                .advance(SimDuration::from_millis(1600));
             advance += t.elapsed();
             let t = std::time::Instant::now();
             let v = state.session.borrow().simulation().view();
             let _ = ClusterModel::from_view(&v, &state.cluster);
             view += t.elapsed();
             let t = std::time::Instant::now();
-            let e = kubesim::view::recent_events(state.session.borrow().simulation().api(), EVENTS_SHOWN);
+            let e = kubesim::view::recent_events(
+                state.session.borrow().simulation().api(),
+                EVENTS_SHOWN,
+            );
             events += t.elapsed();
             let _ = e;
         }
