@@ -239,10 +239,12 @@ test('a Deployment: 3 running pods on workers, scale to 5, inspector and rollout
   assert.match(await page.textContent('[data-testid="owner-chain"]'), /Deployment\/web → ReplicaSet\/web-[a-z0-9]+ → Pod\//);
   await screenshot(page, 'inspector.png');
   await page.click('[data-testid="panel-architecture"]');
+  await page.locator('[data-testid="architecture"]').scrollIntoViewIfNeeded();
   await screenshot(page, 'architecture.png');
   await page.click('[data-testid="panel-rollout"]');
   await page.locator('[data-testid="rollout-replicaset"]').first().waitFor();
   await page.click('[data-testid="panel-events"]');
+  await page.locator('[data-testid="events"]').scrollIntoViewIfNeeded();
   await screenshot(page, 'events.png');
 });
 
@@ -311,6 +313,7 @@ test('a bad image rollout gets stuck, and undo brings it back', async (t) => {
   assert.equal(stuck.filter((pod) => pod.name.startsWith('web-') && pod.status === 'Running').length >= 2, true, 'old pods keep serving');
   await page.click('[data-testid="panel-rollout"]');
   await page.locator('[data-testid="rollout-replicaset"]').nth(1).waitFor();
+  await page.locator('[data-testid="rollout"]').scrollIntoViewIfNeeded();
   await screenshot(page, 'rollout.png');
   await page.click('[data-testid="rollout-undo"]');
   if (!supported(await lastOutput(page))) {
