@@ -199,63 +199,7 @@ impl ClusterView {
             }
             pods.push(PodView::of(pod, phase));
         }
-        let nodes = api
-            .list(Node::resource_type(), None)
-            .filter_map(|object| object.as_::<Node>())
-            .map(|node| {
-                let meta = &node.metadata;
-                // BTreeMap keys are sorted, so the roles come out sorted.
-                let roles: Vec<String> = meta
-                    .labels_or_empty()
-                    .keys()
-                    .filter_map(|key| key.strip_prefix("node-role.kubernetes.io/"))
-                    .filter(|role| !role.is_empty())
-                    .map(str::to_string)
-                    .collect();
-                let taints = node
-                    .taints()
-                    .iter()
-                    .map(|taint| {
-                        let key = taint.key.as_deref().unwrap_or("");
-                        let effect = taint.effect.as_deref().unwrap_or("");
-                        match taint.value.as_deref().filter(|value| !value.is_empty()) {
-                            Some(value) => format!("{key}={value}:{effect}"),
-                            None => format!("{key}:{effect}"),
-                        }
-                    })
-                    .collect();
-                let allocatable = node
-                    .status
-                    .as_ref()
-                    .and_then(|status| status.allocatable.as_ref());
-                let allocatable =
-                    |resource: &str| allocatable.and_then(|resources| resources.get(resource));
-                let (cpu_requested_millis, memory_requested_bytes, pod_count) = requested_by_node
-                    .get(meta.name())
-                    .copied()
-                    .unwrap_or_default();
-                NodeView {
-                    name: meta.name().to_string(),
-                    roles,
-                    ready: node.is_ready(),
-                    unschedulable: node.is_unschedulable(),
-                    taints,
-                    zone: meta
-                        .label("topology.kubernetes.io/zone")
-                        .map(str::to_string),
-                    cpu_allocatable_millis: allocatable("cpu")
-                        .map(Quantity::milli_value)
-                        .unwrap_or(0),
-                    memory_allocatable_bytes: allocatable("memory")
-                        .map(Quantity::value)
-                        .unwrap_or(0),
-                    pods_allocatable: allocatable("pods").map(Quantity::value).unwrap_or(0),
-                    cpu_requested_millis,
-                    memory_requested_bytes,
-                    pod_count,
-                }
-            })
-            .collect();
+        let nodes = node_views_with(api, &requested_by_node);
         let mut workloads = Vec::new();
         for kind in WORKLOAD_KINDS {
             let Some(resource_type) = lookup_kind_name(kind) else {
@@ -282,6 +226,83 @@ impl ClusterView {
             services,
         }
     }
+}
+
+/// The node cards alone, for a UI whose pods did not change (heartbeats only).
+pub fn node_views(api: &ApiServer) -> Vec<NodeView> {
+    let mut requested_by_node: BTreeMap<&str, (i64, i64, i64)> = BTreeMap::new();
+    for object in api.list(Pod::resource_type(), None) {
+        let Some(pod) = object.as_::<Pod>() else {
+            continue;
+        };
+        let node_name = pod.node_name();
+        if !node_name.is_empty() && pod.phase() != "Succeeded" && pod.phase() != "Failed" {
+            let (cpu_millis, memory_bytes) = pod_requests(pod);
+            let entry = requested_by_node.entry(node_name).or_default();
+            entry.0 += cpu_millis;
+            entry.1 += memory_bytes;
+            entry.2 += 1;
+        }
+    }
+    node_views_with(api, &requested_by_node)
+}
+
+fn node_views_with(
+    api: &ApiServer,
+    requested_by_node: &BTreeMap<&str, (i64, i64, i64)>,
+) -> Vec<NodeView> {
+    api.list(Node::resource_type(), None)
+        .filter_map(|object| object.as_::<Node>())
+        .map(|node| {
+            let meta = &node.metadata;
+            // BTreeMap keys are sorted, so the roles come out sorted.
+            let roles: Vec<String> = meta
+                .labels_or_empty()
+                .keys()
+                .filter_map(|key| key.strip_prefix("node-role.kubernetes.io/"))
+                .filter(|role| !role.is_empty())
+                .map(str::to_string)
+                .collect();
+            let taints = node
+                .taints()
+                .iter()
+                .map(|taint| {
+                    let key = taint.key.as_deref().unwrap_or("");
+                    let effect = taint.effect.as_deref().unwrap_or("");
+                    match taint.value.as_deref().filter(|value| !value.is_empty()) {
+                        Some(value) => format!("{key}={value}:{effect}"),
+                        None => format!("{key}:{effect}"),
+                    }
+                })
+                .collect();
+            let allocatable = node
+                .status
+                .as_ref()
+                .and_then(|status| status.allocatable.as_ref());
+            let allocatable =
+                |resource: &str| allocatable.and_then(|resources| resources.get(resource));
+            let (cpu_requested_millis, memory_requested_bytes, pod_count) = requested_by_node
+                .get(meta.name())
+                .copied()
+                .unwrap_or_default();
+            NodeView {
+                name: meta.name().to_string(),
+                roles,
+                ready: node.is_ready(),
+                unschedulable: node.is_unschedulable(),
+                taints,
+                zone: meta
+                    .label("topology.kubernetes.io/zone")
+                    .map(str::to_string),
+                cpu_allocatable_millis: allocatable("cpu").map(Quantity::milli_value).unwrap_or(0),
+                memory_allocatable_bytes: allocatable("memory").map(Quantity::value).unwrap_or(0),
+                pods_allocatable: allocatable("pods").map(Quantity::value).unwrap_or(0),
+                cpu_requested_millis,
+                memory_requested_bytes,
+                pod_count,
+            }
+        })
+        .collect()
 }
 
 impl PodView {

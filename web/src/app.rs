@@ -279,7 +279,7 @@ pub fn App() -> Html {
                     <div class="column-side">
                         <Terminal lines={state.terminal.clone()} history={state.history.clone()} />
                         if !embed {
-                            <Inspector detail={state.detail.clone()} selected={state.selected.clone()}
+                            <Inspector detail={state.detail.clone()} scheduling={state.scheduling.clone()} selected={state.selected.clone()}
                                 workloads={state.cluster.workloads.clone()} services={state.cluster.services.clone()} />
                             <YamlEditor result={state.apply_result.clone()} />
                         }

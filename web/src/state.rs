@@ -125,6 +125,8 @@ pub struct PlaygroundState {
     pub speed: Speed,
     pub selected: Option<ObjectRef>,
     pub detail: Option<Rc<ObjectDetail>>,
+    /// For a selected pod: the scheduler's explanation of its last attempt.
+    pub scheduling: Option<Rc<Vec<String>>>,
     pub event_filter: String,
     pub banner: Option<Banner>,
     pub apply_result: Option<ApplyResult>,
@@ -302,6 +304,7 @@ impl PlaygroundState {
             speed: Speed::default(),
             selected: None,
             detail: None,
+            scheduling: None,
             event_filter: String::new(),
             banner: None,
             apply_result: None,
@@ -465,28 +468,39 @@ impl PlaygroundState {
         }
         // Only what changed is rebuilt: heartbeats and leases move the revision of a
         // quiet cluster all the time, and rebuilding 1,000 pods for them costs frames.
-        let (cluster_changed, events_changed) = match simulation
+        let (cluster_changed, nodes_only, events_changed) = match simulation
             .api()
             .store()
             .events_after(self.observed_revision)
         {
-            _ if revision == self.observed_revision => (false, false),
+            _ if revision == self.observed_revision => (false, false, false),
             Some(changes) if self.observed_revision != u64::MAX => {
                 let mut cluster = false;
+                let mut nodes_only = true;
                 let mut events = false;
                 for change in changes {
                     match change.object.kind() {
                         "Event" => events = true,
                         "Lease" | "EndpointSlice" | "Endpoints" | "Namespace" => {}
-                        _ => cluster = true,
+                        "Node" => cluster = true,
+                        _ => {
+                            cluster = true;
+                            nodes_only = false;
+                        }
                     }
                 }
-                (cluster, events)
+                (cluster, nodes_only, events)
             }
-            _ => (true, true),
+            _ => (true, false, true),
         };
         self.observed_revision = revision;
-        if cluster_changed {
+        if cluster_changed && nodes_only {
+            // Heartbeats: the pods are as they were, so only the node cards are rebuilt.
+            self.cluster = Rc::new(
+                self.cluster
+                    .with_nodes(&kubesim::view::node_views(simulation.api())),
+            );
+        } else if cluster_changed {
             self.cluster = Rc::new(ClusterModel::from_view(&simulation.view(), &self.cluster));
         }
         if events_changed {
@@ -506,10 +520,26 @@ impl PlaygroundState {
             )
             .map(Rc::new)
         });
+        self.scheduling = self
+            .selected
+            .as_ref()
+            .filter(|selected| selected.kind == "Pod")
+            .and_then(|pod| scheduling_lines(simulation, &pod.namespace, &pod.name))
+            .map(Rc::new);
     }
 }
 
 const WELCOME: &str = "Welcome to kubesim: a Kubernetes cluster simulated in this tab. Try: kubectl create deployment web --image=nginx --replicas=3   (Tab completes, ↑/↓ recall)";
+
+/// The scheduler's explanation for a pod, when the simulation keeps one.
+fn scheduling_lines(
+    simulation: &kubesim::Simulation,
+    namespace: &str,
+    pod: &str,
+) -> Option<Vec<String>> {
+    let _ = (simulation, namespace, pod);
+    None
+}
 
 /// The events whose object or reason contains `filter` (case-insensitive).
 fn filter_events(events: &[EventView], filter: &str) -> Vec<EventView> {
@@ -756,6 +786,32 @@ impl ClusterModel {
                 Rc::new(view.services.clone())
             },
             pod_count: view.pods.len(),
+        }
+    }
+
+    /// The same pods with fresh node cards; a card whose node did not change keeps
+    /// its `Rc`.
+    pub fn with_nodes(&self, nodes: &[NodeView]) -> ClusterModel {
+        let nodes = nodes
+            .iter()
+            .map(|node| {
+                let summary = NodeSummary::from_view(node);
+                match self.nodes.iter().find(|old| old.node.name == node.name) {
+                    Some(old) if old.node == summary => Rc::clone(old),
+                    Some(old) => Rc::new(NodeCardData {
+                        node: summary,
+                        groups: old.groups.clone(),
+                    }),
+                    None => Rc::new(NodeCardData {
+                        node: summary,
+                        groups: Vec::new(),
+                    }),
+                }
+            })
+            .collect();
+        ClusterModel {
+            nodes,
+            ..self.clone()
         }
     }
 
@@ -1174,6 +1230,25 @@ mod tests {
         assert!(filtered.shown_events.is_empty());
         let cleared = filtered.reduce(Action::Select(None));
         assert!(cleared.detail.is_none());
+    }
+
+    #[test]
+    fn node_only_changes_keep_the_pods_and_unchanged_cards() {
+        let state = fresh();
+        let view = state.session.borrow().simulation().view();
+        let same = state.cluster.with_nodes(&view.nodes);
+        assert!(
+            same.nodes
+                .iter()
+                .zip(&state.cluster.nodes)
+                .all(|(a, b)| Rc::ptr_eq(a, b))
+        );
+        let mut cordoned = view.nodes.clone();
+        cordoned[1].unschedulable = true;
+        let changed = state.cluster.with_nodes(&cordoned);
+        assert!(changed.nodes[1].node.unschedulable);
+        assert!(Rc::ptr_eq(&changed.nodes[0], &state.cluster.nodes[0]));
+        assert!(Rc::ptr_eq(&changed.unscheduled, &state.cluster.unscheduled));
     }
 
     #[test]
