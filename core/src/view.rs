@@ -728,6 +728,34 @@ mod tests {
     }
 
     #[test]
+    fn the_scheduler_explains_where_a_pod_went() {
+        let mut simulation = Simulation::new(SimulationConfig::default());
+        let manifest = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: solo\n  namespace: default\nspec:\n  containers:\n  - name: web\n    image: nginx\n";
+        let object = crate::model::manifest::decode_manifests(manifest, "test")
+            .into_iter()
+            .next()
+            .unwrap()
+            .unwrap()
+            .object;
+        simulation.api_mut().create(object).unwrap();
+        simulation
+            .advance_by(crate::SimDuration::from_secs(5))
+            .unwrap();
+        let lines = scheduling_explanation(&simulation, "default", "solo").unwrap();
+        assert!(
+            lines[0].starts_with("Attempt 1: bound to worker-"),
+            "{lines:?}"
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|line| line.starts_with("control-plane: rejected by TaintToleration")),
+            "{lines:?}"
+        );
+        assert!(scheduling_explanation(&simulation, "default", "missing").is_none());
+    }
+
+    #[test]
     fn workloads_and_details_come_from_the_store() {
         let mut simulation = Simulation::new(SimulationConfig::default());
         let manifest = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: default\nspec:\n  replicas: 3\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: web\n        image: nginx\n";
@@ -774,4 +802,56 @@ mod tests {
         assert_eq!(worker.pods_allocatable, 110);
         assert!(worker.roles.is_empty() && worker.taints.is_empty());
     }
+}
+
+/// The scheduler's last attempt for a pod, as lines an inspector shows: the outcome,
+/// how many nodes it looked at, and per node the rejecting filter plugin and its
+/// reasons, or the weighted score of each score plugin and the total.
+pub fn scheduling_explanation(
+    simulation: &crate::Simulation,
+    namespace: &str,
+    pod: &str,
+) -> Option<Vec<String>> {
+    use crate::scheduler::explain::{Outcome, Verdict};
+    let record = simulation.scheduling_record(namespace, pod)?;
+    let mut lines = vec![match &record.outcome {
+        Outcome::Scheduled { node } => format!("Attempt {}: bound to {node}", record.attempt),
+        Outcome::Unschedulable { message } => {
+            format!("Attempt {}: unschedulable: {message}", record.attempt)
+        }
+        Outcome::Error { message } => format!("Attempt {}: error: {message}", record.attempt),
+    }];
+    lines.push(format!(
+        "{} nodes in the cluster; looked for {} feasible",
+        record.total_nodes, record.nodes_to_find
+    ));
+    for node in record.nodes() {
+        lines.push(match node.verdict {
+            Verdict::Rejected {
+                plugin, reasons, ..
+            } => format!(
+                "{}: rejected by {plugin}: {}",
+                node.node,
+                reasons.join("; ")
+            ),
+            Verdict::Feasible { scores, total } if scores.is_empty() => {
+                format!("{}: feasible (score {total})", node.node)
+            }
+            Verdict::Feasible { scores, total } => {
+                let parts: Vec<String> = scores
+                    .iter()
+                    .map(|score| format!("{} {}", score.plugin, score.weighted))
+                    .collect();
+                format!(
+                    "{}: feasible, score {total} = {}",
+                    node.node,
+                    parts.join(" + ")
+                )
+            }
+        });
+    }
+    if record.detail_dropped {
+        lines.push("(per-node detail of this old attempt was dropped to bound memory)".to_string());
+    }
+    Some(lines)
 }

@@ -537,8 +537,7 @@ fn scheduling_lines(
     namespace: &str,
     pod: &str,
 ) -> Option<Vec<String>> {
-    let _ = (simulation, namespace, pod);
-    None
+    kubesim::view::scheduling_explanation(simulation, namespace, pod)
 }
 
 /// The events whose object or reason contains `filter` (case-insensitive).
