@@ -660,6 +660,58 @@ fn pod_requests(pod: &Pod) -> (i64, i64) {
         })
 }
 
+/// The scheduler's last attempt for a pod, as lines an inspector shows: the outcome,
+/// how many nodes it looked at, and per node the rejecting filter plugin and its
+/// reasons, or the weighted score of each score plugin and the total.
+pub fn scheduling_explanation(
+    simulation: &crate::Simulation,
+    namespace: &str,
+    pod: &str,
+) -> Option<Vec<String>> {
+    use crate::scheduler::explain::{Outcome, Verdict};
+    let record = simulation.scheduling_record(namespace, pod)?;
+    let mut lines = vec![match &record.outcome {
+        Outcome::Scheduled { node } => format!("Attempt {}: bound to {node}", record.attempt),
+        Outcome::Unschedulable { message } => {
+            format!("Attempt {}: unschedulable: {message}", record.attempt)
+        }
+        Outcome::Error { message } => format!("Attempt {}: error: {message}", record.attempt),
+    }];
+    lines.push(format!(
+        "{} nodes in the cluster; looked for {} feasible",
+        record.total_nodes, record.nodes_to_find
+    ));
+    for node in record.nodes() {
+        lines.push(match node.verdict {
+            Verdict::Rejected {
+                plugin, reasons, ..
+            } => format!(
+                "{}: rejected by {plugin}: {}",
+                node.node,
+                reasons.join("; ")
+            ),
+            Verdict::Feasible { scores, total } if scores.is_empty() => {
+                format!("{}: feasible (score {total})", node.node)
+            }
+            Verdict::Feasible { scores, total } => {
+                let parts: Vec<String> = scores
+                    .iter()
+                    .map(|score| format!("{} {}", score.plugin, score.weighted))
+                    .collect();
+                format!(
+                    "{}: feasible, score {total} = {}",
+                    node.node,
+                    parts.join(" + ")
+                )
+            }
+        });
+    }
+    if record.detail_dropped {
+        lines.push("(per-node detail of this old attempt was dropped to bound memory)".to_string());
+    }
+    Some(lines)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -802,56 +854,4 @@ mod tests {
         assert_eq!(worker.pods_allocatable, 110);
         assert!(worker.roles.is_empty() && worker.taints.is_empty());
     }
-}
-
-/// The scheduler's last attempt for a pod, as lines an inspector shows: the outcome,
-/// how many nodes it looked at, and per node the rejecting filter plugin and its
-/// reasons, or the weighted score of each score plugin and the total.
-pub fn scheduling_explanation(
-    simulation: &crate::Simulation,
-    namespace: &str,
-    pod: &str,
-) -> Option<Vec<String>> {
-    use crate::scheduler::explain::{Outcome, Verdict};
-    let record = simulation.scheduling_record(namespace, pod)?;
-    let mut lines = vec![match &record.outcome {
-        Outcome::Scheduled { node } => format!("Attempt {}: bound to {node}", record.attempt),
-        Outcome::Unschedulable { message } => {
-            format!("Attempt {}: unschedulable: {message}", record.attempt)
-        }
-        Outcome::Error { message } => format!("Attempt {}: error: {message}", record.attempt),
-    }];
-    lines.push(format!(
-        "{} nodes in the cluster; looked for {} feasible",
-        record.total_nodes, record.nodes_to_find
-    ));
-    for node in record.nodes() {
-        lines.push(match node.verdict {
-            Verdict::Rejected {
-                plugin, reasons, ..
-            } => format!(
-                "{}: rejected by {plugin}: {}",
-                node.node,
-                reasons.join("; ")
-            ),
-            Verdict::Feasible { scores, total } if scores.is_empty() => {
-                format!("{}: feasible (score {total})", node.node)
-            }
-            Verdict::Feasible { scores, total } => {
-                let parts: Vec<String> = scores
-                    .iter()
-                    .map(|score| format!("{} {}", score.plugin, score.weighted))
-                    .collect();
-                format!(
-                    "{}: feasible, score {total} = {}",
-                    node.node,
-                    parts.join(" + ")
-                )
-            }
-        });
-    }
-    if record.detail_dropped {
-        lines.push("(per-node detail of this old attempt was dropped to bound memory)".to_string());
-    }
-    Some(lines)
 }
