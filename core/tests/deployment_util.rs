@@ -2,18 +2,21 @@
 //! `pkg/controller/deployment/{rolling_test.go,sync_test.go,progress_test.go}` and
 //! `pkg/controller/deployment/util/deployment_util_test.go`.
 
+// The tables are tuples, as upstream writes them as struct literals.
+#![allow(clippy::type_complexity)]
+
+use kubesim::SimTime;
 use kubesim::controllers::deployment::rolling::{
     cleanup_unhealthy_replicas, reconcile_new_replica_set, reconcile_old_replica_sets,
     scale_down_old_replica_sets_for_rolling_update,
 };
 use kubesim::controllers::deployment::sync::{apply_ops, cleanup_plan, scale_plan};
 use kubesim::controllers::deployment::util::*;
+use kubesim::model::Time;
 use kubesim::model::deployment::{Deployment, DeploymentStatus};
 use kubesim::model::intstr::{IntOrString, resolve_fenceposts};
 use kubesim::model::pod::PodTemplateSpec;
 use kubesim::model::replica_set::ReplicaSet;
-use kubesim::SimTime;
-use kubesim::model::Time;
 use serde_json::{Value, json};
 
 /// upstream `newDeployment(name, replicas, revisionHistoryLimit, maxSurge, maxUnavailable, selector)`.
@@ -77,7 +80,14 @@ fn with_annotations(mut rs: ReplicaSet, pairs: &[(&str, &str)]) -> ReplicaSet {
 #[test]
 fn resolve_fenceposts_table() {
     let s = |text: &str| Some(IntOrString::String(text.to_string()));
-    let cases: [(Option<IntOrString>, Option<IntOrString>, i32, i32, i32, bool); 7] = [
+    let cases: [(
+        Option<IntOrString>,
+        Option<IntOrString>,
+        i32,
+        i32,
+        i32,
+        bool,
+    ); 7] = [
         (s("0%"), s("0%"), 0, 0, 1, false),
         (s("39%"), s("39%"), 10, 4, 3, false),
         (s("oops"), s("39%"), 10, 0, 0, true),
@@ -112,8 +122,16 @@ fn max_unavailable_and_min_available_tables() {
     ];
     for (replicas, max_unavailable_value, want_max, want_min) in cases {
         let d = deployment(replicas, json!(1), max_unavailable_value.clone());
-        assert_eq!(max_unavailable(&d), want_max, "{replicas} {max_unavailable_value}");
-        assert_eq!(min_available(&d), want_min, "{replicas} {max_unavailable_value}");
+        assert_eq!(
+            max_unavailable(&d),
+            want_max,
+            "{replicas} {max_unavailable_value}"
+        );
+        assert_eq!(
+            min_available(&d),
+            want_min,
+            "{replicas} {max_unavailable_value}"
+        );
     }
     assert_eq!(max_unavailable(&recreate(10)), 0);
     assert_eq!(min_available(&recreate(10)), 0);
@@ -129,13 +147,27 @@ fn max_unavailable_and_min_available_tables() {
 fn new_rs_new_replicas_table() {
     let rs5 = rs("rs5", 5, 5, 0);
     let cases = [
-        ("can not scale up - to newRSReplicas", deployment(1, json!(1), json!(1)), 5, 5),
-        ("scale up - to depReplicas", deployment(6, json!(10), json!(1)), 2, 6),
+        (
+            "can not scale up - to newRSReplicas",
+            deployment(1, json!(1), json!(1)),
+            5,
+            5,
+        ),
+        (
+            "scale up - to depReplicas",
+            deployment(6, json!(10), json!(1)),
+            2,
+            6,
+        ),
         ("recreate - to depReplicas", recreate(3), 1, 3),
     ];
     for (name, d, new_replicas, want) in cases {
         let new_rs = rs("new", new_replicas, 0, 1);
-        assert_eq!(new_rs_new_replicas(&d, &[&rs5], &new_rs).unwrap(), want, "{name}");
+        assert_eq!(
+            new_rs_new_replicas(&d, &[&rs5], &new_rs).unwrap(),
+            want,
+            "{name}"
+        );
     }
 }
 
@@ -194,7 +226,12 @@ fn reconcile_old_replica_sets_table() {
 #[test]
 fn cleanup_unhealthy_replicas_table() {
     // (oldReplicas, readyPods, unHealthyPods, maxCleanupCount, cleanupCountExpected)
-    let cases = [(10, 8, 2, 1, 1), (10, 8, 2, 3, 2), (10, 8, 2, 0, 0), (10, 10, 0, 3, 0)];
+    let cases = [
+        (10, 8, 2, 1, 1),
+        (10, 8, 2, 3, 2),
+        (10, 8, 2, 0, 0),
+        (10, 10, 0, 3, 0),
+    ];
     for (i, (replicas, ready, _unhealthy, max_cleanup, want)) in cases.into_iter().enumerate() {
         let mut old = vec![rs("foo-v2", replicas, ready, 0)];
         let (_, cleaned) = cleanup_unhealthy_replicas(&mut old, max_cleanup);
@@ -227,7 +264,13 @@ fn scale_down_old_replica_sets_for_rolling_update_table() {
 
 /// TestScale's RS: annotated from the *old* deployment (desired = old replicas,
 /// max = old replicas + old maxSurge); timestamps v1 < v2 < v3.
-fn scale_rs(name: &str, replicas: i32, available: i32, created: i64, old: &Deployment) -> ReplicaSet {
+fn scale_rs(
+    name: &str,
+    replicas: i32,
+    available: i32,
+    created: i64,
+    old: &Deployment,
+) -> ReplicaSet {
     let desired = deployment_replicas(old).to_string();
     let max = (deployment_replicas(old) + max_surge(old)).to_string();
     with_annotations(
@@ -255,23 +298,159 @@ fn proportional_scale_table() {
     let d = |replicas: i32| deployment(replicas, json!(0), json!(0));
     let surge = |replicas: i32, surge: i32| deployment(replicas, json!(surge), json!(0));
     let cases = vec![
-        ScaleCase { name: "normal scaling event: 10 -> 12", new_d: d(12), old_d: d(10), new_rs: Some((10, 10)), old_rss: vec![], want_new: Some(12), want_old: vec![] },
-        ScaleCase { name: "normal scaling event: 10 -> 5", new_d: d(5), old_d: d(10), new_rs: Some((10, 10)), old_rss: vec![], want_new: Some(5), want_old: vec![] },
-        ScaleCase { name: "proportional scaling: 5 -> 10", new_d: d(10), old_d: d(5), new_rs: Some((2, 2)), old_rss: vec![(3, 3)], want_new: Some(4), want_old: vec![6] },
-        ScaleCase { name: "proportional scaling: 5 -> 3", new_d: d(3), old_d: d(5), new_rs: Some((2, 2)), old_rss: vec![(3, 3)], want_new: Some(1), want_old: vec![2] },
-        ScaleCase { name: "proportional scaling: 9 -> 4", new_d: d(4), old_d: d(9), new_rs: Some((8, 8)), old_rss: vec![(1, 1)], want_new: Some(4), want_old: vec![0] },
-        ScaleCase { name: "proportional scaling: 7 -> 10", new_d: d(10), old_d: d(7), new_rs: Some((2, 2)), old_rss: vec![(3, 3), (2, 2)], want_new: Some(3), want_old: vec![4, 3] },
-        ScaleCase { name: "proportional scaling: 13 -> 8", new_d: d(8), old_d: d(13), new_rs: Some((2, 2)), old_rss: vec![(8, 8), (3, 3)], want_new: Some(1), want_old: vec![5, 2] },
-        ScaleCase { name: "leftover distribution: 3 -> 4", new_d: d(4), old_d: d(3), new_rs: Some((1, 1)), old_rss: vec![(1, 1), (1, 1)], want_new: Some(2), want_old: vec![1, 1] },
-        ScaleCase { name: "leftover distribution: 3 -> 2", new_d: d(2), old_d: d(3), new_rs: Some((1, 1)), old_rss: vec![(1, 1), (1, 1)], want_new: Some(1), want_old: vec![1, 0] },
-        ScaleCase { name: "no new RS: 4 -> 5", new_d: d(5), old_d: d(4), new_rs: None, old_rss: vec![(2, 2), (2, 2)], want_new: None, want_old: vec![3, 2] },
-        ScaleCase { name: "scale down to zero", new_d: d(0), old_d: d(6), new_rs: Some((3, 3)), old_rss: vec![(2, 2), (1, 1)], want_new: Some(0), want_old: vec![0, 0] },
-        ScaleCase { name: "scale up from zero", new_d: d(6), old_d: d(6), new_rs: Some((0, 0)), old_rss: vec![(0, 0), (0, 0)], want_new: Some(6), want_old: vec![0, 0] },
-        ScaleCase { name: "scenario: deployment.spec.replicas == 3 ( foo-v1.spec.replicas == foo-v2.spec.replicas == foo-v3.spec.replicas == 1 )", new_d: d(3), old_d: d(3), new_rs: Some((1, 1)), old_rss: vec![(1, 1), (1, 1)], want_new: Some(1), want_old: vec![1, 1] },
-        ScaleCase { name: "deployment with surge pods", new_d: surge(20, 2), old_d: surge(10, 2), new_rs: Some((6, 6)), old_rss: vec![(6, 6)], want_new: Some(11), want_old: vec![11] },
-        ScaleCase { name: "change both surge and size", new_d: surge(50, 6), old_d: surge(10, 3), new_rs: Some((5, 5)), old_rss: vec![(8, 8)], want_new: Some(22), want_old: vec![34] },
-        ScaleCase { name: "change both size and template", new_d: d(14), old_d: d(10), new_rs: None, old_rss: vec![(7, 7), (3, 3)], want_new: None, want_old: vec![10, 4] },
-        ScaleCase { name: "saturated but broken new replica set does not affect old pods", new_d: deployment(2, json!(1), json!(1)), old_d: deployment(2, json!(1), json!(1)), new_rs: Some((2, 0)), old_rss: vec![(1, 1)], want_new: Some(2), want_old: vec![1] },
+        ScaleCase {
+            name: "normal scaling event: 10 -> 12",
+            new_d: d(12),
+            old_d: d(10),
+            new_rs: Some((10, 10)),
+            old_rss: vec![],
+            want_new: Some(12),
+            want_old: vec![],
+        },
+        ScaleCase {
+            name: "normal scaling event: 10 -> 5",
+            new_d: d(5),
+            old_d: d(10),
+            new_rs: Some((10, 10)),
+            old_rss: vec![],
+            want_new: Some(5),
+            want_old: vec![],
+        },
+        ScaleCase {
+            name: "proportional scaling: 5 -> 10",
+            new_d: d(10),
+            old_d: d(5),
+            new_rs: Some((2, 2)),
+            old_rss: vec![(3, 3)],
+            want_new: Some(4),
+            want_old: vec![6],
+        },
+        ScaleCase {
+            name: "proportional scaling: 5 -> 3",
+            new_d: d(3),
+            old_d: d(5),
+            new_rs: Some((2, 2)),
+            old_rss: vec![(3, 3)],
+            want_new: Some(1),
+            want_old: vec![2],
+        },
+        ScaleCase {
+            name: "proportional scaling: 9 -> 4",
+            new_d: d(4),
+            old_d: d(9),
+            new_rs: Some((8, 8)),
+            old_rss: vec![(1, 1)],
+            want_new: Some(4),
+            want_old: vec![0],
+        },
+        ScaleCase {
+            name: "proportional scaling: 7 -> 10",
+            new_d: d(10),
+            old_d: d(7),
+            new_rs: Some((2, 2)),
+            old_rss: vec![(3, 3), (2, 2)],
+            want_new: Some(3),
+            want_old: vec![4, 3],
+        },
+        ScaleCase {
+            name: "proportional scaling: 13 -> 8",
+            new_d: d(8),
+            old_d: d(13),
+            new_rs: Some((2, 2)),
+            old_rss: vec![(8, 8), (3, 3)],
+            want_new: Some(1),
+            want_old: vec![5, 2],
+        },
+        ScaleCase {
+            name: "leftover distribution: 3 -> 4",
+            new_d: d(4),
+            old_d: d(3),
+            new_rs: Some((1, 1)),
+            old_rss: vec![(1, 1), (1, 1)],
+            want_new: Some(2),
+            want_old: vec![1, 1],
+        },
+        ScaleCase {
+            name: "leftover distribution: 3 -> 2",
+            new_d: d(2),
+            old_d: d(3),
+            new_rs: Some((1, 1)),
+            old_rss: vec![(1, 1), (1, 1)],
+            want_new: Some(1),
+            want_old: vec![1, 0],
+        },
+        ScaleCase {
+            name: "no new RS: 4 -> 5",
+            new_d: d(5),
+            old_d: d(4),
+            new_rs: None,
+            old_rss: vec![(2, 2), (2, 2)],
+            want_new: None,
+            want_old: vec![3, 2],
+        },
+        ScaleCase {
+            name: "scale down to zero",
+            new_d: d(0),
+            old_d: d(6),
+            new_rs: Some((3, 3)),
+            old_rss: vec![(2, 2), (1, 1)],
+            want_new: Some(0),
+            want_old: vec![0, 0],
+        },
+        ScaleCase {
+            name: "scale up from zero",
+            new_d: d(6),
+            old_d: d(6),
+            new_rs: Some((0, 0)),
+            old_rss: vec![(0, 0), (0, 0)],
+            want_new: Some(6),
+            want_old: vec![0, 0],
+        },
+        ScaleCase {
+            name: "scenario: deployment.spec.replicas == 3 ( foo-v1.spec.replicas == foo-v2.spec.replicas == foo-v3.spec.replicas == 1 )",
+            new_d: d(3),
+            old_d: d(3),
+            new_rs: Some((1, 1)),
+            old_rss: vec![(1, 1), (1, 1)],
+            want_new: Some(1),
+            want_old: vec![1, 1],
+        },
+        ScaleCase {
+            name: "deployment with surge pods",
+            new_d: surge(20, 2),
+            old_d: surge(10, 2),
+            new_rs: Some((6, 6)),
+            old_rss: vec![(6, 6)],
+            want_new: Some(11),
+            want_old: vec![11],
+        },
+        ScaleCase {
+            name: "change both surge and size",
+            new_d: surge(50, 6),
+            old_d: surge(10, 3),
+            new_rs: Some((5, 5)),
+            old_rss: vec![(8, 8)],
+            want_new: Some(22),
+            want_old: vec![34],
+        },
+        ScaleCase {
+            name: "change both size and template",
+            new_d: d(14),
+            old_d: d(10),
+            new_rs: None,
+            old_rss: vec![(7, 7), (3, 3)],
+            want_new: None,
+            want_old: vec![10, 4],
+        },
+        ScaleCase {
+            name: "saturated but broken new replica set does not affect old pods",
+            new_d: deployment(2, json!(1), json!(1)),
+            old_d: deployment(2, json!(1), json!(1)),
+            new_rs: Some((2, 0)),
+            old_rss: vec![(1, 1)],
+            want_new: Some(2),
+            want_old: vec![1],
+        },
     ];
     for case in cases {
         // Old RSs are v2, v1 (newest first), the new one v3 — or v2 without old pairs.
@@ -282,12 +461,24 @@ fn proportional_scale_table() {
             .enumerate()
             .map(|(i, (replicas, available))| {
                 let version = old_count - i as i64;
-                scale_rs(&format!("foo-v{version}"), *replicas, *available, version, &case.old_d)
+                scale_rs(
+                    &format!("foo-v{version}"),
+                    *replicas,
+                    *available,
+                    version,
+                    &case.old_d,
+                )
             })
             .collect();
         let new_rs = case.new_rs.map(|(replicas, available)| {
             let version = old_count + 1;
-            scale_rs(&format!("foo-v{version}"), replicas, available, version, &case.old_d)
+            scale_rs(
+                &format!("foo-v{version}"),
+                replicas,
+                available,
+                version,
+                &case.old_d,
+            )
         });
         // The deployment's status.replicas is the old size (fallback for a missing annotation).
         let mut d = case.new_d.clone();
@@ -323,7 +514,9 @@ fn replica_set_fraction_table() {
         (10, 0, 0, 6, Some("12"), -1),
         (100, 0, 10, 50, Some("130"), -8),
     ];
-    for (i, (replicas, status_replicas, surge, rs_size, annotation, want)) in cases.into_iter().enumerate() {
+    for (i, (replicas, status_replicas, surge, rs_size, annotation, want)) in
+        cases.into_iter().enumerate()
+    {
         let mut d = deployment(replicas, json!(surge), json!(1));
         d.status = Some(DeploymentStatus {
             replicas: Some(status_replicas),
@@ -331,7 +524,9 @@ fn replica_set_fraction_table() {
         });
         let mut replica_set = rs("rs", rs_size, rs_size, 0);
         if let Some(value) = annotation {
-            replica_set.metadata.set_annotation(MAX_REPLICAS_ANNOTATION, value);
+            replica_set
+                .metadata
+                .set_annotation(MAX_REPLICAS_ANNOTATION, value);
         }
         assert_eq!(replica_set_fraction(&replica_set, &d), want, "case {i}");
     }
@@ -340,7 +535,9 @@ fn replica_set_fraction_table() {
 fn cleanup_rs(name: &str, spec: i32, status: i32, revision_number: i64) -> ReplicaSet {
     let mut replica_set = rs(name, spec, 0, revision_number);
     replica_set.status.as_mut().unwrap().replicas = Some(status);
-    replica_set.metadata.set_annotation(REVISION_ANNOTATION, &revision_number.to_string());
+    replica_set
+        .metadata
+        .set_annotation(REVISION_ANNOTATION, &revision_number.to_string());
     replica_set
 }
 
@@ -361,7 +558,9 @@ fn cleanup_deployment_table() {
         let rss: Vec<ReplicaSet> = olds
             .iter()
             .enumerate()
-            .map(|(n, (spec, status))| cleanup_rs(&format!("foo-{n}"), *spec, *status, n as i64 + 1))
+            .map(|(n, (spec, status))| {
+                cleanup_rs(&format!("foo-{n}"), *spec, *status, n as i64 + 1)
+            })
             .collect();
         let refs: Vec<&ReplicaSet> = rss.iter().collect();
         assert_eq!(cleanup_plan(&refs, &d).len(), want, "case {i}");
@@ -375,7 +574,14 @@ fn cleanup_deployment_table() {
 }
 
 /// upstream `deployment(desired, current, updated, available, maxUnavailable, maxSurge)`.
-fn with_status(desired: i32, current: i32, updated: i32, available: i32, unavailable: i32, surge: i32) -> (Deployment, DeploymentStatus) {
+fn with_status(
+    desired: i32,
+    current: i32,
+    updated: i32,
+    available: i32,
+    unavailable: i32,
+    surge: i32,
+) -> (Deployment, DeploymentStatus) {
     let mut d = deployment(desired, json!(surge), json!(unavailable));
     let status = DeploymentStatus {
         replicas: Some(current),
@@ -401,7 +607,11 @@ fn deployment_complete_table() {
     ];
     for ((desired, current, updated, available, unavailable, surge), want) in cases {
         let (d, status) = with_status(desired, current, updated, available, unavailable, surge);
-        assert_eq!(deployment_complete(&d, &status), want, "{desired},{current},{updated},{available}");
+        assert_eq!(
+            deployment_complete(&d, &status),
+            want,
+            "{desired},{current},{updated},{available}"
+        );
     }
 }
 
@@ -416,13 +626,43 @@ fn deployment_progressing_table() {
         ..DeploymentStatus::default()
     };
     let cases = [
-        ("progressing: updated pods", (10, 4, 4, 4), (10, 6, 4, 4), true),
+        (
+            "progressing: updated pods",
+            (10, 4, 4, 4),
+            (10, 6, 4, 4),
+            true,
+        ),
         ("not progressing", (10, 4, 4, 4), (10, 4, 4, 4), false),
-        ("progressing: old pods removed", (10, 4, 6, 6), (8, 4, 6, 6), true),
-        ("not progressing: less new pods", (10, 7, 3, 3), (10, 6, 3, 3), false),
-        ("progressing: less overall but more new pods", (10, 4, 7, 7), (8, 8, 5, 5), true),
-        ("progressing: more ready pods", (10, 10, 9, 8), (10, 10, 10, 8), true),
-        ("progressing: more available pods", (10, 10, 10, 9), (10, 10, 10, 10), true),
+        (
+            "progressing: old pods removed",
+            (10, 4, 6, 6),
+            (8, 4, 6, 6),
+            true,
+        ),
+        (
+            "not progressing: less new pods",
+            (10, 7, 3, 3),
+            (10, 6, 3, 3),
+            false,
+        ),
+        (
+            "progressing: less overall but more new pods",
+            (10, 4, 7, 7),
+            (8, 8, 5, 5),
+            true,
+        ),
+        (
+            "progressing: more ready pods",
+            (10, 10, 9, 8),
+            (10, 10, 10, 8),
+            true,
+        ),
+        (
+            "progressing: more available pods",
+            (10, 10, 10, 9),
+            (10, 10, 10, 10),
+            true,
+        ),
     ];
     for (name, old, new, want) in cases {
         let mut d = deployment(10, json!(1), json!(1));
@@ -437,28 +677,72 @@ fn deployment_timed_out_table() {
     let at = |minute: i64, second: i64| SimTime::from_unix_seconds(BASE + minute * 60 + second);
     let now = at(1, 20);
     let progressing = |reason: &str, last_update: SimTime| DeploymentStatus {
-        conditions: Some(vec![new_condition(PROGRESSING, "True", reason, "", last_update)]),
+        conditions: Some(vec![new_condition(
+            PROGRESSING,
+            "True",
+            reason,
+            "",
+            last_update,
+        )]),
         ..DeploymentStatus::default()
     };
     let cases: [(&str, Option<i32>, SimTime, &str, bool); 5] = [
-        ("nil progressDeadlineSeconds specified - no timeout", None, at(1, 9), REPLICA_SET_UPDATED_REASON, false),
-        ("infinite progressDeadlineSeconds specified - no timeout", Some(i32::MAX), at(1, 9), REPLICA_SET_UPDATED_REASON, false),
-        ("progressDeadlineSeconds: now - started > progressDeadlineSeconds", Some(10), at(1, 9), REPLICA_SET_UPDATED_REASON, true),
-        ("progressDeadlineSeconds: now - started < progressDeadlineSeconds", Some(10), at(1, 11), REPLICA_SET_UPDATED_REASON, false),
-        ("complete deployment does not time out", Some(10), at(1, 9), NEW_RS_AVAILABLE_REASON, false),
+        (
+            "nil progressDeadlineSeconds specified - no timeout",
+            None,
+            at(1, 9),
+            REPLICA_SET_UPDATED_REASON,
+            false,
+        ),
+        (
+            "infinite progressDeadlineSeconds specified - no timeout",
+            Some(i32::MAX),
+            at(1, 9),
+            REPLICA_SET_UPDATED_REASON,
+            false,
+        ),
+        (
+            "progressDeadlineSeconds: now - started > progressDeadlineSeconds",
+            Some(10),
+            at(1, 9),
+            REPLICA_SET_UPDATED_REASON,
+            true,
+        ),
+        (
+            "progressDeadlineSeconds: now - started < progressDeadlineSeconds",
+            Some(10),
+            at(1, 11),
+            REPLICA_SET_UPDATED_REASON,
+            false,
+        ),
+        (
+            "complete deployment does not time out",
+            Some(10),
+            at(1, 9),
+            NEW_RS_AVAILABLE_REASON,
+            false,
+        ),
     ];
     for (name, deadline, last_update, reason, want) in cases {
         let mut d = deployment(1, json!(1), json!(1));
         d.spec.as_mut().unwrap().progress_deadline_seconds = deadline;
-        assert_eq!(deployment_timed_out(&d, &progressing(reason, last_update), now), want, "{name}");
+        assert_eq!(
+            deployment_timed_out(&d, &progressing(reason, last_update), now),
+            want,
+            "{name}"
+        );
     }
 }
 
 fn template(labels: &[(&str, &str)], annotations: &[(&str, &str)]) -> PodTemplateSpec {
-    let labels: serde_json::Map<String, Value> =
-        labels.iter().map(|(k, v)| (k.to_string(), json!(v))).collect();
-    let annotations: serde_json::Map<String, Value> =
-        annotations.iter().map(|(k, v)| (k.to_string(), json!(v))).collect();
+    let labels: serde_json::Map<String, Value> = labels
+        .iter()
+        .map(|(k, v)| (k.to_string(), json!(v)))
+        .collect();
+    let annotations: serde_json::Map<String, Value> = annotations
+        .iter()
+        .map(|(k, v)| (k.to_string(), json!(v)))
+        .collect();
     serde_json::from_value(json!({
         "metadata": { "labels": labels, "annotations": annotations },
         "spec": { "containers": [{ "name": "nginx", "image": "nginx" }] }
@@ -509,14 +793,24 @@ fn equal_ignore_hash_table() {
         ),
         (
             "Different spec, same labels",
-            template(&[(hash, "value-1"), ("something", "else")], &[("former", "value")]),
-            template(&[(hash, "value-1"), ("something", "else")], &[("latter", "value")]),
+            template(
+                &[(hash, "value-1"), ("something", "else")],
+                &[("former", "value")],
+            ),
+            template(
+                &[(hash, "value-1"), ("something", "else")],
+                &[("latter", "value")],
+            ),
             false,
         ),
     ];
     for (name, former, latter, want) in cases {
         assert_eq!(equal_ignore_hash(&former, &latter), want, "{name}");
-        assert_eq!(equal_ignore_hash(&latter, &former), want, "{name} (reversed)");
+        assert_eq!(
+            equal_ignore_hash(&latter, &former),
+            want,
+            "{name} (reversed)"
+        );
     }
 }
 
@@ -527,7 +821,11 @@ fn template_hashes_use_the_safe_alphabet_and_the_collision_count() {
     assert!(!hash.is_empty() && hash.len() <= 10);
     assert!(hash.chars().all(|c| "456789bcdf".contains(c)), "{hash}");
     assert_eq!(hash, compute_hash(&base, None), "stable");
-    assert_ne!(hash, compute_hash(&base, Some(1)), "a collision gives a new hash");
+    assert_ne!(
+        hash,
+        compute_hash(&base, Some(1)),
+        "a collision gives a new hash"
+    );
     assert_eq!(safe_encode_string("0123456789"), "456789bcdf");
     // FNV-1a 32 of "a" is 0xe40c292c.
     assert_eq!(fnv1a_32(b"a"), 0xe40c_292c);
@@ -540,10 +838,19 @@ fn reused_replica_sets_keep_their_revision_history() {
     let mut reused = with_annotations(rs("foo", 1, 1, 0), &[(REVISION_ANNOTATION, "1")]);
     assert!(set_new_replica_set_annotations(&d, &mut reused, 3, true));
     assert_eq!(reused.metadata.annotation(REVISION_ANNOTATION), Some("3"));
-    assert_eq!(reused.metadata.annotation(REVISION_HISTORY_ANNOTATION), Some("1"));
+    assert_eq!(
+        reused.metadata.annotation(REVISION_HISTORY_ANNOTATION),
+        Some("1")
+    );
     assert!(set_new_replica_set_annotations(&d, &mut reused, 5, true));
-    assert_eq!(reused.metadata.annotation(REVISION_HISTORY_ANNOTATION), Some("1,3"));
-    assert!(!set_new_replica_set_annotations(&d, &mut reused, 4, true), "never lowered");
+    assert_eq!(
+        reused.metadata.annotation(REVISION_HISTORY_ANNOTATION),
+        Some("1,3")
+    );
+    assert!(
+        !set_new_replica_set_annotations(&d, &mut reused, 4, true),
+        "never lowered"
+    );
     let rss = [rs("a", 0, 0, 0), reused.clone()];
     let refs: Vec<&ReplicaSet> = rss.iter().collect();
     assert_eq!(max_revision(&refs), 5);
