@@ -3,6 +3,7 @@
 pub mod api_resources;
 pub mod apply;
 pub mod delete;
+pub mod describe;
 pub mod get;
 pub mod label;
 pub mod patch;
