@@ -657,3 +657,75 @@ fn a_replica_set_relabelled_out_of_the_selector_is_released_and_replaced() {
     assert!(selector.matches(owned[0].metadata.labels_or_empty()));
     assert_eq!(spec_replicas(&owned[0]), 3);
 }
+
+// ---------------------------------------------------------------------------------------
+// End to end: the real scheduler and kubelets on the default cluster.
+
+fn default_cluster() -> kubesim::Simulation {
+    kubesim::Simulation::new(kubesim::SimulationConfig::default())
+}
+
+#[test]
+fn end_to_end_an_nginx_deployment_becomes_available_on_the_workers() {
+    let mut cluster = default_cluster();
+    apply(&mut cluster, &deployment_yaml("nginx", 3, "nginx:1.25", ""));
+    cluster
+        .advance_by(kubesim::SimDuration::from_secs(120))
+        .unwrap();
+
+    let d = deployment(&cluster, "nginx");
+    assert_eq!(
+        condition(&d, "Available"),
+        Some(("True".into(), "MinimumReplicasAvailable".into()))
+    );
+    assert_eq!(
+        condition(&d, "Progressing"),
+        Some(("True".into(), "NewReplicaSetAvailable".into()))
+    );
+    assert_eq!(d.status().available_replicas, Some(3));
+    let pods = active_pods(&cluster);
+    assert_eq!(pods.len(), 3);
+    for pod in &pods {
+        assert!(
+            pod.node_name().starts_with("worker-"),
+            "{} on {:?}",
+            pod.metadata.name(),
+            pod.node_name()
+        );
+        assert_eq!(pod.phase(), "Running");
+    }
+}
+
+#[test]
+fn end_to_end_a_bad_image_tag_exceeds_the_progress_deadline() {
+    let mut cluster = default_cluster();
+    apply(&mut cluster, &deployment_yaml("nginx", 3, "nginx:1.25", ""));
+    cluster
+        .advance_by(kubesim::SimDuration::from_secs(120))
+        .unwrap();
+    set_image(&mut cluster, "nginx", "nginx:1.161");
+    // The default progressDeadlineSeconds is 600.
+    cluster
+        .advance_by(kubesim::SimDuration::from_secs(300))
+        .unwrap();
+    let d = deployment(&cluster, "nginx");
+    assert_eq!(
+        condition(&d, "Progressing"),
+        Some(("True".into(), "ReplicaSetUpdated".into()))
+    );
+    cluster
+        .advance_by(kubesim::SimDuration::from_secs(400))
+        .unwrap();
+    let d = deployment(&cluster, "nginx");
+    assert_eq!(
+        condition(&d, "Progressing"),
+        Some(("False".into(), "ProgressDeadlineExceeded".into()))
+    );
+    // 3 replicas at 25%: one surge pod that never starts, all three old pods serving.
+    assert_eq!(
+        condition(&d, "Available"),
+        Some(("True".into(), "MinimumReplicasAvailable".into()))
+    );
+    assert_eq!(d.status().available_replicas, Some(3));
+    assert_eq!(d.status().updated_replicas, Some(1));
+}

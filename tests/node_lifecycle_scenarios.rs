@@ -317,7 +317,9 @@ spec:
   selector: { matchLabels: { app: web } }
   template:
     metadata: { labels: { app: web } }
-    spec: { containers: [{ name: web, image: nginx }] }
+    spec:
+      nodeSelector: { kubernetes.io/hostname: worker-2 }
+      containers: [{ name: web, image: nginx }]
 "#,
     );
     settle(&mut simulation);

@@ -71,7 +71,6 @@ pub struct PodView {
     pub restarts: i64,
     /// The controlling owner as `Kind/name`, if any.
     pub owner: Option<String>,
-    pub labels: BTreeMap<String, String>,
     pub terminating: bool,
 }
 
@@ -200,63 +199,7 @@ impl ClusterView {
             }
             pods.push(PodView::of(pod, phase));
         }
-        let nodes = api
-            .list(Node::resource_type(), None)
-            .filter_map(|object| object.as_::<Node>())
-            .map(|node| {
-                let meta = &node.metadata;
-                // BTreeMap keys are sorted, so the roles come out sorted.
-                let roles: Vec<String> = meta
-                    .labels_or_empty()
-                    .keys()
-                    .filter_map(|key| key.strip_prefix("node-role.kubernetes.io/"))
-                    .filter(|role| !role.is_empty())
-                    .map(str::to_string)
-                    .collect();
-                let taints = node
-                    .taints()
-                    .iter()
-                    .map(|taint| {
-                        let key = taint.key.as_deref().unwrap_or("");
-                        let effect = taint.effect.as_deref().unwrap_or("");
-                        match taint.value.as_deref().filter(|value| !value.is_empty()) {
-                            Some(value) => format!("{key}={value}:{effect}"),
-                            None => format!("{key}:{effect}"),
-                        }
-                    })
-                    .collect();
-                let allocatable = node
-                    .status
-                    .as_ref()
-                    .and_then(|status| status.allocatable.as_ref());
-                let allocatable =
-                    |resource: &str| allocatable.and_then(|resources| resources.get(resource));
-                let (cpu_requested_millis, memory_requested_bytes, pod_count) = requested_by_node
-                    .get(meta.name())
-                    .copied()
-                    .unwrap_or_default();
-                NodeView {
-                    name: meta.name().to_string(),
-                    roles,
-                    ready: node.is_ready(),
-                    unschedulable: node.is_unschedulable(),
-                    taints,
-                    zone: meta
-                        .label("topology.kubernetes.io/zone")
-                        .map(str::to_string),
-                    cpu_allocatable_millis: allocatable("cpu")
-                        .map(Quantity::milli_value)
-                        .unwrap_or(0),
-                    memory_allocatable_bytes: allocatable("memory")
-                        .map(Quantity::value)
-                        .unwrap_or(0),
-                    pods_allocatable: allocatable("pods").map(Quantity::value).unwrap_or(0),
-                    cpu_requested_millis,
-                    memory_requested_bytes,
-                    pod_count,
-                }
-            })
-            .collect();
+        let nodes = node_views_with(api, &requested_by_node);
         let mut workloads = Vec::new();
         for kind in WORKLOAD_KINDS {
             let Some(resource_type) = lookup_kind_name(kind) else {
@@ -283,6 +226,83 @@ impl ClusterView {
             services,
         }
     }
+}
+
+/// The node cards alone, for a UI whose pods did not change (heartbeats only).
+pub fn node_views(api: &ApiServer) -> Vec<NodeView> {
+    let mut requested_by_node: BTreeMap<&str, (i64, i64, i64)> = BTreeMap::new();
+    for object in api.list(Pod::resource_type(), None) {
+        let Some(pod) = object.as_::<Pod>() else {
+            continue;
+        };
+        let node_name = pod.node_name();
+        if !node_name.is_empty() && pod.phase() != "Succeeded" && pod.phase() != "Failed" {
+            let (cpu_millis, memory_bytes) = pod_requests(pod);
+            let entry = requested_by_node.entry(node_name).or_default();
+            entry.0 += cpu_millis;
+            entry.1 += memory_bytes;
+            entry.2 += 1;
+        }
+    }
+    node_views_with(api, &requested_by_node)
+}
+
+fn node_views_with(
+    api: &ApiServer,
+    requested_by_node: &BTreeMap<&str, (i64, i64, i64)>,
+) -> Vec<NodeView> {
+    api.list(Node::resource_type(), None)
+        .filter_map(|object| object.as_::<Node>())
+        .map(|node| {
+            let meta = &node.metadata;
+            // BTreeMap keys are sorted, so the roles come out sorted.
+            let roles: Vec<String> = meta
+                .labels_or_empty()
+                .keys()
+                .filter_map(|key| key.strip_prefix("node-role.kubernetes.io/"))
+                .filter(|role| !role.is_empty())
+                .map(str::to_string)
+                .collect();
+            let taints = node
+                .taints()
+                .iter()
+                .map(|taint| {
+                    let key = taint.key.as_deref().unwrap_or("");
+                    let effect = taint.effect.as_deref().unwrap_or("");
+                    match taint.value.as_deref().filter(|value| !value.is_empty()) {
+                        Some(value) => format!("{key}={value}:{effect}"),
+                        None => format!("{key}:{effect}"),
+                    }
+                })
+                .collect();
+            let allocatable = node
+                .status
+                .as_ref()
+                .and_then(|status| status.allocatable.as_ref());
+            let allocatable =
+                |resource: &str| allocatable.and_then(|resources| resources.get(resource));
+            let (cpu_requested_millis, memory_requested_bytes, pod_count) = requested_by_node
+                .get(meta.name())
+                .copied()
+                .unwrap_or_default();
+            NodeView {
+                name: meta.name().to_string(),
+                roles,
+                ready: node.is_ready(),
+                unschedulable: node.is_unschedulable(),
+                taints,
+                zone: meta
+                    .label("topology.kubernetes.io/zone")
+                    .map(str::to_string),
+                cpu_allocatable_millis: allocatable("cpu").map(Quantity::milli_value).unwrap_or(0),
+                memory_allocatable_bytes: allocatable("memory").map(Quantity::value).unwrap_or(0),
+                pods_allocatable: allocatable("pods").map(Quantity::value).unwrap_or(0),
+                cpu_requested_millis,
+                memory_requested_bytes,
+                pod_count,
+            }
+        })
+        .collect()
 }
 
 impl PodView {
@@ -320,7 +340,6 @@ impl PodView {
             owner: meta
                 .controller_ref()
                 .map(|owner| format!("{}/{}", owner.kind, owner.name)),
-            labels: meta.labels_or_empty().clone(),
             terminating: meta.is_being_deleted(),
         }
     }
@@ -641,6 +660,58 @@ fn pod_requests(pod: &Pod) -> (i64, i64) {
         })
 }
 
+/// The scheduler's last attempt for a pod, as lines an inspector shows: the outcome,
+/// how many nodes it looked at, and per node the rejecting filter plugin and its
+/// reasons, or the weighted score of each score plugin and the total.
+pub fn scheduling_explanation(
+    simulation: &crate::Simulation,
+    namespace: &str,
+    pod: &str,
+) -> Option<Vec<String>> {
+    use crate::scheduler::explain::{Outcome, Verdict};
+    let record = simulation.scheduling_record(namespace, pod)?;
+    let mut lines = vec![match &record.outcome {
+        Outcome::Scheduled { node } => format!("Attempt {}: bound to {node}", record.attempt),
+        Outcome::Unschedulable { message } => {
+            format!("Attempt {}: unschedulable: {message}", record.attempt)
+        }
+        Outcome::Error { message } => format!("Attempt {}: error: {message}", record.attempt),
+    }];
+    lines.push(format!(
+        "{} nodes in the cluster; looked for {} feasible",
+        record.total_nodes, record.nodes_to_find
+    ));
+    for node in record.nodes() {
+        lines.push(match node.verdict {
+            Verdict::Rejected {
+                plugin, reasons, ..
+            } => format!(
+                "{}: rejected by {plugin}: {}",
+                node.node,
+                reasons.join("; ")
+            ),
+            Verdict::Feasible { scores, total } if scores.is_empty() => {
+                format!("{}: feasible (score {total})", node.node)
+            }
+            Verdict::Feasible { scores, total } => {
+                let parts: Vec<String> = scores
+                    .iter()
+                    .map(|score| format!("{} {}", score.plugin, score.weighted))
+                    .collect();
+                format!(
+                    "{}: feasible, score {total} = {}",
+                    node.node,
+                    parts.join(" + ")
+                )
+            }
+        });
+    }
+    if record.detail_dropped {
+        lines.push("(per-node detail of this old attempt was dropped to bound memory)".to_string());
+    }
+    Some(lines)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -706,6 +777,34 @@ mod tests {
             ),
             "Terminating"
         );
+    }
+
+    #[test]
+    fn the_scheduler_explains_where_a_pod_went() {
+        let mut simulation = Simulation::new(SimulationConfig::default());
+        let manifest = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: solo\n  namespace: default\nspec:\n  containers:\n  - name: web\n    image: nginx\n";
+        let object = crate::model::manifest::decode_manifests(manifest, "test")
+            .into_iter()
+            .next()
+            .unwrap()
+            .unwrap()
+            .object;
+        simulation.api_mut().create(object).unwrap();
+        simulation
+            .advance_by(crate::SimDuration::from_secs(5))
+            .unwrap();
+        let lines = scheduling_explanation(&simulation, "default", "solo").unwrap();
+        assert!(
+            lines[0].starts_with("Attempt 1: bound to worker-"),
+            "{lines:?}"
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|line| line.starts_with("control-plane: rejected by TaintToleration")),
+            "{lines:?}"
+        );
+        assert!(scheduling_explanation(&simulation, "default", "missing").is_none());
     }
 
     #[test]

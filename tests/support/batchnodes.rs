@@ -74,6 +74,10 @@ pub fn pods_labelled(simulation: &Simulation, namespace: &str, key: &str, value:
 /// Plays the scheduler: sets `spec.nodeName` (a binding).
 pub fn bind(simulation: &mut Simulation, namespace: &str, name: &str, node: &str) {
     let mut pod: Pod = get(simulation, namespace, name).expect("pod exists");
+    if pod.node_name() == node {
+        // The scheduler got there first.
+        return;
+    }
     pod.spec.get_or_insert_with(Default::default).node_name = Some(node.to_string());
     simulation
         .api_mut()

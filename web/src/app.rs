@@ -247,7 +247,7 @@ pub fn App() -> Html {
     };
     let panel = match state.panel {
         Panel::Events => html! {
-            <EventStream events={state.filtered_events()} filter={state.event_filter.clone()} />
+            <EventStream events={state.shown_events.clone()} filter={state.event_filter.clone()} />
         },
         Panel::Architecture => html! {
             <Architecture trace={state.trace.clone()} nodes={state.cluster.nodes.iter().map(|card| card.node.name.clone()).collect::<Vec<_>>()} />
@@ -279,7 +279,7 @@ pub fn App() -> Html {
                     <div class="column-side">
                         <Terminal lines={state.terminal.clone()} history={state.history.clone()} />
                         if !embed {
-                            <Inspector detail={state.detail.clone()} selected={state.selected.clone()}
+                            <Inspector detail={state.detail.clone()} scheduling={state.scheduling.clone()} selected={state.selected.clone()}
                                 workloads={state.cluster.workloads.clone()} services={state.cluster.services.clone()} />
                             <YamlEditor result={state.apply_result.clone()} />
                         }

@@ -116,6 +116,8 @@ pub struct PlaygroundState {
     pub sim_time: String,
     pub cluster: Rc<ClusterModel>,
     pub events: Rc<Vec<EventView>>,
+    /// `events` after the object filter: what the stream shows.
+    pub shown_events: Rc<Vec<EventView>>,
     pub trace: Rc<Vec<TraceRow>>,
     pub terminal: Rc<Vec<TerminalLine>>,
     pub history: Rc<Vec<String>>,
@@ -123,6 +125,8 @@ pub struct PlaygroundState {
     pub speed: Speed,
     pub selected: Option<ObjectRef>,
     pub detail: Option<Rc<ObjectDetail>>,
+    /// For a selected pod: the scheduler's explanation of its last attempt.
+    pub scheduling: Option<Rc<Vec<String>>>,
     pub event_filter: String,
     pub banner: Option<Banner>,
     pub apply_result: Option<ApplyResult>,
@@ -133,6 +137,8 @@ pub struct PlaygroundState {
     carry_millis: f64,
     /// The store revision the displayed data was built from.
     observed_revision: u64,
+    /// The selection changed, so the inspector's detail must be rebuilt.
+    detail_stale: bool,
 }
 
 impl PartialEq for PlaygroundState {
@@ -228,9 +234,10 @@ impl Reducible for PlaygroundState {
             }
             Action::Select(selected) => {
                 state.selected = selected;
-                state.observed_revision = u64::MAX;
+                state.detail_stale = true;
             }
             Action::SetEventFilter(filter) => {
+                state.shown_events = Rc::new(filter_events(&state.events, &filter));
                 state.event_filter = filter;
                 return Rc::new(state);
             }
@@ -286,6 +293,7 @@ impl PlaygroundState {
             sim_time: String::new(),
             cluster: Rc::new(ClusterModel::default()),
             events: Rc::new(Vec::new()),
+            shown_events: Rc::new(Vec::new()),
             trace: Rc::new(Vec::new()),
             terminal: Rc::new(vec![TerminalLine {
                 kind: LineKind::Note,
@@ -296,6 +304,7 @@ impl PlaygroundState {
             speed: Speed::default(),
             selected: None,
             detail: None,
+            scheduling: None,
             event_filter: String::new(),
             banner: None,
             apply_result: None,
@@ -303,6 +312,7 @@ impl PlaygroundState {
             rollout_target: None,
             carry_millis: 0.0,
             observed_revision: u64::MAX,
+            detail_stale: true,
         };
         state.refresh();
         state
@@ -360,20 +370,6 @@ impl PlaygroundState {
     /// Completes a terminal line against the cluster.
     pub fn complete(&self, line: &str) -> complete::Completion {
         complete::complete(line, self.session.borrow().simulation().api())
-    }
-
-    /// The events the stream shows, after the object filter.
-    pub fn filtered_events(&self) -> Vec<EventView> {
-        let filter = self.event_filter.trim().to_ascii_lowercase();
-        self.events
-            .iter()
-            .filter(|event| {
-                filter.is_empty()
-                    || event.object.to_ascii_lowercase().contains(&filter)
-                    || event.reason.to_ascii_lowercase().contains(&filter)
-            })
-            .cloned()
-            .collect()
     }
 
     /// The share fragment for the current session.
@@ -467,12 +463,54 @@ impl PlaygroundState {
             }
         }
         let revision = simulation.api().resource_version();
-        if revision == self.observed_revision {
+        if revision == self.observed_revision && !self.detail_stale {
             return;
         }
+        // Only what changed is rebuilt: heartbeats and leases move the revision of a
+        // quiet cluster all the time, and rebuilding 1,000 pods for them costs frames.
+        let (cluster_changed, nodes_only, events_changed) = match simulation
+            .api()
+            .store()
+            .events_after(self.observed_revision)
+        {
+            _ if revision == self.observed_revision => (false, false, false),
+            Some(changes) if self.observed_revision != u64::MAX => {
+                let mut cluster = false;
+                let mut nodes_only = true;
+                let mut events = false;
+                for change in changes {
+                    match change.object.kind() {
+                        "Event" => events = true,
+                        "Lease" | "EndpointSlice" | "Endpoints" | "Namespace" => {}
+                        "Node" => cluster = true,
+                        _ => {
+                            cluster = true;
+                            nodes_only = false;
+                        }
+                    }
+                }
+                (cluster, nodes_only, events)
+            }
+            _ => (true, false, true),
+        };
         self.observed_revision = revision;
-        self.cluster = Rc::new(ClusterModel::from_view(&simulation.view(), &self.cluster));
-        self.events = Rc::new(kubesim::view::recent_events(simulation.api(), EVENTS_SHOWN));
+        if cluster_changed && nodes_only {
+            // Heartbeats: the pods are as they were, so only the node cards are rebuilt.
+            self.cluster = Rc::new(
+                self.cluster
+                    .with_nodes(&kubesim::view::node_views(simulation.api())),
+            );
+        } else if cluster_changed {
+            self.cluster = Rc::new(ClusterModel::from_view(&simulation.view(), &self.cluster));
+        }
+        if events_changed {
+            self.events = Rc::new(kubesim::view::recent_events(simulation.api(), EVENTS_SHOWN));
+            self.shown_events = Rc::new(filter_events(&self.events, &self.event_filter));
+        }
+        if !cluster_changed && !events_changed && !self.detail_stale {
+            return;
+        }
+        self.detail_stale = false;
         self.detail = self.selected.as_ref().and_then(|selected| {
             kubesim::view::object_detail(
                 simulation.api(),
@@ -482,10 +520,39 @@ impl PlaygroundState {
             )
             .map(Rc::new)
         });
+        self.scheduling = self
+            .selected
+            .as_ref()
+            .filter(|selected| selected.kind == "Pod")
+            .and_then(|pod| scheduling_lines(simulation, &pod.namespace, &pod.name))
+            .map(Rc::new);
     }
 }
 
 const WELCOME: &str = "Welcome to kubesim: a Kubernetes cluster simulated in this tab. Try: kubectl create deployment web --image=nginx --replicas=3   (Tab completes, ↑/↓ recall)";
+
+/// The scheduler's explanation for a pod, when the simulation keeps one.
+fn scheduling_lines(
+    simulation: &kubesim::Simulation,
+    namespace: &str,
+    pod: &str,
+) -> Option<Vec<String>> {
+    kubesim::view::scheduling_explanation(simulation, namespace, pod)
+}
+
+/// The events whose object or reason contains `filter` (case-insensitive).
+fn filter_events(events: &[EventView], filter: &str) -> Vec<EventView> {
+    let filter = filter.trim().to_ascii_lowercase();
+    events
+        .iter()
+        .filter(|event| {
+            filter.is_empty()
+                || event.object.to_ascii_lowercase().contains(&filter)
+                || event.reason.to_ascii_lowercase().contains(&filter)
+        })
+        .cloned()
+        .collect()
+}
 
 /// A command and what it printed, as the terminal shows them.
 fn echo(entry: &ScriptEntry, output: &CommandOutput) -> Vec<TerminalLine> {
@@ -718,6 +785,32 @@ impl ClusterModel {
                 Rc::new(view.services.clone())
             },
             pod_count: view.pods.len(),
+        }
+    }
+
+    /// The same pods with fresh node cards; a card whose node did not change keeps
+    /// its `Rc`.
+    pub fn with_nodes(&self, nodes: &[NodeView]) -> ClusterModel {
+        let nodes = nodes
+            .iter()
+            .map(|node| {
+                let summary = NodeSummary::from_view(node);
+                match self.nodes.iter().find(|old| old.node.name == node.name) {
+                    Some(old) if old.node == summary => Rc::clone(old),
+                    Some(old) => Rc::new(NodeCardData {
+                        node: summary,
+                        groups: old.groups.clone(),
+                    }),
+                    None => Rc::new(NodeCardData {
+                        node: summary,
+                        groups: Vec::new(),
+                    }),
+                }
+            })
+            .collect();
+        ClusterModel {
+            nodes,
+            ..self.clone()
         }
     }
 
@@ -1119,11 +1212,105 @@ mod tests {
     }
 
     #[test]
+    fn selecting_an_object_shows_its_detail_and_the_filter_narrows_events() {
+        let node = ObjectRef {
+            kind: "Node".into(),
+            namespace: String::new(),
+            name: "worker-1".into(),
+        };
+        let state = fresh().reduce(Action::Select(Some(node)));
+        let detail = state.detail.clone().expect("the node's detail");
+        assert_eq!(
+            (detail.kind.as_str(), detail.name.as_str()),
+            ("Node", "worker-1")
+        );
+        assert!(detail.yaml.contains("name: worker-1"));
+        let filtered = state.reduce(Action::SetEventFilter("no-such-object".into()));
+        assert!(filtered.shown_events.is_empty());
+        let cleared = filtered.reduce(Action::Select(None));
+        assert!(cleared.detail.is_none());
+    }
+
+    #[test]
+    fn node_only_changes_keep_the_pods_and_unchanged_cards() {
+        let state = fresh();
+        let view = state.session.borrow().simulation().view();
+        let same = state.cluster.with_nodes(&view.nodes);
+        assert!(
+            same.nodes
+                .iter()
+                .zip(&state.cluster.nodes)
+                .all(|(a, b)| Rc::ptr_eq(a, b))
+        );
+        let mut cordoned = view.nodes.clone();
+        cordoned[1].unschedulable = true;
+        let changed = state.cluster.with_nodes(&cordoned);
+        assert!(changed.nodes[1].node.unschedulable);
+        assert!(Rc::ptr_eq(&changed.nodes[0], &state.cluster.nodes[0]));
+        assert!(Rc::ptr_eq(&changed.unscheduled, &state.cluster.unscheduled));
+    }
+
+    #[test]
     fn pod_looks_name_their_state_in_words() {
         for look in PodLook::ALL {
             assert!(
                 !look.icon().is_empty() && !look.words().is_empty() && !look.class().is_empty()
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod profile {
+    use super::*;
+
+    /// Where a frame's time goes at 50 workers and 1,000 pods (run with --ignored --nocapture).
+    #[test]
+    #[ignore]
+    fn frame_cost_breakdown() {
+        let mut yaml = String::new();
+        for index in 0..1000 {
+            yaml.push_str(&format!("---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: bench-{index}\n  labels:\n    app: bench\nspec:\n  nodeName: worker-{}\n  containers:\n  - name: web\n    image: nginx\n", index % 50 + 1));
+        }
+        let session = Session::new(SessionConfig {
+            seed: 1,
+            workers: Some(50),
+        });
+        let mut state = Rc::new(PlaygroundState::new(session)).reduce(Action::ApplyYaml(yaml));
+        state = state
+            .reduce(Action::SetSpeed(Speed::X100))
+            .reduce(Action::SetPlaying(true));
+        let started = std::time::Instant::now();
+        let mut advance = std::time::Duration::ZERO;
+        let mut view = std::time::Duration::ZERO;
+        let mut events = std::time::Duration::ZERO;
+        for _ in 0..100 {
+            let t = std::time::Instant::now();
+            state
+                .session
+                .borrow_mut()
+                .advance(SimDuration::from_millis(1600));
+            advance += t.elapsed();
+            let t = std::time::Instant::now();
+            let v = state.session.borrow().simulation().view();
+            let _ = ClusterModel::from_view(&v, &state.cluster);
+            view += t.elapsed();
+            let t = std::time::Instant::now();
+            let e = kubesim::view::recent_events(
+                state.session.borrow().simulation().api(),
+                EVENTS_SHOWN,
+            );
+            events += t.elapsed();
+            let _ = e;
+        }
+        state = state.reduce(Action::Frame(16.0));
+        println!(
+            "100 frames: total {:?}, advance {:?}, view+model {:?}, events {:?}; store objects {}",
+            started.elapsed(),
+            advance,
+            view,
+            events,
+            state.session.borrow().simulation().api().store().len()
+        );
     }
 }

@@ -248,15 +248,36 @@ pub fn claim_candidates(
     resource_type: &'static ResourceType,
 ) -> Vec<Arc<Object>> {
     let store = api.store();
-    let type_index_matches = |key: &&ObjectKey| std::ptr::eq(key.resource_type(), resource_type);
-    let mut keys: BTreeSet<&ObjectKey> = store
+    let type_matches = |key: &&ObjectKey| std::ptr::eq(key.resource_type(), resource_type);
+    // Both indexes iterate in key order: merge them without a set (a key can be in
+    // both when it names the owner without `controller: true`).
+    let mut owned = store
         .dependents_of(owner.uid())
-        .filter(type_index_matches)
-        .collect();
-    keys.extend(store.without_controller(resource_type, owner.namespace()));
-    keys.into_iter()
-        .filter_map(|key| store.get(key).map(Arc::clone))
-        .collect()
+        .filter(type_matches)
+        .peekable();
+    let mut orphans = store
+        .without_controller(resource_type, owner.namespace())
+        .peekable();
+    let mut candidates = Vec::new();
+    loop {
+        let key = match (owned.peek(), orphans.peek()) {
+            (None, None) => break,
+            (Some(_), None) => owned.next(),
+            (None, Some(_)) => orphans.next(),
+            (Some(a), Some(b)) => match a.cmp(b) {
+                Ordering::Less => owned.next(),
+                Ordering::Greater => orphans.next(),
+                Ordering::Equal => {
+                    orphans.next();
+                    owned.next()
+                }
+            },
+        };
+        if let Some(object) = key.and_then(|key| store.get(key)) {
+            candidates.push(Arc::clone(object));
+        }
+    }
+    candidates
 }
 
 /// What a claim found.

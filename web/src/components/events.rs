@@ -7,7 +7,7 @@ use crate::state::Action;
 
 #[derive(Properties, PartialEq)]
 pub struct EventStreamProps {
-    pub events: Vec<EventView>,
+    pub events: std::rc::Rc<Vec<EventView>>,
     pub filter: String,
 }
 

@@ -10,6 +10,8 @@ use crate::state::Action;
 #[derive(Properties, PartialEq)]
 pub struct InspectorProps {
     pub detail: Option<Rc<ObjectDetail>>,
+    /// For a pod: why the scheduler put it where it is (or nowhere).
+    pub scheduling: Option<Rc<Vec<String>>>,
     pub selected: Option<ObjectRef>,
     pub workloads: Rc<Vec<WorkloadView>>,
     pub services: Rc<Vec<ServiceView>>,
@@ -94,6 +96,12 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                         <tbody>{ for detail.conditions.iter().map(|condition| html! {
                             <tr><td>{ &condition.type_ }</td><td>{ &condition.status }</td><td>{ &condition.reason }</td><td>{ &condition.message }</td></tr>
                         }) }</tbody></table>
+                    }
+                    if let Some(lines) = &props.scheduling {
+                        <h3>{ "Scheduler's decision" }</h3>
+                        <ul class="scheduling" data-testid="scheduling">
+                            { for lines.iter().map(|line| html! { <li>{ line }</li> }) }
+                        </ul>
                     }
                     if !detail.dependents.is_empty() {
                         <h3>{ "Controls" }</h3>
