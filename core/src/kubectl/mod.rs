@@ -207,6 +207,9 @@ pub fn run_with_files(
         "api-resources" => commands::api_resources::run(&flags),
         "apply" => commands::apply::run(simulation, &flags, stdin, files),
         "delete" => commands::delete::run(simulation, &flags, stdin, files),
+        "create" => commands::create::run(simulation, &flags, stdin, files),
+        "run" => commands::run::run(simulation, &flags),
+        "expose" => commands::expose::run(simulation, &flags, stdin, files),
         "scale" => commands::scale::run(simulation, &flags, stdin, files),
         "label" => commands::label::run(
             simulation,

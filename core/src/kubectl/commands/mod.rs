@@ -2,10 +2,13 @@
 
 pub mod api_resources;
 pub mod apply;
+pub mod create;
 pub mod delete;
+pub mod expose;
 pub mod get;
 pub mod label;
 pub mod patch;
+pub mod run;
 pub mod scale;
 pub mod set_image;
 pub mod sim;
