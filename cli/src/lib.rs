@@ -3,6 +3,8 @@
 
 pub mod cluster_file;
 pub mod files;
+pub mod filters;
+pub mod pipeline;
 pub mod runner;
 pub mod script;
 pub mod shell;

@@ -5,6 +5,9 @@
 //! errors to stderr; in a transcript they appear inline, so by default both go
 //! to the same stream, stdout first. With `split_stderr` errors go to the
 //! process's stderr instead. A failed command does not stop the script.
+//!
+//! A line may be a `;`/`&&`/`||` list and pipe into text filters
+//! (`kubectl get pods | grep web`), see [`crate::pipeline`] and [`crate::filters`].
 
 use std::io::{self, Write};
 
@@ -12,6 +15,8 @@ use kubesim::kubectl::{self, CommandOutput};
 use kubesim::{Simulation, SimulationConfig};
 
 use crate::files::DiskFiles;
+use crate::filters::run_filter;
+use crate::pipeline::{self, Connector};
 use crate::script::{self, ScriptCommand};
 
 /// The most commands one script may run, so a generated script cannot run forever.
@@ -36,14 +41,142 @@ pub struct RunSummary {
     pub failed: usize,
 }
 
-/// Runs one command line, reading `-f` files from disk first.
-pub fn run_command(
+/// One piece of a command line's output, in the order a terminal shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Chunk {
+    Stdout(String),
+    Stderr(String),
+}
+
+/// What a command line printed, and the exit status of its last pipeline.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LineOutput {
+    pub chunks: Vec<Chunk>,
+    pub exit_code: i32,
+}
+
+impl LineOutput {
+    /// Everything printed, stdout and stderr in order.
+    pub fn text(&self) -> String {
+        self.chunks
+            .iter()
+            .map(|chunk| match chunk {
+                Chunk::Stdout(text) | Chunk::Stderr(text) => text.as_str(),
+            })
+            .collect()
+    }
+}
+
+/// Runs one pipeline stage: the interpreter for kubectl, sim and sleep; `cat`
+/// and `echo` as sources; anything else as a text filter.
+fn run_stage(
     simulation: &mut Simulation,
-    command: &str,
-    stdin: &str,
+    stage: &str,
+    input: &str,
     files: &DiskFiles,
 ) -> CommandOutput {
-    kubectl::run_with_files(simulation, command, stdin, files)
+    let words = kubesim::kubectl::shell_words::split(stage).unwrap_or_default();
+    match words.first().map(String::as_str) {
+        Some("kubectl" | "sim" | "sleep") | None => {
+            kubectl::run_with_files(simulation, stage, input, files)
+        }
+        Some("echo") => {
+            let (newline, words) = match words.get(1).map(String::as_str) {
+                Some("-n") => (false, &words[2..]),
+                _ => (true, &words[1..]),
+            };
+            let mut text = words.join(" ");
+            if newline {
+                text.push('\n');
+            }
+            CommandOutput::ok(text)
+        }
+        Some("cat") if words.len() > 1 => {
+            let mut text = String::new();
+            for path in &words[1..] {
+                match kubesim::kubectl::files::FileSource::read(files, path) {
+                    Some(kubesim::kubectl::files::FileNode::File(contents)) => {
+                        text.push_str(&contents)
+                    }
+                    Some(kubesim::kubectl::files::FileNode::Directory(_)) => {
+                        return CommandOutput {
+                            stdout: text,
+                            stderr: format!("cat: {path}: Is a directory\n"),
+                            exit_code: 1,
+                        };
+                    }
+                    None => {
+                        return CommandOutput {
+                            stdout: text,
+                            stderr: format!("cat: {path}: No such file or directory\n"),
+                            exit_code: 1,
+                        };
+                    }
+                }
+            }
+            CommandOutput::ok(text)
+        }
+        Some(_) => run_filter(stage, input),
+    }
+}
+
+/// Runs one command line: a `;`/`&&`/`||` list of pipelines. `stdin` (a
+/// here-document) goes to the first command. `-f` files are read from disk.
+pub fn run_line(
+    simulation: &mut Simulation,
+    line: &str,
+    stdin: &str,
+    files: &DiskFiles,
+) -> LineOutput {
+    let pipelines = match pipeline::split(line) {
+        Ok(pipelines) => pipelines,
+        Err(message) => {
+            return LineOutput {
+                chunks: vec![Chunk::Stderr(format!("{message}\n"))],
+                exit_code: 2,
+            };
+        }
+    };
+    let mut output = LineOutput::default();
+    let mut stdin = Some(stdin);
+    for pipeline in pipelines {
+        let runs = match pipeline.connector {
+            Connector::Always => true,
+            Connector::And => output.exit_code == 0,
+            Connector::Or => output.exit_code != 0,
+        };
+        if !runs {
+            continue;
+        }
+        let input = stdin.take().unwrap_or("");
+        let first = run_stage(simulation, &pipeline.command, input, files);
+        let mut piped = if pipeline.discard_stdout {
+            String::new()
+        } else {
+            first.stdout
+        };
+        let mut exit_code = first.exit_code;
+        if !pipeline.discard_stderr {
+            if pipeline.stderr_to_stdout {
+                piped.push_str(&first.stderr);
+            } else if !first.stderr.is_empty() {
+                output.chunks.push(Chunk::Stderr(first.stderr));
+            }
+        }
+        for filter in &pipeline.filters {
+            let filtered = run_stage(simulation, filter, &piped, files);
+            piped = filtered.stdout;
+            exit_code = filtered.exit_code;
+            if !filtered.stderr.is_empty() {
+                output.chunks.push(Chunk::Stderr(filtered.stderr));
+            }
+        }
+        if !piped.is_empty() {
+            output.chunks.push(Chunk::Stdout(piped));
+        }
+        output.exit_code = exit_code;
+    }
+    output
 }
 
 /// Writes the transcript lines a terminal would show for a command as typed.
@@ -94,17 +227,18 @@ pub fn run_script(
             break;
         }
         echo(command, out)?;
-        let output = run_command(
+        let output = run_line(
             &mut simulation,
             &command.command,
             command.stdin.as_deref().unwrap_or(""),
             &options.files,
         );
-        write_with_newline(out, &output.stdout)?;
-        if options.split_stderr {
-            write_with_newline(err, &output.stderr)?;
-        } else {
-            write_with_newline(out, &output.stderr)?;
+        for chunk in &output.chunks {
+            match chunk {
+                Chunk::Stdout(text) => write_with_newline(out, text)?,
+                Chunk::Stderr(text) if options.split_stderr => write_with_newline(err, text)?,
+                Chunk::Stderr(text) => write_with_newline(out, text)?,
+            }
         }
         summary.commands += 1;
         if output.exit_code != 0 {

@@ -10,7 +10,7 @@ use rustyline::DefaultEditor;
 use rustyline::error::ReadlineError;
 
 use crate::files::DiskFiles;
-use crate::runner::run_command;
+use crate::runner::{Chunk, run_line};
 use crate::script::find_heredoc;
 
 /// Where history is kept between sessions: `$HOME/.kubesim_history`.
@@ -83,10 +83,14 @@ pub fn run_shell(mut simulation: Simulation, files: DiskFiles) -> i32 {
             }
             None => (trimmed.to_string(), String::new()),
         };
-        let output = run_command(&mut simulation, &command, &stdin, &files);
-        print!("{}", output.stdout);
-        eprint!("{}", output.stderr);
-        let _ = io::stdout().flush();
+        let output = run_line(&mut simulation, &command, &stdin, &files);
+        for chunk in &output.chunks {
+            match chunk {
+                Chunk::Stdout(text) => print!("{text}"),
+                Chunk::Stderr(text) => eprint!("{text}"),
+            }
+            let _ = io::stdout().flush();
+        }
         last_exit_code = output.exit_code;
     }
     if let Some(path) = &history {

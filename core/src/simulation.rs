@@ -9,6 +9,7 @@ use std::sync::Arc;
 use crate::agenda::{Agenda, Timer};
 use crate::api_server::{ApiServer, ObjectKey};
 use crate::cluster::ClusterConfig;
+use crate::controllers::deployment::DeploymentController;
 use crate::controllers::endpoint_slice::EndpointSliceController;
 use crate::controllers::endpoints::EndpointsController;
 use crate::controllers::event_recorder::EventTtl;
@@ -123,6 +124,7 @@ impl Simulation {
         simulation.add_controller(Box::new(EventTtl));
         simulation.add_controller(Box::new(NamespaceController));
         simulation.add_controller(Box::new(ReplicaSetController::default()));
+        simulation.add_controller(Box::new(DeploymentController::default()));
         simulation.add_controller(Box::new(EndpointsController::default()));
         simulation.add_controller(Box::new(EndpointSliceController::default()));
         simulation.add_controller(Box::new(TaintEvictionController::default()));

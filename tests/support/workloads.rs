@@ -310,7 +310,7 @@ pub fn available_pods(simulation: &Simulation, min_ready_seconds: i32) -> usize 
         .count()
 }
 
-/// The ReplicaSets of `default` owned by the Deployment `name`, oldest first.
+/// The ReplicaSets of `default` owned by the Deployment `name`, lowest revision first.
 pub fn replica_sets_of(simulation: &Simulation, name: &str) -> Vec<ReplicaSet> {
     let owner = deployment(simulation, name);
     let mut sets: Vec<ReplicaSet> = simulation
@@ -323,7 +323,7 @@ pub fn replica_sets_of(simulation: &Simulation, name: &str) -> Vec<ReplicaSet> {
                 .is_some_and(|r| r.uid == owner.metadata.uid())
         })
         .collect();
-    sets.sort_by_key(|rs| (rs.metadata.creation_timestamp, rs.metadata.name.clone()));
+    sets.sort_by_key(|rs| (revision(rs), rs.metadata.name.clone()));
     sets
 }
 
