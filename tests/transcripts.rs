@@ -4,8 +4,8 @@
 //! When a change to kubesim changes what the walkthrough prints, this test shows
 //! the difference. Review it line by line against what kubectl prints for the
 //! same objects, then accept it with
-//! `INSTA_UPDATE=always cargo test -p kubesim-cli --test transcripts`
-//! (or `cargo insta review`) and commit the updated snapshot.
+//! `INSTA_UPDATE=always cargo test -p kubesim-tests --test transcripts`
+//! (or `cargo insta review`) and commit the updated `snapshots/*.snap`.
 
 use kubesim::SimulationConfig;
 use kubesim_cli::files::DiskFiles;
@@ -30,6 +30,10 @@ fn run_example(script: &str, config: SimulationConfig) -> String {
 #[test]
 fn walkthrough_transcript() {
     let output = run_example("walkthrough.kubesim", SimulationConfig::default());
+    // Shown only when the snapshot differs.
+    eprintln!(
+        "The walkthrough's transcript changed. Review the diff against kubectl's output, then accept it:\n  INSTA_UPDATE=always cargo test -p kubesim-tests --test transcripts\nand commit tests/snapshots/transcripts__walkthrough.snap."
+    );
     insta::assert_snapshot!("walkthrough", output);
 }
 
