@@ -8,7 +8,12 @@
 //! This crate holds no cluster logic: every fact shown comes from `kubesim::view`.
 
 mod app;
+pub mod commands;
+pub mod complete;
 mod components;
+mod context;
+pub mod script;
+pub mod session;
 pub mod state;
 
 use wasm_bindgen::prelude::*;

@@ -8,7 +8,8 @@ use crate::cmd;
 use crate::tools::{self, CHROMEDRIVER, CHROMIUM, NPM_DIR, WASM_TARGET};
 use crate::{checks, probes, site};
 
-const SCREENSHOT: &str = "docs/screenshots/cluster-map.png";
+/// The browser tests save a screenshot of each main view here (linked from README.md).
+const SCREENSHOT_DIR: &str = "docs/screenshots";
 
 struct StepResult {
     name: &'static str,
@@ -141,17 +142,15 @@ fn run_steps(root: &Path, steps: &mut Steps) -> Result<()> {
     })?;
     steps.run("dist", || site::build(root))?;
     steps.run("browser e2e (Playwright + Chromium)", || {
-        let screenshot = root.join(SCREENSHOT);
-        if let Some(parent) = screenshot.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|error| format!("cannot create {}: {error}", parent.display()))?;
-        }
+        let screenshots = root.join(SCREENSHOT_DIR);
+        std::fs::create_dir_all(&screenshots)
+            .map_err(|error| format!("cannot create {}: {error}", screenshots.display()))?;
         cmd::run(
             cmd::tool("node")
                 .args(["--test", "e2e.test.mjs"])
                 .current_dir(root.join(NPM_DIR))
                 .env("KUBESIM_DIST_DIR", root.join(site::DIST_DIR))
-                .env("KUBESIM_SCREENSHOT", &screenshot)
+                .env("KUBESIM_SCREENSHOT_DIR", &screenshots)
                 .env("CHROMIUM", CHROMIUM),
         )
     })?;
