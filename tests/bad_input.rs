@@ -82,17 +82,17 @@ const SIM: &[Case] = &[
     (
         "sim advance --by 5m",
         "",
-        "error: unknown flag: --by\nSee 'sim advance --help' for usage.\n",
+        "Error: unknown flag: --by\nSee 'sim advance --help' for usage.\n",
     ),
     (
         "sim settle --timeout soon",
         "",
-        "error: invalid argument \"soon\" for \"--timeout\" flag: time: invalid duration \"soon\"\n",
+        "Error: invalid argument \"soon\" for \"--timeout\" flag: time: invalid duration \"soon\"\nSee 'sim settle --help' for usage.\n",
     ),
     (
         "sim settle --wait 5m",
         "",
-        "error: unknown flag: --wait\nSee 'sim settle --help' for usage.\n",
+        "Error: unknown flag: --wait\nSee 'sim settle --help' for usage.\n",
     ),
     (
         "sim settle now",
@@ -102,7 +102,7 @@ const SIM: &[Case] = &[
     (
         "sim time -x",
         "",
-        "error: unknown shorthand flag: 'x' in -x\nSee 'sim time --help' for usage.\n",
+        "Error: unknown shorthand flag: 'x' in -x\nSee 'sim time --help' for usage.\n",
     ),
     (
         "sim node add",
@@ -112,22 +112,22 @@ const SIM: &[Case] = &[
     (
         "sim node add x --cpu lots",
         "",
-        "error: invalid argument \"lots\" for \"--cpu\" flag: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'\n",
+        "Error: invalid argument \"lots\" for \"--cpu\" flag: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'\nSee 'sim node add --help' for usage.\n",
     ),
     (
         "sim node add x --memory 8GB",
         "",
-        "error: invalid argument \"8GB\" for \"--memory\" flag: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'\n",
+        "Error: invalid argument \"8GB\" for \"--memory\" flag: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'\nSee 'sim node add --help' for usage.\n",
     ),
     (
         "sim node add x --cpu 0",
         "",
-        "error: invalid argument \"0\" for \"--cpu\" flag: must be greater than zero\n",
+        "Error: invalid argument \"0\" for \"--cpu\" flag: must be greater than zero\nSee 'sim node add --help' for usage.\n",
     ),
     (
         "sim node add x --pods many",
         "",
-        "error: invalid argument \"many\" for \"--pods\" flag: must be a positive whole number\n",
+        "Error: invalid argument \"many\" for \"--pods\" flag: must be a positive whole number\nSee 'sim node add --help' for usage.\n",
     ),
     (
         "sim node add x --taint gpu",
@@ -249,6 +249,66 @@ const COMMANDS: &[Case] = &[
         "",
         "You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples\n",
     ),
+    (
+        "kubectl delete",
+        "",
+        "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'\n",
+    ),
+    (
+        "kubectl delete pod nope",
+        "",
+        "Error from server (NotFound): pods \"nope\" not found\n",
+    ),
+    (
+        "kubectl scale deployment web",
+        "",
+        "error: required flag(s) \"replicas\" not set\n",
+    ),
+    (
+        "kubectl scale deployment web --replicas=-1",
+        "",
+        "error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0\n",
+    ),
+    (
+        "kubectl scale deployment nope --replicas=2",
+        "",
+        "Error from server (NotFound): deployments.apps \"nope\" not found\n",
+    ),
+    (
+        "kubectl scale nosuch web --replicas=2",
+        "",
+        "error: the server doesn't have a resource type \"nosuch\"\n",
+    ),
+    (
+        "kubectl set image deployment/web",
+        "",
+        "error: at least one image update is required\n",
+    ),
+    (
+        "kubectl set image deployment/web nope=nginx:2",
+        "",
+        "error: unable to find container named \"nope\"\n",
+    ),
+    (
+        "kubectl set image deployment/nope nginx=nginx:2",
+        "",
+        "Error from server (NotFound): deployments.apps \"nope\" not found\n",
+    ),
+    (
+        "kubectl label pod nope a=b",
+        "",
+        "Error from server (NotFound): pods \"nope\" not found\n",
+    ),
+    (
+        "kubectl label deployment web",
+        "",
+        "error: at least one label update is required\nSee 'kubectl label -h' for help and examples\n",
+    ),
+    (
+        "kubectl patch deployment web -p '{bad'",
+        "",
+        "error: unable to parse \"{bad\": yaml: line 1: did not find expected ',' or '}'\n",
+    ),
 ];
 
 const MANIFESTS: &[Case] = &[
@@ -342,6 +402,39 @@ const KNOWN_GAPS: &[Case] = &[
         "kubectl get pods -l 'app in (a'",
         "",
         "Error from server (BadRequest): Unable to find \"/v1, Resource=pods\" that match label selector \"app in (a\", field selector \"\": unable to parse requirement: found '', expected: ',' or ')'\n",
+    ),
+    // cobra: unknown commands say "Error:" and suggest near names (kubectl v1.32 client).
+    (
+        "kubectl gett pods",
+        "",
+        "Error: unknown command \"gett\" for \"kubectl\"\n\nDid you mean this?\n\tset\n\tget\n\n",
+    ),
+    // pflag errors go through kubectl's FlagErrorFunc: "Error: " and a See line.
+    (
+        "kubectl scale deployment web --replicas=abc",
+        "",
+        "Error: invalid argument \"abc\" for \"--replicas\" flag: strconv.ParseInt: parsing \"abc\": invalid syntax\nSee 'kubectl scale --help' for usage.\n",
+    ),
+    (
+        "kubectl delete pods --all --grace-period=abc",
+        "",
+        "Error: invalid argument \"abc\" for \"--grace-period\" flag: strconv.ParseInt: parsing \"abc\": invalid syntax\nSee 'kubectl delete --help' for usage.\n",
+    ),
+    // Unknown flags are errors, not ignored.
+    (
+        "kubectl get pods --frob",
+        "",
+        "Error: unknown flag: --frob\nSee 'kubectl get --help' for usage.\n",
+    ),
+    (
+        "kubectl get pods -x",
+        "",
+        "Error: unknown shorthand flag: 'x' in -x\nSee 'kubectl get --help' for usage.\n",
+    ),
+    (
+        "kubectl get pods -l",
+        "",
+        "Error: flag needs an argument: 'l' in -l\nSee 'kubectl get --help' for usage.\n",
     ),
     // Go's time.ParseDuration: a number without a unit.
     (

@@ -14,9 +14,11 @@ use crate::controllers::endpoint_slice::EndpointSliceController;
 use crate::controllers::endpoints::EndpointsController;
 use crate::controllers::event_recorder::EventTtl;
 use crate::controllers::garbage_collector::GarbageCollector;
+use crate::controllers::job::JobController;
 use crate::controllers::namespace::NamespaceController;
 use crate::controllers::replica_set::ReplicaSetController;
 use crate::controllers::taint_eviction::TaintEvictionController;
+use crate::controllers::ttl_after_finished::TtlAfterFinishedController;
 use crate::controllers::{
     Action, Controller, ControllerContext, EventRecorder, TraceEntry, WorkQueue,
 };
@@ -128,6 +130,8 @@ impl Simulation {
         simulation.add_controller(Box::new(EndpointsController::default()));
         simulation.add_controller(Box::new(EndpointSliceController::default()));
         simulation.add_controller(Box::new(TaintEvictionController::default()));
+        simulation.add_controller(Box::new(JobController::default()));
+        simulation.add_controller(Box::new(TtlAfterFinishedController));
         simulation
     }
 

@@ -10,10 +10,12 @@ pub mod endpoint_slice;
 pub mod endpoints;
 pub mod event_recorder;
 pub mod garbage_collector;
+pub mod job;
 pub mod namespace;
 pub mod node_lifecycle;
 pub mod replica_set;
 pub mod taint_eviction;
+pub mod ttl_after_finished;
 pub mod work_queue;
 
 use crate::api_server::{ApiServer, ObjectKey, WatchEvent};

@@ -131,13 +131,11 @@ fn check_flags(
     for name in flags.names() {
         if !allowed.contains(&name) {
             let message = if name.chars().count() == 1 {
-                format!("error: unknown shorthand flag: '{name}' in -{name}")
+                format!("unknown shorthand flag: '{name}' in -{name}")
             } else {
-                format!("error: unknown flag: --{name}")
+                format!("unknown flag: --{name}")
             };
-            return Err(CommandOutput::error(format!(
-                "{message}\nSee 'sim {command} --help' for usage."
-            )));
+            return Err(flag_error(command, &message));
         }
     }
     if flags.positional.len() > max_positional {
@@ -149,18 +147,35 @@ fn check_flags(
     Ok(())
 }
 
-fn parse_duration_flag(flags: &Flags, name: &str) -> Result<Option<SimDuration>, CommandOutput> {
+/// A flag error as cobra prints it for kubectl (`cmdutil` FlagErrorFunc).
+fn flag_error(command: &str, message: &str) -> CommandOutput {
+    CommandOutput::error(format!(
+        "Error: {message}\nSee 'sim {command} --help' for usage."
+    ))
+}
+
+/// pflag's `invalid argument "X" for "--name" flag: why`.
+fn invalid_flag(command: &str, name: &str, text: &str, why: &str) -> CommandOutput {
+    flag_error(
+        command,
+        &format!("invalid argument \"{text}\" for \"--{name}\" flag: {why}"),
+    )
+}
+
+fn parse_duration_flag(
+    flags: &Flags,
+    command: &str,
+    name: &str,
+) -> Result<Option<SimDuration>, CommandOutput> {
     let Some(text) = flags.value(name) else {
         return Ok(None);
     };
     match SimDuration::parse_go(text) {
-        Ok(duration) if duration.is_negative() => Err(CommandOutput::error(format!(
-            "error: invalid argument \"{text}\" for \"--{name}\" flag: must not be negative"
-        ))),
+        Ok(duration) if duration.is_negative() => {
+            Err(invalid_flag(command, name, text, "must not be negative"))
+        }
         Ok(duration) => Ok(Some(duration)),
-        Err(error) => Err(CommandOutput::error(format!(
-            "error: invalid argument \"{text}\" for \"--{name}\" flag: {error}"
-        ))),
+        Err(error) => Err(invalid_flag(command, name, text, &error.to_string())),
     }
 }
 
@@ -321,7 +336,7 @@ fn settle(simulation: &mut Simulation, flags: &Flags) -> CommandOutput {
     if let Err(error) = check_flags(flags, "settle", &["timeout"], 0) {
         return error;
     }
-    let timeout = match parse_duration_flag(flags, "timeout") {
+    let timeout = match parse_duration_flag(flags, "settle", "timeout") {
         Ok(timeout) => timeout.unwrap_or(DEFAULT_SETTLE_TIMEOUT),
         Err(error) => return error,
     };
@@ -348,13 +363,14 @@ fn quantity_flag(flags: &Flags, name: &str) -> Result<Option<Quantity>, CommandO
         return Ok(None);
     };
     match Quantity::parse(text) {
-        Ok(quantity) if quantity.milli_value() <= 0 => Err(CommandOutput::error(format!(
-            "error: invalid argument \"{text}\" for \"--{name}\" flag: must be greater than zero"
-        ))),
+        Ok(quantity) if quantity.milli_value() <= 0 => Err(invalid_flag(
+            "node add",
+            name,
+            text,
+            "must be greater than zero",
+        )),
         Ok(quantity) => Ok(Some(quantity)),
-        Err(error) => Err(CommandOutput::error(format!(
-            "error: invalid argument \"{text}\" for \"--{name}\" flag: {error}"
-        ))),
+        Err(error) => Err(invalid_flag("node add", name, text, &error.to_string())),
     }
 }
 
@@ -378,9 +394,12 @@ pub fn node_config_from_flags(name: &str, flags: &Flags) -> Result<NodeConfig, C
         match text.parse::<i64>() {
             Ok(pods) if pods > 0 => node.max_pods = pods,
             _ => {
-                return Err(CommandOutput::error(format!(
-                    "error: invalid argument \"{text}\" for \"--pods\" flag: must be a positive whole number"
-                )));
+                return Err(invalid_flag(
+                    "node add",
+                    "pods",
+                    text,
+                    "must be a positive whole number",
+                ));
             }
         }
     }
@@ -418,14 +437,12 @@ pub fn node_config_from_flags(name: &str, flags: &Flags) -> Result<NodeConfig, C
     if let Some(zone) = flags.value("zone") {
         let errors = is_valid_label_value(zone);
         if zone.is_empty() || !errors.is_empty() {
-            return Err(CommandOutput::error(format!(
-                "error: invalid argument \"{zone}\" for \"--zone\" flag: {}",
-                if errors.is_empty() {
-                    "must not be empty".to_string()
-                } else {
-                    errors.join("; ")
-                }
-            )));
+            let why = if errors.is_empty() {
+                "must not be empty".to_string()
+            } else {
+                errors.join("; ")
+            };
+            return Err(invalid_flag("node add", "zone", zone, &why));
         }
         node.zone = Some(zone.to_string());
     }
@@ -625,23 +642,23 @@ mod tests {
             ),
             (
                 "sim settle --timeout soon",
-                "error: invalid argument \"soon\" for \"--timeout\" flag: time: invalid duration \"soon\"\n",
+                "Error: invalid argument \"soon\" for \"--timeout\" flag: time: invalid duration \"soon\"\nSee 'sim settle --help' for usage.\n",
             ),
             (
                 "sim settle --wait 5m",
-                "error: unknown flag: --wait\nSee 'sim settle --help' for usage.\n",
+                "Error: unknown flag: --wait\nSee 'sim settle --help' for usage.\n",
             ),
             (
                 "sim node add x --cpu lots",
-                "error: invalid argument \"lots\" for \"--cpu\" flag: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'\n",
+                "Error: invalid argument \"lots\" for \"--cpu\" flag: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'\nSee 'sim node add --help' for usage.\n",
             ),
             (
                 "sim node add x --pods -3",
-                "error: unknown shorthand flag: '3' in -3\nSee 'sim node add --help' for usage.\n",
+                "Error: unknown shorthand flag: '3' in -3\nSee 'sim node add --help' for usage.\n",
             ),
             (
                 "sim node add x --pods many",
-                "error: invalid argument \"many\" for \"--pods\" flag: must be a positive whole number\n",
+                "Error: invalid argument \"many\" for \"--pods\" flag: must be a positive whole number\nSee 'sim node add --help' for usage.\n",
             ),
             (
                 "sim node add x --taint gpu",
