@@ -438,3 +438,110 @@ spec:
         table.stdout
     );
 }
+
+#[test]
+fn describe_pod_reads_as_kubectl_describe() {
+    let mut simulation = cluster();
+    let pod = kubectl(&mut simulation, "kubectl describe pod web-2");
+    assert_eq!(
+        pod.stdout,
+        "Name:             web-2
+Namespace:        default
+Priority:         0
+Service Account:  default
+Node:             worker-2/
+Labels:           app=web
+Annotations:      <none>
+Status:           Pending
+IP:               
+IPs:              <none>
+Containers:
+  nginx:
+    Container ID:   
+    Image:          nginx:1.25
+    Image ID:       
+    Port:           <none>
+    Host Port:      <none>
+    State:          Waiting
+      Reason:       CrashLoopBackOff
+    Ready:          False
+    Restart Count:  4
+    Environment:    <none>
+    Mounts:         <none>
+Volumes:            <none>
+QoS Class:          BestEffort
+Node-Selectors:     <none>
+Tolerations:        node.kubernetes.io/not-ready:NoExecute op=Exists for 300s
+                    node.kubernetes.io/unreachable:NoExecute op=Exists for 300s
+Events:             <none>
+"
+    );
+    // A name that is not found describes the pods it prefixes, separated by a blank line.
+    let both = kubectl(&mut simulation, "kubectl describe pods web");
+    assert_eq!(both.stdout.matches("\n\n\nName:").count(), 1);
+    assert!(both.stdout.starts_with("Name:             web-1\n"));
+    let missing = kubectl(&mut simulation, "kubectl describe pod nothing");
+    assert_eq!(
+        missing.stderr,
+        "Error from server (NotFound): pods \"nothing\" not found\n"
+    );
+    let none = kubectl(&mut simulation, "kubectl describe pods -n kube-public");
+    assert_eq!(
+        none.stderr,
+        "No resources found in kube-public namespace.\n"
+    );
+}
+
+#[test]
+fn describe_deployment_service_node_namespace() {
+    let mut simulation = cluster();
+    let deployment = kubectl(&mut simulation, "kubectl describe deployment/web");
+    assert!(
+        deployment.stdout.starts_with(
+            "Name:                   web
+Namespace:              default
+CreationTimestamp:      Wed, 01 Jan 2025 00:00:00 +0000
+Labels:                 app=web
+Annotations:            <none>
+Selector:               app=web
+Replicas:               3 desired | 3 updated | 3 total | 2 available | 0 unavailable
+StrategyType:           RollingUpdate
+MinReadySeconds:        0
+RollingUpdateStrategy:  25% max unavailable, 25% max surge
+Pod Template:
+  Labels:  app=web
+  Containers:
+   nginx:
+    Image:         nginx:1.25
+"
+        ),
+        "{}",
+        deployment.stdout
+    );
+    let service = kubectl(&mut simulation, "kubectl describe svc web");
+    assert!(
+        service
+            .stdout
+            .contains("\nType:                     NodePort\n"),
+        "{}",
+        service.stdout
+    );
+    assert!(service.stdout.contains("\nPort:                     <unset>  80/TCP\nTargetPort:               80/TCP\nNodePort:                 <unset>  30080/TCP\n"));
+    let node = kubectl(&mut simulation, "kubectl describe no worker-1");
+    assert!(
+        node.stdout
+            .starts_with("Name:               worker-1\nRoles:              <none>\n")
+    );
+    assert!(
+        node.stdout
+            .contains("Non-terminated Pods:          (1 in total)\n"),
+        "{}",
+        node.stdout
+    );
+    assert!(node.stdout.contains("\n  default                     web-1    0 (0%)        0 (0%)      0 (0%)           0 (0%)         0s\n"), "{}", node.stdout);
+    let namespace = kubectl(&mut simulation, "kubectl describe ns default");
+    assert_eq!(
+        namespace.stdout,
+        "Name:         default\nLabels:       kubernetes.io/metadata.name=default\nAnnotations:  <none>\nStatus:       Active\n\nNo resource quota.\n\nNo LimitRange resource.\n"
+    );
+}

@@ -232,6 +232,7 @@ pub fn run_with_files(
             commands::set_image::run(simulation, &image_flags, stdin, files)
         }
         "get" => commands::get::run(simulation, &flags),
+        "describe" => commands::describe::run(simulation, &flags),
         known if KNOWN_COMMANDS.contains(&known) => CommandOutput::error(format!(
             "error: kubesim does not support \"kubectl {known}\" yet"
         )),

@@ -4,6 +4,7 @@ pub mod api_resources;
 pub mod apply;
 pub mod create;
 pub mod delete;
+pub mod describe;
 pub mod expose;
 pub mod get;
 pub mod label;

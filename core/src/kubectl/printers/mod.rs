@@ -3,6 +3,7 @@
 
 pub mod columns;
 pub mod custom_columns;
+pub mod describe;
 pub mod duration;
 pub mod fields;
 pub mod jsonpath;
@@ -10,3 +11,5 @@ pub mod name;
 pub mod sorter;
 pub mod table;
 pub mod table_printer;
+pub mod tabwriter;
+pub mod time_format;

@@ -14,35 +14,15 @@ pub fn render(rows: &[Vec<String>]) -> String {
 }
 
 /// Renders with other tabwriter settings (`rollout history` uses minwidth 0, padding 2).
+/// Rows are laid out by Go's tabwriter algorithm ([`super::tabwriter`]), so rows
+/// with fewer cells align as kubectl's do.
 pub fn render_with(rows: &[Vec<String>], min_width: usize, padding: usize) -> String {
-    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let mut widths = vec![0usize; columns];
+    let mut writer = super::tabwriter::TabWriter::new(min_width, padding);
     for row in rows {
-        // The last cell of a row is not tab-terminated, so it does not size a column.
-        for (index, cell) in row.iter().enumerate().take(row.len().saturating_sub(1)) {
-            widths[index] = widths[index].max((display_width(cell) + padding).max(min_width));
-        }
+        writer.write(&row.join("\t"));
+        writer.write("\n");
     }
-    let mut out = String::new();
-    for row in rows {
-        let last = row.len().saturating_sub(1);
-        for (index, cell) in row.iter().enumerate() {
-            out.push_str(cell);
-            if index < last {
-                out.extend(std::iter::repeat_n(
-                    ' ',
-                    widths[index] - display_width(cell),
-                ));
-            }
-        }
-        out.push('\n');
-    }
-    out
-}
-
-/// Width in characters, as tabwriter counts UTF-8 text.
-fn display_width(text: &str) -> usize {
-    text.chars().count()
+    writer.finish()
 }
 
 #[cfg(test)]
