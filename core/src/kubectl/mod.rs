@@ -210,6 +210,7 @@ pub fn run_with_files(
         "create" => commands::create::run(simulation, &flags, stdin, files),
         "run" => commands::run::run(simulation, &flags),
         "expose" => commands::expose::run(simulation, &flags, stdin, files),
+        "rollout" => commands::rollout::run(simulation, &flags, stdin, files),
         "scale" => commands::scale::run(simulation, &flags, stdin, files),
         "label" => commands::label::run(
             simulation,

@@ -9,6 +9,7 @@ pub mod expose;
 pub mod get;
 pub mod label;
 pub mod patch;
+pub mod rollout;
 pub mod run;
 pub mod scale;
 pub mod set_image;
