@@ -10,6 +10,7 @@ pub mod admission;
 pub mod allocators;
 pub mod defaulting;
 pub mod errors;
+pub mod eviction;
 pub mod field_selector;
 pub mod names;
 pub mod patch;

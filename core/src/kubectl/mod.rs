@@ -211,6 +211,11 @@ pub fn run_with_files(
         "run" => commands::run::run(simulation, &flags),
         "expose" => commands::expose::run(simulation, &flags, stdin, files),
         "rollout" => commands::rollout::run(simulation, &flags, stdin, files),
+        "cordon" => commands::cordon::run(simulation, &flags, stdin, files, true),
+        "uncordon" => commands::cordon::run(simulation, &flags, stdin, files, false),
+        "drain" => commands::drain::run(simulation, &flags),
+        "taint" => commands::taint::run(simulation, &flags),
+        "wait" => commands::wait::run(simulation, &flags, stdin, files),
         "scale" => commands::scale::run(simulation, &flags, stdin, files),
         "label" => commands::label::run(
             simulation,

@@ -2,9 +2,11 @@
 
 pub mod api_resources;
 pub mod apply;
+pub mod cordon;
 pub mod create;
 pub mod delete;
 pub mod describe;
+pub mod drain;
 pub mod expose;
 pub mod get;
 pub mod label;
@@ -14,3 +16,5 @@ pub mod run;
 pub mod scale;
 pub mod set_image;
 pub mod sim;
+pub mod taint;
+pub mod wait;
