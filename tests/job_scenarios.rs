@@ -16,6 +16,8 @@ spec:
 {extra_spec}
   template:
     spec:
+      # The tests play scheduler and kubelet, so kube-scheduler leaves the pods alone.
+      schedulerName: test-binder
       restartPolicy: {restart_policy}
       containers: [{{ name: work, image: busybox }}]
 "#

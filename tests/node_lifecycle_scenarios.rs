@@ -20,7 +20,7 @@ fn a_silent_node_goes_unknown_after_the_grace_period_and_is_tainted() {
     let mut simulation = cluster_with_node_controller();
     create(
         &mut simulation,
-        "apiVersion: v1\nkind: Pod\nmetadata: { name: app }\nspec: { containers: [{ name: app, image: nginx }] }\n",
+        "apiVersion: v1\nkind: Pod\nmetadata: { name: app }\nspec: { schedulerName: test-binder, containers: [{ name: app, image: nginx }] }\n",
     );
     settle(&mut simulation);
     bind(&mut simulation, "default", "app", "worker-2");
@@ -149,7 +149,7 @@ fn plain_pod(simulation: &mut kubesim::Simulation, name: &str, node: &str, extra
     create(
         simulation,
         &format!(
-            "apiVersion: v1\nkind: Pod\nmetadata: {{ name: {name} }}\nspec:\n  containers: [{{ name: app, image: nginx }}]\n{extra_spec}"
+            "apiVersion: v1\nkind: Pod\nmetadata: {{ name: {name} }}\nspec:\n  schedulerName: test-binder\n  containers: [{{ name: app, image: nginx }}]\n{extra_spec}"
         ),
     );
     settle(simulation);
