@@ -265,7 +265,13 @@ spec:
 fn invalid_objects_print_as_kubectl_does() {
     let mut sim = simulation();
     let bad = WEB.replace("replicas: 2", "replicas: -1");
+    let before = sim.fingerprint();
     let output = run(&mut sim, "kubectl apply -f -", &bad);
+    assert_eq!(
+        before,
+        sim.fingerprint(),
+        "a rejected create changes nothing"
+    );
     assert_eq!(
         output.stderr,
         "The Deployment \"web\" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0\n"

@@ -11,6 +11,7 @@ pub mod allocators;
 pub mod binding;
 pub mod defaulting;
 pub mod errors;
+pub mod eviction;
 pub mod field_selector;
 pub mod names;
 pub mod patch;
@@ -146,7 +147,18 @@ impl ApiServer {
 
     /// Creates an object. The server assigns uid, resourceVersion, creationTimestamp,
     /// generation and (from `generateName`) the name, applies defaults and validates.
-    pub fn create(&mut self, mut object: Object) -> Result<Arc<Object>, ApiError> {
+    pub fn create(&mut self, object: Object) -> Result<Arc<Object>, ApiError> {
+        // A rejected create changes nothing, not even the RNG's position (the uid
+        // and generated name are drawn before admission can refuse).
+        let rng_before = self.rng.clone();
+        let result = self.create_admitted(object);
+        if result.is_err() {
+            self.rng = rng_before;
+        }
+        result
+    }
+
+    fn create_admitted(&mut self, mut object: Object) -> Result<Arc<Object>, ApiError> {
         let resource_type = object.resource_type();
         if resource_type.namespaced && object.metadata().namespace().is_empty() {
             object.metadata_mut().namespace = Some("default".to_string());

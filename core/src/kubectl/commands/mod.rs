@@ -2,11 +2,19 @@
 
 pub mod api_resources;
 pub mod apply;
+pub mod cordon;
+pub mod create;
 pub mod delete;
 pub mod describe;
+pub mod drain;
+pub mod expose;
 pub mod get;
 pub mod label;
 pub mod patch;
+pub mod rollout;
+pub mod run;
 pub mod scale;
 pub mod set_image;
 pub mod sim;
+pub mod taint;
+pub mod wait;

@@ -521,24 +521,42 @@ fn node_fail(simulation: &mut Simulation, flags: &Flags) -> CommandOutput {
     if let Err(error) = check_flags(flags, "node fail", &[], 1) {
         return error;
     }
-    if let Err(error) = existing_node(simulation, flags, "node fail") {
-        return error;
+    let name = match existing_node(simulation, flags, "node fail") {
+        Ok(name) => name.to_string(),
+        Err(error) => return error,
+    };
+    if simulation.node_failed(&name) {
+        return CommandOutput::error(format!("error: node \"{name}\" has already failed"));
     }
-    CommandOutput::error(
-        "error: sim node fail needs the simulated kubelet, which kubesim does not run yet",
-    )
+    match simulation.fail_node(&name) {
+        Ok(()) => CommandOutput::ok(format!("node/{name} failed\n")),
+        Err(error) => node_error(error),
+    }
 }
 
 fn node_recover(simulation: &mut Simulation, flags: &Flags) -> CommandOutput {
     if let Err(error) = check_flags(flags, "node recover", &[], 1) {
         return error;
     }
-    if let Err(error) = existing_node(simulation, flags, "node recover") {
-        return error;
+    let name = match existing_node(simulation, flags, "node recover") {
+        Ok(name) => name.to_string(),
+        Err(error) => return error,
+    };
+    if !simulation.node_failed(&name) {
+        return CommandOutput::error(format!("error: node \"{name}\" has not failed"));
     }
-    CommandOutput::error(
-        "error: sim node recover needs the simulated kubelet, which kubesim does not run yet",
-    )
+    match simulation.recover_node(&name) {
+        Ok(()) => CommandOutput::ok(format!("node/{name} recovered\n")),
+        Err(error) => node_error(error),
+    }
+}
+
+/// A data-plane error as kubectl would print it.
+fn node_error(error: crate::node::faults::NodeError) -> CommandOutput {
+    match error {
+        crate::node::faults::NodeError::Api(error) => CommandOutput::error(error.kubectl_message()),
+        other => CommandOutput::error(other.to_string()),
+    }
 }
 
 fn pod_crash(simulation: &mut Simulation, flags: &Flags) -> CommandOutput {
@@ -546,26 +564,19 @@ fn pod_crash(simulation: &mut Simulation, flags: &Flags) -> CommandOutput {
         return error;
     }
     let name = match one_name(flags, "pod crash", "pod") {
-        Ok(name) => name,
+        Ok(name) => name.to_string(),
         Err(error) => return error,
     };
     let namespace = flags
         .value("n")
         .or_else(|| flags.value("namespace"))
-        .unwrap_or("default");
-    let Some(pod) =
-        simulation
-            .api()
-            .get_ref(crate::model::pod::Pod::resource_type(), namespace, name)
-    else {
-        return CommandOutput::error(format!(
-            "Error from server (NotFound): pods \"{name}\" not found"
-        ));
-    };
-    let _ = pod;
-    CommandOutput::error(
-        "error: sim pod crash needs the simulated kubelet, which kubesim does not run yet",
-    )
+        .unwrap_or("default")
+        .to_string();
+    let container = flags.value("c").or_else(|| flags.value("container"));
+    match simulation.crash_container(&namespace, &name, container) {
+        Ok(()) => CommandOutput::ok(format!("pod/{name} crashed\n")),
+        Err(error) => node_error(error),
+    }
 }
 
 #[cfg(test)]
