@@ -9,6 +9,7 @@ use std::sync::Arc;
 use crate::agenda::{Agenda, Timer};
 use crate::api_server::{ApiServer, ObjectKey};
 use crate::cluster::ClusterConfig;
+use crate::controllers::daemon_set::DaemonSetController;
 use crate::controllers::deployment::DeploymentController;
 use crate::controllers::endpoint_slice::EndpointSliceController;
 use crate::controllers::endpoints::EndpointsController;
@@ -132,6 +133,7 @@ impl Simulation {
         simulation.add_controller(Box::new(TaintEvictionController::default()));
         simulation.add_controller(Box::new(JobController::default()));
         simulation.add_controller(Box::new(TtlAfterFinishedController));
+        simulation.add_controller(Box::new(DaemonSetController::default()));
         simulation
     }
 

@@ -5,6 +5,7 @@
 //! next ([`Action`]); it never loops or sleeps.
 
 pub mod controller_utils;
+pub mod daemon_set;
 pub mod deployment;
 pub mod endpoint_slice;
 pub mod endpoints;
