@@ -5,6 +5,7 @@ pub mod apply;
 pub mod cluster_info;
 pub mod delete;
 pub mod describe;
+pub mod events;
 pub mod explain;
 pub mod get;
 pub mod label;
