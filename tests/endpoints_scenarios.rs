@@ -23,6 +23,8 @@ apiVersion: v1
 kind: Pod
 metadata: {{ name: {name}, labels: {{ app: web }} }}
 spec:
+  # The test binds the pods itself, so kube-scheduler leaves them alone.
+  schedulerName: test-binder
   containers:
   - name: nginx
     image: nginx

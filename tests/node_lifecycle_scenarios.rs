@@ -20,7 +20,7 @@ fn a_silent_node_goes_unknown_after_the_grace_period_and_is_tainted() {
     let mut simulation = cluster_with_node_controller();
     create(
         &mut simulation,
-        "apiVersion: v1\nkind: Pod\nmetadata: { name: app }\nspec: { containers: [{ name: app, image: nginx }] }\n",
+        "apiVersion: v1\nkind: Pod\nmetadata: { name: app }\nspec: { schedulerName: test-binder, containers: [{ name: app, image: nginx }] }\n",
     );
     settle(&mut simulation);
     bind(&mut simulation, "default", "app", "worker-2");
@@ -134,7 +134,7 @@ fn cordoning_a_node_adds_the_unschedulable_taint_and_uncordoning_removes_it() {
 }
 
 #[test]
-fn with_every_kubelet_posting_nothing_changes_and_no_writes_happen() {
+fn with_every_kubelet_posting_no_node_goes_unknown_or_tainted() {
     let mut simulation = cluster_with_node_controller();
     let mut all = vec!["control-plane"];
     all.extend(WORKERS);
@@ -149,7 +149,7 @@ fn plain_pod(simulation: &mut kubesim::Simulation, name: &str, node: &str, extra
     create(
         simulation,
         &format!(
-            "apiVersion: v1\nkind: Pod\nmetadata: {{ name: {name} }}\nspec:\n  containers: [{{ name: app, image: nginx }}]\n{extra_spec}"
+            "apiVersion: v1\nkind: Pod\nmetadata: {{ name: {name} }}\nspec:\n  schedulerName: test-binder\n  containers: [{{ name: app, image: nginx }}]\n{extra_spec}"
         ),
     );
     settle(simulation);
@@ -301,4 +301,62 @@ fn an_untolerated_no_execute_taint_evicts_at_once() {
             .deletion_timestamp
             .is_some()
     );
+}
+
+#[test]
+fn a_replica_set_replaces_the_pods_evicted_from_a_failed_node() {
+    let mut simulation = cluster_with_node_controller();
+    create(
+        &mut simulation,
+        r#"
+apiVersion: apps/v1
+kind: ReplicaSet
+metadata: { name: web }
+spec:
+  replicas: 2
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec: { containers: [{ name: web, image: nginx }] }
+"#,
+    );
+    settle(&mut simulation);
+    let original: Vec<String> = pods_labelled(&simulation, "default", "app", "web")
+        .iter()
+        .map(|p| p.metadata.name().to_string())
+        .collect();
+    assert_eq!(original.len(), 2);
+    for name in &original {
+        bind(&mut simulation, "default", name, "worker-2");
+        run(&mut simulation, "default", name, "10.244.2.5", true);
+    }
+    settle(&mut simulation);
+    // worker-2 goes silent: Unknown after 40 s, evicted 300 s after the taint.
+    let healthy = ["control-plane", "worker-1", "worker-3"];
+    advance_with_heartbeats(&mut simulation, 300, &healthy);
+    let live = |simulation: &kubesim::Simulation| -> Vec<Pod> {
+        pods_labelled(simulation, "default", "app", "web")
+            .into_iter()
+            .filter(|p| p.metadata.deletion_timestamp.is_none())
+            .collect()
+    };
+    assert!(
+        live(&simulation)
+            .iter()
+            .all(|p| original.contains(&p.metadata.name().to_string()))
+    );
+    advance_with_heartbeats(&mut simulation, 60, &healthy);
+    // The evicted pods stay Terminating (their kubelet is gone); the ReplicaSet has
+    // already created two replacements.
+    let replacements = live(&simulation);
+    assert_eq!(replacements.len(), 2);
+    assert!(
+        replacements
+            .iter()
+            .all(|p| !original.contains(&p.metadata.name().to_string()))
+    );
+    for name in &original {
+        let pod: Pod = get(&simulation, "default", name).unwrap();
+        assert!(pod.metadata.deletion_timestamp.is_some());
+    }
 }

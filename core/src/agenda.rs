@@ -44,6 +44,11 @@ impl Agenda {
         due
     }
 
+    /// Every pending timer, earliest first.
+    pub fn iter(&self) -> impl Iterator<Item = (SimTime, &Timer)> {
+        self.timers.iter().map(|((due, _), timer)| (*due, timer))
+    }
+
     pub fn len(&self) -> usize {
         self.timers.len()
     }

@@ -15,6 +15,7 @@
 
 pub mod model;
 pub mod rng;
+pub mod scheduler;
 pub mod time;
 
 pub mod agenda;
@@ -24,6 +25,7 @@ pub mod cluster_config;
 pub mod controllers;
 pub mod fingerprint;
 pub mod kubectl;
+pub mod node;
 pub mod probe;
 pub mod simulation;
 pub mod testing;

@@ -26,6 +26,9 @@ use crate::controllers::{
 use crate::model::Object;
 use crate::model::registry::lookup_kind_name;
 use crate::rng::SimRng;
+use crate::scheduler::Scheduler;
+use crate::scheduler::explain::SchedulingRecord;
+use crate::scheduler::profile::SchedulerConfig;
 use crate::time::{SimDuration, SimTime};
 
 /// How a simulation starts.
@@ -40,6 +43,11 @@ pub struct SimulationConfig {
     pub watch_log_capacity: usize,
     /// The most reconcile steps one call may take before it reports [`SimError::Stuck`].
     pub max_steps_per_call: u64,
+    /// kube-scheduler's configuration (the default profile unless replaced).
+    pub scheduler: SchedulerConfig,
+    /// True (the default) to run a kubelet on every node. Tests that play the
+    /// kubelet's part by writing pod status themselves turn it off.
+    pub kubelets: bool,
 }
 
 impl Default for SimulationConfig {
@@ -50,6 +58,8 @@ impl Default for SimulationConfig {
             cluster: ClusterConfig::default(),
             watch_log_capacity: 100_000,
             max_steps_per_call: 10_000_000,
+            scheduler: SchedulerConfig::default(),
+            kubelets: true,
         }
     }
 }
@@ -85,6 +95,8 @@ struct ControllerSlot {
 pub struct Simulation {
     api: ApiServer,
     controllers: Vec<ControllerSlot>,
+    /// kube-scheduler: its own queue and cache, and the explanations of its decisions.
+    scheduler: Scheduler,
     agenda: Agenda,
     recorder: EventRecorder,
     trace: Vec<TraceEntry>,
@@ -95,6 +107,10 @@ pub struct Simulation {
     seed: u64,
     max_steps_per_call: u64,
     total_steps: u64,
+    /// The nodes' container runtime, shared with the kubelet (see `crate::node`).
+    node_runtime: crate::node::runtime::SharedRuntime,
+    /// The kubelet's index among the controllers.
+    kubelet_index: usize,
 }
 
 impl Simulation {
@@ -113,6 +129,9 @@ impl Simulation {
         let mut simulation = Simulation {
             api,
             controllers: Vec::new(),
+            scheduler: Scheduler::new(config.scheduler.clone())
+                .or_else(|_| Scheduler::new(SchedulerConfig::default()))
+                .expect("the default scheduler configuration is valid"),
             agenda: Agenda::default(),
             recorder: EventRecorder::default(),
             trace: Vec::new(),
@@ -121,8 +140,11 @@ impl Simulation {
             seed: config.seed,
             max_steps_per_call: config.max_steps_per_call,
             total_steps: 0,
+            node_runtime: Default::default(),
+            kubelet_index: 0,
         };
         simulation.bootstrap(&config.cluster);
+        simulation.scheduler.resync(&simulation.api);
         simulation.add_controller(Box::new(GarbageCollector));
         simulation.add_controller(Box::new(EventTtl));
         simulation.add_controller(Box::new(NamespaceController));
@@ -134,6 +156,13 @@ impl Simulation {
         simulation.add_controller(Box::new(JobController::default()));
         simulation.add_controller(Box::new(TtlAfterFinishedController));
         simulation.add_controller(Box::new(DaemonSetController::default()));
+        if config.kubelets {
+            simulation.kubelet_index = simulation.controllers.len();
+            let kubelet = crate::node::kubelet::Kubelet::new(simulation.node_runtime.clone());
+            simulation.add_controller(Box::new(kubelet));
+        } else {
+            simulation.kubelet_index = usize::MAX;
+        }
         simulation
     }
 
@@ -237,7 +266,49 @@ impl Simulation {
 
     /// When the next timer is due, if any: the caller's next wake-up.
     pub fn next_wakeup(&self) -> Option<SimTime> {
-        self.agenda.next_due()
+        match (self.agenda.next_due(), self.scheduler.next_wakeup()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// kube-scheduler, read-only: its configuration, cache, queue and explanations.
+    pub fn scheduler(&self) -> &Scheduler {
+        &self.scheduler
+    }
+
+    /// Why the scheduler placed (or could not place) a pod in its last attempt.
+    pub fn scheduling_record(&self, namespace: &str, pod: &str) -> Option<&SchedulingRecord> {
+        self.scheduler.record(namespace, pod)
+    }
+
+    /// Restarts kube-scheduler with another configuration (its queue and cache are
+    /// rebuilt from the API server, as a restarted scheduler relists).
+    pub fn set_scheduler_config(&mut self, config: SchedulerConfig) -> Result<(), String> {
+        self.scheduler.set_config(config)?;
+        self.dispatch_watch_events();
+        self.scheduler.resync(&self.api);
+        Ok(())
+    }
+
+    /// When the next timer is due that is not a kubelet's node heartbeat (the Lease
+    /// renewal and NodeStatus check every 10 s). `sim settle` waits for these only:
+    /// heartbeats never end, and they change nothing but bookkeeping.
+    pub fn next_significant_wakeup(&self) -> Option<SimTime> {
+        let controllers = self
+            .agenda
+            .iter()
+            .find(|(_, timer)| match timer {
+                Timer::Requeue { controller, key } => {
+                    !(*controller == self.kubelet_index && key.resource_type().kind == "Node")
+                }
+            })
+            .map(|(due, _)| due);
+        // The scheduler's backoff and unschedulable-flush timers count: they retry pods.
+        match (controllers, self.scheduler.next_wakeup()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 
     /// Delivers new watch events to every controller's queue.
@@ -248,10 +319,12 @@ impl Simulation {
         }
         match self.api.store().events_after(self.dispatched_revision) {
             Some(events) => {
+                let now = self.api.now();
                 for event in events {
                     for slot in &mut self.controllers {
                         slot.controller.observe(event, &self.api, &mut slot.queue);
                     }
+                    self.scheduler.observe(event, now);
                 }
             }
             None => {
@@ -259,6 +332,7 @@ impl Simulation {
                 for slot in &mut self.controllers {
                     slot.controller.resync(&self.api, &mut slot.queue);
                 }
+                self.scheduler.resync(&self.api);
             }
         }
         self.dispatched_revision = revision;
@@ -267,9 +341,27 @@ impl Simulation {
     /// Reconciles one queued key, if any is queued at the current time.
     pub fn step(&mut self) -> StepOutcome {
         self.dispatch_watch_events();
-        let count = self.controllers.len();
+        // The scheduler takes its turn after the controllers, in the same round-robin.
+        let count = self.controllers.len() + 1;
         for offset in 0..count {
             let index = (self.next_turn + offset) % count;
+            if index == self.controllers.len() {
+                if !self.scheduler.has_work() {
+                    continue;
+                }
+                self.next_turn = (index + 1) % count;
+                let mut context = ControllerContext::new(
+                    &mut self.api,
+                    &mut self.recorder,
+                    &mut self.trace,
+                    crate::scheduler::COMPONENT,
+                );
+                self.scheduler.schedule_one(&mut context);
+                self.total_steps += 1;
+                self.bound_trace();
+                self.dispatch_watch_events();
+                return StepOutcome::Worked;
+            }
             let Some(key) = self.controllers[index].queue.pop() else {
                 continue;
             };
@@ -324,9 +416,10 @@ impl Simulation {
             if steps >= budget {
                 return Err(self.stuck(steps));
             }
-            match self.agenda.next_due() {
+            match self.next_wakeup() {
                 Some(due) if due <= target => {
                     self.api.set_now(due.max(self.api.now()));
+                    self.scheduler.flush(self.api.now());
                     for timer in self.agenda.take_due(self.api.now()) {
                         match timer {
                             Timer::Requeue { controller, key } => {
@@ -378,13 +471,36 @@ impl Simulation {
         hasher.finish()
     }
 
+    /// The nodes' runtime state, for the data-plane API in `crate::node::faults`.
+    pub(crate) fn node_runtime(&self) -> &crate::node::runtime::SharedRuntime {
+        &self.node_runtime
+    }
+
+    /// Queues `key` for the kubelet, as a fault or a request that changed a node's
+    /// runtime state does.
+    pub(crate) fn queue_for_kubelet(&mut self, key: ObjectKey) {
+        if let Some(slot) = self.controllers.get_mut(self.kubelet_index) {
+            slot.queue.add(key);
+        }
+    }
+
+    /// Records a trace entry from outside a reconcile (faults, requests).
+    pub(crate) fn push_trace(&mut self, component: &'static str, message: String) {
+        self.trace.push(TraceEntry {
+            time: self.api.now(),
+            component,
+            message,
+        });
+        self.bound_trace();
+    }
+
     /// Every object of the store, for snapshots and tests.
     pub fn objects(&self) -> impl Iterator<Item = &Arc<Object>> {
         self.api.store().iter().map(|(_, object)| object)
     }
 
     fn has_queued_work(&self) -> bool {
-        self.controllers.iter().any(|slot| !slot.queue.is_empty())
+        self.controllers.iter().any(|slot| !slot.queue.is_empty()) || self.scheduler.has_work()
     }
 
     fn stuck(&self, steps: u64) -> SimError {
@@ -407,6 +523,14 @@ impl Simulation {
                 )
             })
             .collect();
+        let mut pending = pending;
+        if self.scheduler.has_work() {
+            let (active, backoff, unschedulable, _) = self.scheduler.queue().pending_counts();
+            pending.push(format!(
+                "{}: {active} active, {backoff} backing off, {unschedulable} unschedulable pods",
+                crate::scheduler::COMPONENT
+            ));
+        }
         SimError::Stuck {
             steps,
             seed: self.seed,

@@ -187,19 +187,10 @@ spec:
         "2025-01-01T00:00:30Z"
     );
     sim.advance_by(SimDuration::from_secs(5)).unwrap();
-    // The kubelet finishes with a zero grace period.
-    let api = sim.api_mut();
-    let force = DeleteOptions {
-        grace_period_seconds: Some(0),
-        ..DeleteOptions::default()
-    };
-    assert!(matches!(
-        api.delete(Pod::resource_type(), "default", "p", &force)
-            .unwrap(),
-        DeleteOutcome::Deleted(_)
-    ));
+    // The kubelet stops the containers, then finishes with a zero grace period.
     assert!(
-        api.get(Pod::resource_type(), "default", "p")
+        sim.api()
+            .get(Pod::resource_type(), "default", "p")
             .unwrap_err()
             .is_not_found()
     );

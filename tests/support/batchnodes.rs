@@ -13,9 +13,13 @@ use kubesim::model::registry::lookup_kind_name;
 use kubesim::model::{Object, Resource, Time};
 use kubesim::{SimDuration, Simulation, SimulationConfig};
 
-/// A default cluster (a control plane and three workers) at the default epoch.
+/// A default cluster (a control plane and three workers) at the default epoch,
+/// without kubelets: these tests play the kubelet's part themselves.
 pub fn cluster() -> Simulation {
-    Simulation::new(SimulationConfig::default())
+    Simulation::new(SimulationConfig {
+        kubelets: false,
+        ..SimulationConfig::default()
+    })
 }
 
 /// Creates the object a YAML manifest describes, as `kubectl create -f` would.

@@ -8,4 +8,6 @@ pub fn shared_dir() -> PathBuf {
 }
 
 pub mod batchnodes;
+pub mod node;
+pub mod scheduling;
 pub mod workloads;

@@ -8,6 +8,7 @@
 
 pub mod admission;
 pub mod allocators;
+pub mod binding;
 pub mod defaulting;
 pub mod errors;
 pub mod field_selector;

@@ -466,7 +466,10 @@ impl Controller for EndpointSliceController {
         let created = plan.to_create.len();
         for mut slice in plan.to_create {
             stamp(&mut slice);
-            failed |= context.api.create(Object::EndpointSlice(slice)).is_err();
+            // A terminating namespace refuses new slices; retrying would not help.
+            if let Err(error) = context.api.create(Object::EndpointSlice(slice)) {
+                failed |= !error.to_string().contains("being terminated");
+            }
         }
         if created > 0 {
             context.trace(format!(

@@ -129,6 +129,7 @@ resource_types! {
     "HorizontalPodAutoscaler", "autoscaling", ["v2", "v1"], "horizontalpodautoscalers", ["hpa"], true, false, true, true;
     "CronJob", "batch", ["v1"], "cronjobs", ["cj"], true, false, true, true;
     "Job", "batch", ["v1"], "jobs", [], true, true, true, true;
+    "Lease", "coordination.k8s.io", ["v1"], "leases", [], true, true, false, false;
     "EndpointSlice", "discovery.k8s.io", ["v1"], "endpointslices", [], true, true, false, false;
     "IngressClass", "networking.k8s.io", ["v1"], "ingressclasses", [], false, false, false, false;
     "Ingress", "networking.k8s.io", ["v1"], "ingresses", ["ing"], true, false, true, true;

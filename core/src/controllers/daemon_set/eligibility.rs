@@ -106,59 +106,70 @@ pub fn target_node_name(pod: &Pod) -> Option<String> {
     })
 }
 
-/// `NewPod`: the pod the DaemonSet would run on `node`, for the eligibility check.
-fn simulated_pod(daemon_set: &DaemonSet, node: &str) -> Pod {
-    let mut spec = daemon_set
-        .spec
-        .as_ref()
-        .and_then(|s| s.template.as_ref())
-        .and_then(|t| t.spec.clone())
-        .unwrap_or_default();
-    spec.node_name = Some(node.to_string());
-    add_daemon_tolerations(&mut spec);
-    Pod {
-        metadata: Default::default(),
-        spec: Some(spec),
-        status: None,
+/// What a DaemonSet's pods need of a node, prepared once per sync (`NewPod`: the
+/// template with the daemon tolerations, its required node affinity and nodeName).
+pub struct DaemonPodFit {
+    template_node: String,
+    affinity: RequiredNodeAffinity,
+    tolerations: Vec<Toleration>,
+}
+
+impl DaemonPodFit {
+    pub fn of(daemon_set: &DaemonSet) -> DaemonPodFit {
+        let mut spec = daemon_set
+            .spec
+            .as_ref()
+            .and_then(|s| s.template.as_ref())
+            .and_then(|t| t.spec.clone())
+            .unwrap_or_default();
+        let template_node = spec.node_name.take().unwrap_or_default();
+        add_daemon_tolerations(&mut spec);
+        let tolerations = spec.tolerations.take().unwrap_or_default();
+        let pod = Pod {
+            metadata: Default::default(),
+            spec: Some(spec),
+            status: None,
+        };
+        DaemonPodFit {
+            template_node,
+            affinity: RequiredNodeAffinity::of(&pod),
+            tolerations,
+        }
+    }
+
+    /// `NodeShouldRunDaemonPod` → (should run, should continue running):
+    /// - a template nodeName other than the node → (false, false);
+    /// - nodeSelector or required node affinity not matching → (false, false);
+    /// - an untolerated NoSchedule/NoExecute taint → should not run, and should not
+    ///   continue only if one of the untolerated taints is NoExecute;
+    /// - otherwise (true, true). Cordoned nodes are fine: the unschedulable taint is
+    ///   tolerated.
+    pub fn should_run(&self, node: &Node) -> (bool, bool) {
+        let name = node.metadata.name();
+        if !self.template_node.is_empty() && self.template_node != name {
+            return (false, false);
+        }
+        if !self.affinity.matches(NodeFields::of(node)) {
+            return (false, false);
+        }
+        let taints = node.taints();
+        if find_matching_untolerated_taint(taints, &self.tolerations, is_do_not_schedule_taint)
+            .is_some()
+        {
+            let untolerated_no_execute =
+                find_matching_untolerated_taint(taints, &self.tolerations, |t| {
+                    t.effect.as_deref() == Some("NoExecute")
+                })
+                .is_some();
+            return (false, !untolerated_no_execute);
+        }
+        (true, true)
     }
 }
 
-/// `NodeShouldRunDaemonPod` → (should run, should continue running):
-/// - a template nodeName other than the node → (false, false);
-/// - nodeSelector or required node affinity not matching → (false, false);
-/// - an untolerated NoSchedule/NoExecute taint → should not run, and should not
-///   continue only if one of the untolerated taints is NoExecute;
-/// - otherwise (true, true). Cordoned nodes are fine: the unschedulable taint is tolerated.
+/// `NodeShouldRunDaemonPod` for one node (see [`DaemonPodFit::should_run`]).
 pub fn node_should_run_daemon_pod(node: &Node, daemon_set: &DaemonSet) -> (bool, bool) {
-    let template_node = daemon_set
-        .spec
-        .as_ref()
-        .and_then(|s| s.template.as_ref())
-        .and_then(|t| t.spec.as_ref())
-        .and_then(|s| s.node_name.as_deref())
-        .unwrap_or("");
-    let name = node.metadata.name();
-    if !template_node.is_empty() && template_node != name {
-        return (false, false);
-    }
-    let pod = simulated_pod(daemon_set, name);
-    if !RequiredNodeAffinity::of(&pod).matches(NodeFields::of(node)) {
-        return (false, false);
-    }
-    let tolerations = pod
-        .spec
-        .as_ref()
-        .and_then(|s| s.tolerations.as_deref())
-        .unwrap_or(&[]);
-    let taints = node.taints();
-    if find_matching_untolerated_taint(taints, tolerations, is_do_not_schedule_taint).is_some() {
-        let untolerated_no_execute = find_matching_untolerated_taint(taints, tolerations, |t| {
-            t.effect.as_deref() == Some("NoExecute")
-        })
-        .is_some();
-        return (false, !untolerated_no_execute);
-    }
-    (true, true)
+    DaemonPodFit::of(daemon_set).should_run(node)
 }
 
 #[cfg(test)]

@@ -45,9 +45,7 @@ use crate::model::selector::label_selector_as_selector;
 use crate::model::{Object, Resource};
 use crate::time::{SimDuration, SimTime};
 
-use eligibility::{
-    add_daemon_tolerations, node_should_run_daemon_pod, pin_to_node, target_node_name,
-};
+use eligibility::{DaemonPodFit, add_daemon_tolerations, pin_to_node, target_node_name};
 use history::{REVISION_HASH_LABEL, cleanup_history, construct_history};
 use update::{NodeUpdateState, pods_to_replace, surge_plan, update_budget};
 
@@ -222,6 +220,7 @@ impl DaemonSetController {
         let by_node = Self::pods_by_node(object, daemon_set, context);
         let spec = daemon_set.spec.clone().unwrap_or_default();
         let min_ready_seconds = spec.min_ready_seconds.unwrap_or(0);
+        let fit = DaemonPodFit::of(daemon_set);
         // `AllowsSurge`: maxSurge resolved against one node is not zero.
         let allows_surge = update_budget(daemon_set, 1).0 > 0;
         let mut requeue: Option<SimDuration> = None;
@@ -236,7 +235,7 @@ impl DaemonSetController {
         let ds_uid = daemon_set.metadata.uid().to_string();
         for node in &node_list {
             let name = node.metadata.name();
-            let (should_run, should_continue) = node_should_run_daemon_pod(node, daemon_set);
+            let (should_run, should_continue) = fit.should_run(node);
             let pods: Vec<&Pod> = by_node
                 .get(name)
                 .into_iter()
@@ -384,7 +383,7 @@ impl DaemonSetController {
             let by_node = Self::pods_by_node(object, daemon_set, context);
             let desired_nodes: Vec<&str> = node_list
                 .iter()
-                .filter(|n| node_should_run_daemon_pod(n, daemon_set).0)
+                .filter(|n| fit.should_run(n).0)
                 .map(|n| n.metadata.name())
                 .collect();
             let (max_surge, max_unavailable) =
@@ -459,7 +458,7 @@ impl DaemonSetController {
 
         // Status.
         let by_node = Self::pods_by_node(object, daemon_set, context);
-        let status = compute_status(daemon_set, &node_list, &by_node, &hash, now);
+        let status = compute_status(daemon_set, &fit, &node_list, &by_node, &hash, now);
         if min_ready_seconds > 0
             && status.number_ready.unwrap_or(0) != status.number_available.unwrap_or(0)
         {
@@ -563,6 +562,7 @@ impl DaemonSetController {
 /// `updateDaemonSetStatus`'s counts, for the oldest pod on each node.
 pub fn compute_status(
     daemon_set: &DaemonSet,
+    fit: &DaemonPodFit,
     nodes: &[&Node],
     by_node: &BTreeMap<String, Vec<Arc<Object>>>,
     hash: &str,
@@ -577,7 +577,7 @@ pub fn compute_status(
     let (mut desired, mut current, mut ready, mut available, mut updated, mut misscheduled) =
         (0, 0, 0, 0, 0, 0);
     for node in nodes {
-        let (should_run, _) = node_should_run_daemon_pod(node, daemon_set);
+        let (should_run, _) = fit.should_run(node);
         let mut pods: Vec<&Pod> = by_node
             .get(node.metadata.name())
             .into_iter()

@@ -368,7 +368,6 @@ impl JobController {
         let suspended = spec.suspend == Some(true);
         let indexed = spec.completion_mode.as_deref() == Some("Indexed");
         let completions = spec.completions;
-        let parallelism = spec.parallelism.unwrap_or(1).max(0);
         let backoff_limit = spec.backoff_limit.unwrap_or(6);
 
         // Suspension and resumption.
@@ -581,7 +580,6 @@ impl JobController {
                 });
             }
         }
-        let _ = parallelism;
 
         // Status as observed after this sync's deletions and creations.
         let fresh: Vec<Arc<Object>> = context

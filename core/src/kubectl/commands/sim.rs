@@ -243,7 +243,7 @@ pub fn settle_until_rest(
         last_change = simulation.now();
     }
     for _ in 0..SETTLE_MAX_WAKEUPS {
-        let Some(due) = simulation.next_wakeup() else {
+        let Some(due) = simulation.next_significant_wakeup() else {
             return Ok(SettleOutcome::AtRest { last_change });
         };
         if due > deadline {

@@ -1,0 +1,380 @@
+//! The kubelet: one per node, as a single controller keyed by pod and by node.
+//!
+//! Pod keys: the pod worker ([`pod_worker`]) moves the pod's sandbox and containers
+//! forward in time; the status ([`status`]) is a pure function of that runtime
+//! state, written only when it changed. Node keys: the Lease is renewed every 10 s
+//! and the NodeStatus posted when it changed or every 5 min ([`node_status`]).
+//!
+//! Cost: the kubelet wakes a pod only when something is due (a pull ends, a
+//! container exits, a back-off ends, a probe result will flip). A steady pod costs
+//! nothing; a steady healthy probe costs nothing. The kubelet skips the watch
+//! events of its own status writes.
+
+pub mod backoff;
+pub mod node_status;
+pub mod pod_worker;
+pub mod prober;
+pub mod status;
+
+use std::collections::BTreeMap;
+
+use crate::api_server::{ApiServer, DeleteOptions, ObjectKey, WatchEvent, WatchEventType};
+use crate::controllers::{Action, Controller, ControllerContext, EventType, WorkQueue};
+use crate::model::node::Node;
+use crate::model::pod::Pod;
+use crate::model::registry::lookup_kind_name;
+use crate::model::{Object, Resource};
+use crate::node::image_registry;
+use crate::node::runtime::{CachedImage, NodeRuntime, NodeState, SharedRuntime};
+use crate::time::SimTime;
+
+use pod_worker::NodeAddresses;
+
+/// The kubelets of every node.
+pub struct Kubelet {
+    runtime: SharedRuntime,
+    /// When each key's pending timer fires, so that a key never has two timers
+    /// for the same wake-up.
+    wakeups: BTreeMap<ObjectKey, SimTime>,
+    /// The resourceVersion of the kubelet's last status write per pod: the watch
+    /// event of its own write needs no reconcile.
+    own_writes: BTreeMap<ObjectKey, String>,
+}
+
+impl Kubelet {
+    pub fn new(runtime: SharedRuntime) -> Self {
+        Kubelet {
+            runtime,
+            wakeups: BTreeMap::new(),
+            own_writes: BTreeMap::new(),
+        }
+    }
+
+    /// Asks for a wake-up at `due`, unless an earlier or equal one is pending.
+    fn wake_at(&mut self, key: &ObjectKey, due: Option<SimTime>, now: SimTime) -> Action {
+        let Some(due) = due else {
+            return Action::Done;
+        };
+        let due = due.max(now);
+        if let Some(existing) = self.wakeups.get(key)
+            && *existing > now
+            && *existing <= due
+        {
+            return Action::Done;
+        }
+        self.wakeups.insert(key.clone(), due);
+        Action::RequeueAfter(due - now)
+    }
+
+    fn reconcile_node(&mut self, key: &ObjectKey, context: &mut ControllerContext<'_>) -> Action {
+        let now = context.now();
+        let Some(object) = context
+            .api
+            .get_ref(key.resource_type(), "", &key.name)
+            .cloned()
+        else {
+            self.runtime.borrow_mut().nodes.remove(&key.name);
+            self.wakeups.remove(key);
+            return Action::Done;
+        };
+        let Object::Node(node) = object.as_ref() else {
+            return Action::Done;
+        };
+        {
+            let mut runtime = self.runtime.borrow_mut();
+            let state = ensure_node_state(&mut runtime, &key.name);
+            if state.failed {
+                return Action::Done;
+            }
+        }
+        if let Err(error) = node_status::renew_lease(context.api, node, now) {
+            context.trace(format!(
+                "kubelet {} failed to renew its lease: {error}",
+                key.name
+            ));
+        }
+        let wrote = {
+            let mut runtime = self.runtime.borrow_mut();
+            let state = ensure_node_state(&mut runtime, &key.name);
+            node_status::update_node_status(context.api, node, state, now)
+        };
+        match wrote {
+            Ok(true) => context.trace(format!("kubelet {} posted node status", key.name)),
+            Ok(false) => {}
+            Err(error) => context.trace(format!(
+                "kubelet {} failed to post node status: {error}",
+                key.name
+            )),
+        }
+        self.wake_at(key, Some(now + node_status::LEASE_RENEW_INTERVAL), now)
+    }
+
+    fn reconcile_pod(&mut self, key: &ObjectKey, context: &mut ControllerContext<'_>) -> Action {
+        let now = context.now();
+        let runtime_key = (key.namespace.clone(), key.name.clone());
+        let Some(object) = context
+            .api
+            .get_ref(key.resource_type(), &key.namespace, &key.name)
+            .cloned()
+        else {
+            self.forget_pod(&runtime_key);
+            self.wakeups.remove(key);
+            self.own_writes.remove(key);
+            return Action::Done;
+        };
+        let Object::Pod(pod) = object.as_ref() else {
+            return Action::Done;
+        };
+        let node_name = pod.node_name().to_string();
+        if node_name.is_empty() {
+            return Action::Done;
+        }
+        let node_type = lookup_kind_name("Node").expect("Node is served");
+        let Some(node_object) = context.api.get_ref(node_type, "", &node_name).cloned() else {
+            // No such node: no kubelet will ever run this pod.
+            return Action::Done;
+        };
+        let Object::Node(node) = node_object.as_ref() else {
+            return Action::Done;
+        };
+        let host_ip = internal_ip(node);
+        let pod_cidr = node
+            .spec
+            .as_ref()
+            .and_then(|s| s.pod_cidr.clone())
+            .unwrap_or_default();
+        let pod_cidr_prefix = pod_cidr.strip_suffix(".0/24").map(str::to_string);
+        let addresses = NodeAddresses {
+            node_name: &node_name,
+            host_ip: &host_ip,
+            pod_cidr_prefix: pod_cidr_prefix.as_deref(),
+        };
+
+        let mut runtime_guard = self.runtime.borrow_mut();
+        let runtime = &mut *runtime_guard;
+        ensure_node_state(runtime, &node_name);
+        if runtime.nodes.get(&node_name).is_some_and(|n| n.failed) {
+            return Action::Done;
+        }
+        // A pod recreated under the same name is a new pod.
+        if runtime
+            .pods
+            .get(&runtime_key)
+            .is_some_and(|p| p.uid != pod.metadata.uid() || p.node != node_name)
+        {
+            if let Some(old) = runtime.pods.remove(&runtime_key)
+                && let Some(state) = runtime.nodes.get_mut(&old.node)
+            {
+                pod_worker::release_pod(&old, state);
+            }
+        }
+        let NodeRuntime {
+            nodes,
+            pods,
+            container_sequence,
+            ..
+        } = runtime;
+        let Some(node_state) = nodes.get_mut(&node_name) else {
+            return Action::Done;
+        };
+        if !pods.contains_key(&runtime_key) {
+            let phase = pod.phase();
+            if pod.metadata.is_being_deleted() || phase == "Succeeded" || phase == "Failed" {
+                // Nothing ever ran here: a deletion finishes at once.
+                drop(runtime_guard);
+                if pod.metadata.is_being_deleted() {
+                    self.finish_deletion(pod, context);
+                }
+                return Action::Done;
+            }
+            let admitted = pod_worker::admit_pod(pod, node_state, &addresses, now);
+            pods.insert(runtime_key.clone(), admitted);
+            context.trace(format!(
+                "kubelet {node_name} admitted {}/{}",
+                key.namespace, key.name
+            ));
+        }
+        let Some(pod_runtime) = pods.get_mut(&runtime_key) else {
+            return Action::Done;
+        };
+        let mut probe_events = Vec::new();
+        pod_worker::run_probes(pod, pod_runtime, now, &mut probe_events);
+        let mut result = pod_worker::sync(pod, pod_runtime, node_state, container_sequence, now);
+        let mut events = probe_events;
+        events.append(&mut result.events);
+        let generated = status::generate(pod, pod_runtime, &host_ip, now);
+        let terminal = pod_runtime.terminal_phase.is_some();
+        drop(runtime_guard);
+
+        if pod.status.as_ref() != Some(&generated) {
+            let mut next = pod.clone();
+            next.status = Some(generated);
+            next.metadata.resource_version = None;
+            match context.api.update_status(next.into_object()) {
+                Ok(written) => {
+                    if let Some(version) = written.metadata().resource_version.clone() {
+                        self.own_writes.insert(key.clone(), version);
+                    }
+                }
+                Err(error) => context.trace(format!(
+                    "kubelet {node_name} failed to update status of {}/{}: {error}",
+                    key.namespace, key.name
+                )),
+            }
+        }
+        for event in events {
+            let event_type = if event.warning {
+                EventType::Warning
+            } else {
+                EventType::Normal
+            };
+            context.record_event_on_host(
+                &node_name,
+                &object,
+                &event.field_path,
+                event_type,
+                event.reason,
+                &event.message,
+            );
+        }
+        for trace in result.traces {
+            context.trace(format!(
+                "kubelet {node_name} {}/{}: {trace}",
+                key.namespace, key.name
+            ));
+        }
+        if result.finish_deletion {
+            self.finish_deletion(pod, context);
+            return Action::Done;
+        }
+        if terminal && !pod.metadata.is_being_deleted() {
+            return Action::Done;
+        }
+        self.wake_at(key, result.next_due, now)
+    }
+
+    /// The status manager's last step for a pod being deleted whose containers have
+    /// all stopped: delete it with grace 0, guarded by its uid.
+    fn finish_deletion(&mut self, pod: &Pod, context: &mut ControllerContext<'_>) {
+        let options = DeleteOptions {
+            grace_period_seconds: Some(0),
+            precondition_uid: Some(pod.metadata.uid().to_string()),
+            ..DeleteOptions::default()
+        };
+        let pod_type = Pod::resource_type();
+        match context.api.delete(
+            pod_type,
+            pod.metadata.namespace(),
+            pod.metadata.name(),
+            &options,
+        ) {
+            Ok(_) => context.trace(format!(
+                "kubelet {} deleted {}/{}",
+                pod.node_name(),
+                pod.metadata.namespace(),
+                pod.metadata.name()
+            )),
+            Err(error) => context.trace(format!(
+                "kubelet {} could not delete {}/{}: {error}",
+                pod.node_name(),
+                pod.metadata.namespace(),
+                pod.metadata.name()
+            )),
+        }
+        let runtime_key = (
+            pod.metadata.namespace().to_string(),
+            pod.metadata.name().to_string(),
+        );
+        self.forget_pod(&runtime_key);
+    }
+
+    fn forget_pod(&mut self, runtime_key: &(String, String)) {
+        let mut runtime = self.runtime.borrow_mut();
+        if let Some(old) = runtime.pods.remove(runtime_key)
+            && let Some(state) = runtime.nodes.get_mut(&old.node)
+        {
+            pod_worker::release_pod(&old, state);
+        }
+    }
+}
+
+/// The node's InternalIP.
+pub fn internal_ip(node: &Node) -> String {
+    node.status
+        .as_ref()
+        .and_then(|s| s.addresses.as_ref())
+        .into_iter()
+        .flatten()
+        .find(|a| a.type_.as_deref() == Some("InternalIP"))
+        .and_then(|a| a.address.clone())
+        .unwrap_or_default()
+}
+
+/// The runtime state of a node, created with its preloaded images on first use.
+pub fn ensure_node_state<'a>(runtime: &'a mut NodeRuntime, node_name: &str) -> &'a mut NodeState {
+    runtime
+        .nodes
+        .entry(node_name.to_string())
+        .or_insert_with(|| {
+            let mut state = NodeState::default();
+            for reference in image_registry::preloaded_images() {
+                state.images.insert(
+                    reference.full_name(),
+                    CachedImage {
+                        image_id: reference.image_id(),
+                        size_bytes: image_registry::size_of(&reference),
+                    },
+                );
+            }
+            state
+        })
+}
+
+impl Controller for Kubelet {
+    fn name(&self) -> &'static str {
+        "kubelet"
+    }
+
+    fn observe(&mut self, event: &WatchEvent, _api: &ApiServer, queue: &mut WorkQueue) {
+        match event.object.as_ref() {
+            Object::Pod(pod) => {
+                if pod.node_name().is_empty() {
+                    return;
+                }
+                let key = ObjectKey::of(&event.object);
+                if event.event_type != WatchEventType::Deleted
+                    && self.own_writes.get(&key).map(String::as_str)
+                        == event.object.metadata().resource_version.as_deref()
+                {
+                    return;
+                }
+                queue.add(key);
+            }
+            Object::Node(_) if event.event_type != WatchEventType::Modified => {
+                queue.add(ObjectKey::of(&event.object));
+            }
+            _ => {}
+        }
+    }
+
+    fn resync(&mut self, api: &ApiServer, queue: &mut WorkQueue) {
+        for node in api.list(Node::resource_type(), None) {
+            queue.add(ObjectKey::of(node));
+        }
+        for pod in api.list(Pod::resource_type(), None) {
+            if let Object::Pod(inner) = pod.as_ref()
+                && !inner.node_name().is_empty()
+            {
+                queue.add(ObjectKey::of(pod));
+            }
+        }
+    }
+
+    fn reconcile(&mut self, key: &ObjectKey, context: &mut ControllerContext<'_>) -> Action {
+        match key.resource_type().kind {
+            "Node" => self.reconcile_node(key, context),
+            "Pod" => self.reconcile_pod(key, context),
+            _ => Action::Done,
+        }
+    }
+}

@@ -1,0 +1,596 @@
+//! The scheduler's cache: one `NodeInfo` per node, kept up to date incrementally.
+//!
+//! Upstream: `pkg/scheduler/framework/types.go` (`NodeInfo`, `PodInfo`,
+//! `AffinityTerm`, `HostPortInfo`, `ImageStateSummary`) and
+//! `pkg/scheduler/backend/cache/cache.go` (assume, confirm, forget; pods on nodes the
+//! cache has not seen yet). Watch events and the scheduler's own assumptions add and
+//! remove pods one at a time; nothing is recomputed from scratch per pod.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use crate::model::Object;
+use crate::model::node::Node;
+use crate::model::pod::{Pod, PodAffinityTerm};
+use crate::model::resources::{PodResources, Resources, pod_resources};
+use crate::model::selector::{Selector, label_selector_as_selector};
+
+/// One host port a container asks for (`HostPortInfo` key): protocol, IP and port.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct HostPort {
+    pub ip: String,
+    pub protocol: String,
+    pub port: i32,
+}
+
+impl HostPort {
+    /// `HostPortInfo.CheckConflict`: 0.0.0.0 conflicts with every IP on the same
+    /// protocol and port; other IPs conflict with themselves and 0.0.0.0.
+    pub fn conflicts_with(&self, other: &HostPort) -> bool {
+        self.port == other.port
+            && self.protocol == other.protocol
+            && (self.ip == other.ip
+                || self.ip == DEFAULT_BIND_ALL_HOST_IP
+                || other.ip == DEFAULT_BIND_ALL_HOST_IP)
+    }
+}
+
+const DEFAULT_BIND_ALL_HOST_IP: &str = "0.0.0.0";
+
+/// The host ports of a pod's containers (`GetContainerPorts` + `sanitize`: IP defaults
+/// to 0.0.0.0, protocol to TCP; ports without hostPort do not count).
+pub fn host_ports(pod: &Pod) -> Vec<HostPort> {
+    let Some(spec) = pod.spec.as_ref() else {
+        return Vec::new();
+    };
+    let mut ports = Vec::new();
+    for container in spec
+        .containers
+        .iter()
+        .flatten()
+        .chain(spec.init_containers.iter().flatten())
+    {
+        for port in container.ports.iter().flatten() {
+            let host_port = port.host_port.unwrap_or(0);
+            if host_port <= 0 {
+                continue;
+            }
+            let ip = port.host_ip.clone().filter(|ip| !ip.is_empty());
+            let protocol = port.protocol.clone().filter(|p| !p.is_empty());
+            ports.push(HostPort {
+                ip: ip.unwrap_or_else(|| DEFAULT_BIND_ALL_HOST_IP.to_string()),
+                protocol: protocol.unwrap_or_else(|| "TCP".to_string()),
+                port: host_port,
+            });
+        }
+    }
+    ports
+}
+
+/// `framework.AffinityTerm`: a parsed pod (anti-)affinity term.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AffinityTerm {
+    pub namespaces: BTreeSet<String>,
+    pub selector: Selector,
+    pub topology_key: String,
+    pub namespace_selector: Selector,
+}
+
+impl AffinityTerm {
+    /// `newAffinityTerm`: no namespaces and no namespace selector means the pod's own
+    /// namespace. A selector that does not parse matches nothing.
+    pub fn parse(pod: &Pod, term: &PodAffinityTerm) -> AffinityTerm {
+        let namespaces: BTreeSet<String> = if term.namespaces.as_ref().is_none_or(Vec::is_empty)
+            && term.namespace_selector.is_none()
+        {
+            BTreeSet::from([pod.metadata.namespace().to_string()])
+        } else {
+            term.namespaces.iter().flatten().cloned().collect()
+        };
+        AffinityTerm {
+            namespaces,
+            selector: label_selector_as_selector(term.label_selector.as_ref())
+                .unwrap_or_else(|_| Selector::nothing()),
+            topology_key: term.topology_key.clone().unwrap_or_default(),
+            namespace_selector: label_selector_as_selector(term.namespace_selector.as_ref())
+                .unwrap_or_else(|_| Selector::nothing()),
+        }
+    }
+
+    /// `AffinityTerm.Matches`: the pod is in one of the namespaces (or a selected one)
+    /// and its labels match.
+    pub fn matches(&self, pod: &Pod, namespace_labels: &BTreeMap<String, String>) -> bool {
+        (self.namespaces.contains(pod.metadata.namespace())
+            || self.namespace_selector.matches(namespace_labels))
+            && self.selector.matches(pod.metadata.labels_or_empty())
+    }
+}
+
+/// A weighted (preferred) affinity term.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WeightedAffinityTerm {
+    pub term: AffinityTerm,
+    pub weight: i64,
+}
+
+/// `framework.PodInfo`: a pod with what the plugins need parsed once.
+#[derive(Clone, Debug)]
+pub struct PodInfo {
+    pub object: Arc<Object>,
+    pub resources: PodResources,
+    pub priority: i32,
+    pub host_ports: Vec<HostPort>,
+    pub required_affinity_terms: Vec<AffinityTerm>,
+    pub required_anti_affinity_terms: Vec<AffinityTerm>,
+    pub preferred_affinity_terms: Vec<WeightedAffinityTerm>,
+    pub preferred_anti_affinity_terms: Vec<WeightedAffinityTerm>,
+}
+
+impl PodInfo {
+    /// Parses a pod object; None when it is not a pod.
+    pub fn new(object: Arc<Object>) -> Option<PodInfo> {
+        let Object::Pod(pod) = object.as_ref() else {
+            return None;
+        };
+        let spec = pod.spec.as_ref();
+        let affinity = spec.and_then(|s| s.affinity.as_ref());
+        let required = |terms: Option<&Vec<PodAffinityTerm>>| -> Vec<AffinityTerm> {
+            terms
+                .into_iter()
+                .flatten()
+                .map(|term| AffinityTerm::parse(pod, term))
+                .collect()
+        };
+        let pod_affinity = affinity.and_then(|a| a.pod_affinity.as_ref());
+        let pod_anti_affinity = affinity.and_then(|a| a.pod_anti_affinity.as_ref());
+        let preferred = |terms: Option<&Vec<crate::model::pod::WeightedPodAffinityTerm>>| {
+            terms
+                .into_iter()
+                .flatten()
+                .filter_map(|weighted| {
+                    let term = weighted.pod_affinity_term.as_ref()?;
+                    Some(WeightedAffinityTerm {
+                        term: AffinityTerm::parse(pod, term),
+                        weight: i64::from(weighted.weight.unwrap_or(0)),
+                    })
+                })
+                .collect::<Vec<_>>()
+        };
+        Some(PodInfo {
+            resources: pod_resources(pod),
+            priority: spec.and_then(|s| s.priority).unwrap_or(0),
+            host_ports: host_ports(pod),
+            required_affinity_terms: required(pod_affinity.and_then(|a| {
+                a.required_during_scheduling_ignored_during_execution
+                    .as_ref()
+            })),
+            required_anti_affinity_terms: required(pod_anti_affinity.and_then(|a| {
+                a.required_during_scheduling_ignored_during_execution
+                    .as_ref()
+            })),
+            preferred_affinity_terms: preferred(pod_affinity.and_then(|a| {
+                a.preferred_during_scheduling_ignored_during_execution
+                    .as_ref()
+            })),
+            preferred_anti_affinity_terms: preferred(pod_anti_affinity.and_then(|a| {
+                a.preferred_during_scheduling_ignored_during_execution
+                    .as_ref()
+            })),
+            object,
+        })
+    }
+
+    pub fn pod(&self) -> &Pod {
+        match self.object.as_ref() {
+            Object::Pod(pod) => pod,
+            _ => unreachable!("PodInfo holds a pod"),
+        }
+    }
+
+    pub fn uid(&self) -> &str {
+        self.pod().metadata.uid()
+    }
+
+    pub fn namespace(&self) -> &str {
+        self.pod().metadata.namespace()
+    }
+
+    pub fn name(&self) -> &str {
+        self.pod().metadata.name()
+    }
+
+    pub fn labels(&self) -> &BTreeMap<String, String> {
+        self.pod().metadata.labels_or_empty()
+    }
+
+    /// Has pod affinity or anti-affinity of any kind (`podsWithAffinity`).
+    pub fn has_affinity(&self) -> bool {
+        !self.required_affinity_terms.is_empty()
+            || !self.required_anti_affinity_terms.is_empty()
+            || !self.preferred_affinity_terms.is_empty()
+            || !self.preferred_anti_affinity_terms.is_empty()
+    }
+
+    pub fn has_required_anti_affinity(&self) -> bool {
+        !self.required_anti_affinity_terms.is_empty()
+    }
+}
+
+/// `framework.NodeInfo`.
+#[derive(Clone, Debug)]
+pub struct NodeInfo {
+    pub name: Arc<str>,
+    object: Arc<Object>,
+    pub allocatable: Resources,
+    /// Sum of the real requests of the pods here (`Requested`).
+    pub requested: Resources,
+    /// Sum of the non-zero cpu and memory requests (`NonZeroRequested`), for scoring.
+    pub non_zero_cpu_millis: i64,
+    pub non_zero_memory_bytes: i64,
+    pub pods: Vec<Arc<PodInfo>>,
+    pub used_ports: Vec<HostPort>,
+    /// How many of `pods` have (anti-)affinity, and required anti-affinity.
+    pub pods_with_affinity: usize,
+    pub pods_with_required_anti_affinity: usize,
+    /// Bumped on every change (`Generation`).
+    pub generation: u64,
+}
+
+impl NodeInfo {
+    fn new(object: Arc<Object>) -> NodeInfo {
+        let (name, allocatable) = match object.as_ref() {
+            Object::Node(node) => (
+                Arc::from(node.metadata.name()),
+                Resources::from_quantities(
+                    node.status.as_ref().and_then(|s| s.allocatable.as_ref()),
+                ),
+            ),
+            _ => (Arc::from(""), Resources::default()),
+        };
+        NodeInfo {
+            name,
+            object,
+            allocatable,
+            requested: Resources::default(),
+            non_zero_cpu_millis: 0,
+            non_zero_memory_bytes: 0,
+            pods: Vec::new(),
+            used_ports: Vec::new(),
+            pods_with_affinity: 0,
+            pods_with_required_anti_affinity: 0,
+            generation: 0,
+        }
+    }
+
+    pub fn node(&self) -> &Node {
+        match self.object.as_ref() {
+            Object::Node(node) => node,
+            _ => unreachable!("NodeInfo holds a node"),
+        }
+    }
+
+    pub fn node_object(&self) -> &Arc<Object> {
+        &self.object
+    }
+
+    pub fn labels(&self) -> &BTreeMap<String, String> {
+        self.node().metadata.labels_or_empty()
+    }
+
+    fn set_node(&mut self, object: Arc<Object>) {
+        if let Object::Node(node) = object.as_ref() {
+            self.allocatable = Resources::from_quantities(
+                node.status.as_ref().and_then(|s| s.allocatable.as_ref()),
+            );
+        }
+        self.object = object;
+        self.generation += 1;
+    }
+
+    /// `NodeInfo.AddPodInfo`.
+    pub fn add_pod(&mut self, pod: Arc<PodInfo>) {
+        self.update(&pod, 1);
+        self.pods.push(pod);
+    }
+
+    /// `NodeInfo.RemovePod`: by uid. Returns the removed pod.
+    pub fn remove_pod(&mut self, uid: &str) -> Option<Arc<PodInfo>> {
+        let index = self.pods.iter().position(|p| p.uid() == uid)?;
+        let pod = self.pods.swap_remove(index);
+        self.update(&pod, -1);
+        Some(pod)
+    }
+
+    fn update(&mut self, pod: &PodInfo, sign: i64) {
+        self.requested.add_signed(&pod.resources.requests, sign);
+        self.non_zero_cpu_millis += sign * pod.resources.non_zero_cpu_millis;
+        self.non_zero_memory_bytes += sign * pod.resources.non_zero_memory_bytes;
+        if sign > 0 {
+            self.used_ports.extend(pod.host_ports.iter().cloned());
+        } else {
+            for port in &pod.host_ports {
+                if let Some(index) = self.used_ports.iter().position(|p| p == port) {
+                    self.used_ports.swap_remove(index);
+                }
+            }
+        }
+        if pod.has_affinity() {
+            self.pods_with_affinity = (self.pods_with_affinity as i64 + sign) as usize;
+        }
+        if pod.has_required_anti_affinity() {
+            self.pods_with_required_anti_affinity =
+                (self.pods_with_required_anti_affinity as i64 + sign) as usize;
+        }
+        self.generation += 1;
+    }
+
+    /// The pods here with (anti-)affinity.
+    pub fn pods_with_affinity(&self) -> impl Iterator<Item = &Arc<PodInfo>> {
+        self.pods.iter().filter(|p| p.has_affinity())
+    }
+
+    /// The pods here with required anti-affinity.
+    pub fn pods_with_required_anti_affinity(&self) -> impl Iterator<Item = &Arc<PodInfo>> {
+        self.pods.iter().filter(|p| p.has_required_anti_affinity())
+    }
+}
+
+/// `ImageStateSummary`: an image's size and on how many nodes it is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ImageState {
+    pub size_bytes: i64,
+    pub num_nodes: usize,
+}
+
+/// The cache: every node's NodeInfo in a stable order, where each pod is, which
+/// pods are only assumed, and the namespaces' labels (for namespace selectors).
+#[derive(Clone, Debug, Default)]
+pub struct Cache {
+    nodes: Vec<NodeInfo>,
+    index: BTreeMap<String, usize>,
+    /// uid → node name of every pod in a NodeInfo.
+    pod_nodes: BTreeMap<String, String>,
+    /// uids the scheduler assumed and whose binding it has not yet seen confirmed.
+    assumed: BTreeSet<String>,
+    /// Pods bound to nodes the cache has not seen yet, by node name.
+    waiting: BTreeMap<String, Vec<Arc<PodInfo>>>,
+    images: BTreeMap<String, ImageState>,
+    namespace_labels: BTreeMap<String, BTreeMap<String, String>>,
+    /// Cluster-wide count of pods with (anti-)affinity, so plugins can Skip cheaply.
+    pods_with_affinity: usize,
+    pods_with_required_anti_affinity: usize,
+    workloads: WorkloadSelectors,
+}
+
+static EMPTY_LABELS: BTreeMap<String, String> = BTreeMap::new();
+
+impl Cache {
+    pub fn nodes(&self) -> &[NodeInfo] {
+        &self.nodes
+    }
+
+    pub fn num_nodes(&self) -> usize {
+        self.nodes.len()
+    }
+
+    pub fn get(&self, name: &str) -> Option<&NodeInfo> {
+        self.index.get(name).map(|&i| &self.nodes[i])
+    }
+
+    pub fn get_mut(&mut self, name: &str) -> Option<&mut NodeInfo> {
+        self.index.get(name).map(|&i| &mut self.nodes[i])
+    }
+
+    pub fn image(&self, name: &str) -> Option<&ImageState> {
+        self.images.get(name)
+    }
+
+    pub fn namespace_labels(&self, namespace: &str) -> &BTreeMap<String, String> {
+        self.namespace_labels
+            .get(namespace)
+            .unwrap_or(&EMPTY_LABELS)
+    }
+
+    pub fn set_namespace_labels(
+        &mut self,
+        namespace: &str,
+        labels: Option<BTreeMap<String, String>>,
+    ) {
+        match labels {
+            Some(labels) => {
+                self.namespace_labels.insert(namespace.to_string(), labels);
+            }
+            None => {
+                self.namespace_labels.remove(namespace);
+            }
+        }
+    }
+
+    pub fn any_pod_with_affinity(&self) -> bool {
+        self.pods_with_affinity > 0
+    }
+
+    pub fn any_pod_with_required_anti_affinity(&self) -> bool {
+        self.pods_with_required_anti_affinity > 0
+    }
+
+    fn node_images(object: &Object) -> Vec<(String, i64)> {
+        let Object::Node(node) = object else {
+            return Vec::new();
+        };
+        let mut images = Vec::new();
+        for image in node
+            .status
+            .as_ref()
+            .and_then(|s| s.images.as_ref())
+            .into_iter()
+            .flatten()
+        {
+            for name in image.names.iter().flatten() {
+                images.push((name.clone(), image.size_bytes.unwrap_or(0)));
+            }
+        }
+        images
+    }
+
+    fn add_images(&mut self, object: &Object, sign: i64) {
+        for (name, size) in Cache::node_images(object) {
+            let entry = self.images.entry(name.clone()).or_default();
+            entry.size_bytes = size;
+            entry.num_nodes = (entry.num_nodes as i64 + sign).max(0) as usize;
+            if entry.num_nodes == 0 {
+                self.images.remove(&name);
+            }
+        }
+    }
+
+    /// A node was added or updated.
+    pub fn upsert_node(&mut self, object: Arc<Object>) {
+        let name = object.name().to_string();
+        if let Some(&index) = self.index.get(&name) {
+            let old = Arc::clone(&self.nodes[index].object);
+            self.add_images(&old, -1);
+            self.add_images(&object, 1);
+            self.nodes[index].set_node(object);
+            return;
+        }
+        self.add_images(&object, 1);
+        let mut info = NodeInfo::new(object);
+        for pod in self.waiting.remove(&name).unwrap_or_default() {
+            info.add_pod(pod);
+        }
+        self.index.insert(name, self.nodes.len());
+        self.nodes.push(info);
+    }
+
+    /// A node was deleted. Its pods wait for it to come back, as upstream keeps them.
+    pub fn remove_node(&mut self, name: &str) {
+        let Some(index) = self.index.remove(name) else {
+            return;
+        };
+        let info = self.nodes.remove(index);
+        self.add_images(&info.object, -1);
+        for value in self.index.values_mut() {
+            if *value > index {
+                *value -= 1;
+            }
+        }
+        if !info.pods.is_empty() {
+            self.waiting.insert(name.to_string(), info.pods);
+        }
+    }
+
+    /// Where a pod is (assumed or bound), if anywhere.
+    pub fn node_of(&self, uid: &str) -> Option<&str> {
+        self.pod_nodes.get(uid).map(String::as_str)
+    }
+
+    pub fn is_assumed(&self, uid: &str) -> bool {
+        self.assumed.contains(uid)
+    }
+
+    /// Adds a pod to a node (bound, or `assumed` by the scheduler).
+    pub fn add_pod(&mut self, pod: Arc<PodInfo>, node_name: &str, assumed: bool) {
+        let uid = pod.uid().to_string();
+        if self.pod_nodes.contains_key(&uid) {
+            self.remove_pod(&uid);
+        }
+        if pod.has_affinity() {
+            self.pods_with_affinity += 1;
+        }
+        if pod.has_required_anti_affinity() {
+            self.pods_with_required_anti_affinity += 1;
+        }
+        match self.index.get(node_name) {
+            Some(&index) => self.nodes[index].add_pod(pod),
+            None => self
+                .waiting
+                .entry(node_name.to_string())
+                .or_default()
+                .push(pod),
+        }
+        self.pod_nodes.insert(uid.clone(), node_name.to_string());
+        if assumed {
+            self.assumed.insert(uid);
+        } else {
+            self.assumed.remove(&uid);
+        }
+    }
+
+    /// Removes a pod wherever it is (deleted, finished, or a failed assumption: `ForgetPod`).
+    pub fn remove_pod(&mut self, uid: &str) -> Option<Arc<PodInfo>> {
+        let node_name = self.pod_nodes.remove(uid)?;
+        self.assumed.remove(uid);
+        let removed = match self.index.get(&node_name) {
+            Some(&index) => self.nodes[index].remove_pod(uid),
+            None => {
+                let waiting = self.waiting.get_mut(&node_name)?;
+                let position = waiting.iter().position(|p| p.uid() == uid)?;
+                let pod = waiting.swap_remove(position);
+                if waiting.is_empty() {
+                    self.waiting.remove(&node_name);
+                }
+                Some(pod)
+            }
+        };
+        if let Some(pod) = &removed {
+            if pod.has_affinity() {
+                self.pods_with_affinity -= 1;
+            }
+            if pod.has_required_anti_affinity() {
+                self.pods_with_required_anti_affinity -= 1;
+            }
+        }
+        removed
+    }
+}
+
+/// The selectors of the workloads that may own pods (Services, ReplicaSets,
+/// StatefulSets, ReplicationControllers), for PodTopologySpread's default constraints.
+#[derive(Clone, Debug, Default)]
+pub struct WorkloadSelectors {
+    /// (namespace, kind, name) → selector.
+    selectors: BTreeMap<(String, &'static str, String), Selector>,
+}
+
+impl Cache {
+    /// Records (or, with None, forgets) a workload's selector.
+    pub fn set_workload_selector(
+        &mut self,
+        namespace: &str,
+        kind: &'static str,
+        name: &str,
+        selector: Option<Selector>,
+    ) {
+        let key = (namespace.to_string(), kind, name.to_string());
+        match selector {
+            Some(selector) if !selector.is_empty() && !selector.matches_nothing() => {
+                self.workloads.selectors.insert(key, selector);
+            }
+            _ => {
+                self.workloads.selectors.remove(&key);
+            }
+        }
+    }
+
+    /// `helper.DefaultSelector`: the requirements of every Service, ReplicationController,
+    /// ReplicaSet and StatefulSet in the pod's namespace that selects it, merged.
+    pub fn default_selector(&self, pod: &Pod) -> Selector {
+        let namespace = pod.metadata.namespace().to_string();
+        let labels = pod.metadata.labels_or_empty();
+        let mut requirements = Vec::new();
+        let start = (namespace.clone(), "", String::new());
+        for ((ns, _, _), selector) in self.workloads.selectors.range(start..) {
+            if *ns != namespace {
+                break;
+            }
+            if selector.matches(labels) {
+                requirements.extend(selector.requirements().iter().cloned());
+            }
+        }
+        if requirements.is_empty() {
+            return Selector::everything();
+        }
+        Selector::everything().add(requirements)
+    }
+}

@@ -1,0 +1,352 @@
+//! NodeResourcesFit: the pod's requests must fit in what the node has left; the
+//! scoring strategy ranks the nodes that fit.
+//! Upstream: `pkg/scheduler/framework/plugins/noderesources/{fit.go,least_allocated.go,
+//! most_allocated.go,requested_to_capacity_ratio.go,resource_allocation.go}` and
+//! `pkg/scheduler/framework/plugins/helper/shape_score.go`.
+//!
+//! Scoring uses the non-zero requests (a container without a cpu request counts
+//! 100m, without memory 200Mi). Per resource, then a weighted average (integer):
+//! * LeastAllocated: (capacity − requested) × 100 / capacity. Node cpu 4000m with
+//!   3000m requested → 25; memory 10000 with 5000 → 50; average (25 + 50) / 2 = 37.
+//! * MostAllocated: min(requested, capacity) × 100 / capacity → 75 and 50 → 62.
+//! * RequestedToCapacityRatio: a broken-linear function of utilization% whose shape
+//!   scores (0–10) are scaled by 10; resources scoring 0 are left out; rounded.
+
+use crate::model::resources::{
+    RESOURCE_CPU, RESOURCE_EPHEMERAL_STORAGE, RESOURCE_MEMORY, is_scalar_resource_name,
+};
+use crate::scheduler::framework::{
+    CycleState, FilterPlugin, MAX_NODE_SCORE, Plugin, PreFilterPlugin, PreFilterResult,
+    PreScorePlugin, ScorePlugin, Status,
+};
+use crate::scheduler::node_info::{Cache, NodeInfo, PodInfo};
+
+pub const NAME: &str = "NodeResourcesFit";
+/// `config.MaxCustomPriorityScore`: shape scores are 0–10.
+pub const MAX_CUSTOM_PRIORITY_SCORE: i64 = 10;
+/// `maxUtilization`.
+pub const MAX_UTILIZATION: i64 = 100;
+
+/// A resource and its weight in a score (`config.ResourceSpec`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResourceSpec {
+    pub name: String,
+    pub weight: i64,
+}
+
+/// The default scored resources: cpu and memory, weight 1 each.
+pub fn default_resources() -> Vec<ResourceSpec> {
+    vec![
+        ResourceSpec {
+            name: RESOURCE_CPU.to_string(),
+            weight: 1,
+        },
+        ResourceSpec {
+            name: RESOURCE_MEMORY.to_string(),
+            weight: 1,
+        },
+    ]
+}
+
+/// One point of a RequestedToCapacityRatio shape.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UtilizationShapePoint {
+    pub utilization: i64,
+    pub score: i64,
+}
+
+/// `config.ScoringStrategy`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ScoringStrategy {
+    LeastAllocated,
+    MostAllocated,
+    RequestedToCapacityRatio(Vec<UtilizationShapePoint>),
+}
+
+impl ScoringStrategy {
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            ScoringStrategy::LeastAllocated => "LeastAllocated",
+            ScoringStrategy::MostAllocated => "MostAllocated",
+            ScoringStrategy::RequestedToCapacityRatio(_) => "RequestedToCapacityRatio",
+        }
+    }
+}
+
+/// `leastRequestedScore`.
+pub fn least_requested_score(requested: i64, capacity: i64) -> i64 {
+    if capacity == 0 || requested > capacity {
+        return 0;
+    }
+    (capacity - requested) * MAX_NODE_SCORE / capacity
+}
+
+/// `mostRequestedScore`.
+pub fn most_requested_score(requested: i64, capacity: i64) -> i64 {
+    if capacity == 0 {
+        return 0;
+    }
+    requested.min(capacity) * MAX_NODE_SCORE / capacity
+}
+
+/// `helper.BuildBrokenLinearFunction` evaluated at `p`, on a shape already scaled to 0–100.
+pub fn broken_linear(shape: &[UtilizationShapePoint], p: i64) -> i64 {
+    for (i, point) in shape.iter().enumerate() {
+        if p <= point.utilization {
+            if i == 0 {
+                return shape[0].score;
+            }
+            let previous = shape[i - 1];
+            return previous.score
+                + (point.score - previous.score) * (p - previous.utilization)
+                    / (point.utilization - previous.utilization);
+        }
+    }
+    shape.last().map_or(0, |point| point.score)
+}
+
+/// The strategy's node score from per-resource requested and allocatable amounts
+/// (resources with allocatable 0 are skipped).
+pub fn strategy_score(
+    strategy: &ScoringStrategy,
+    resources: &[ResourceSpec],
+    requested: &[i64],
+    allocatable: &[i64],
+) -> i64 {
+    let (mut node_score, mut weight_sum) = (0i64, 0i64);
+    match strategy {
+        ScoringStrategy::LeastAllocated | ScoringStrategy::MostAllocated => {
+            for i in 0..requested.len() {
+                if allocatable[i] == 0 {
+                    continue;
+                }
+                let weight = resources[i].weight;
+                let score = if *strategy == ScoringStrategy::LeastAllocated {
+                    least_requested_score(requested[i], allocatable[i])
+                } else {
+                    most_requested_score(requested[i], allocatable[i])
+                };
+                node_score += score * weight;
+                weight_sum += weight;
+            }
+            if weight_sum == 0 {
+                0
+            } else {
+                node_score / weight_sum
+            }
+        }
+        ScoringStrategy::RequestedToCapacityRatio(shape) => {
+            let scaled: Vec<UtilizationShapePoint> = shape
+                .iter()
+                .map(|p| UtilizationShapePoint {
+                    utilization: p.utilization,
+                    score: p.score * (MAX_NODE_SCORE / MAX_CUSTOM_PRIORITY_SCORE),
+                })
+                .collect();
+            for i in 0..requested.len() {
+                if allocatable[i] == 0 {
+                    continue;
+                }
+                let weight = resources[i].weight;
+                let score = if requested[i] > allocatable[i] {
+                    broken_linear(&scaled, MAX_UTILIZATION)
+                } else {
+                    broken_linear(&scaled, requested[i] * MAX_UTILIZATION / allocatable[i])
+                };
+                if score > 0 {
+                    node_score += score * weight;
+                    weight_sum += weight;
+                }
+            }
+            if weight_sum == 0 {
+                0
+            } else {
+                (node_score as f64 / weight_sum as f64).round() as i64
+            }
+        }
+    }
+}
+
+/// What the pod asks of each scored resource: non-zero cpu/memory when scoring with
+/// `NonZeroRequested` (`use_requested` false), else the real requests.
+pub fn pod_request_for(pod: &PodInfo, resource: &str, use_requested: bool) -> i64 {
+    match resource {
+        RESOURCE_CPU if !use_requested => pod.resources.non_zero_cpu_millis,
+        RESOURCE_MEMORY if !use_requested => pod.resources.non_zero_memory_bytes,
+        other => pod.resources.requests.get(other),
+    }
+}
+
+/// `calculateResourceAllocatableRequest`: (allocatable, requested after adding the
+/// pod) of one resource on a node; (0, 0) for an extended resource the pod does not
+/// request, so it is not scored.
+pub fn allocatable_and_requested(
+    node: &NodeInfo,
+    resource: &str,
+    pod_request: i64,
+    use_requested: bool,
+) -> (i64, i64) {
+    if pod_request == 0 && is_scalar_resource_name(resource) {
+        return (0, 0);
+    }
+    match resource {
+        RESOURCE_CPU => {
+            let used = if use_requested {
+                node.requested.cpu_millis
+            } else {
+                node.non_zero_cpu_millis
+            };
+            (node.allocatable.cpu_millis, used + pod_request)
+        }
+        RESOURCE_MEMORY => {
+            let used = if use_requested {
+                node.requested.memory_bytes
+            } else {
+                node.non_zero_memory_bytes
+            };
+            (node.allocatable.memory_bytes, used + pod_request)
+        }
+        RESOURCE_EPHEMERAL_STORAGE => (
+            node.allocatable.ephemeral_storage_bytes,
+            node.requested.ephemeral_storage_bytes + pod_request,
+        ),
+        other => (
+            node.allocatable.get(other),
+            node.requested.get(other) + pod_request,
+        ),
+    }
+}
+
+pub struct NodeResourcesFit {
+    pub strategy: ScoringStrategy,
+    pub resources: Vec<ResourceSpec>,
+}
+
+impl Default for NodeResourcesFit {
+    fn default() -> Self {
+        NodeResourcesFit {
+            strategy: ScoringStrategy::LeastAllocated,
+            resources: default_resources(),
+        }
+    }
+}
+
+impl Plugin for NodeResourcesFit {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+}
+
+impl PreFilterPlugin for NodeResourcesFit {
+    fn pre_filter(
+        &self,
+        _state: &mut CycleState,
+        _pod: &PodInfo,
+        _cache: &Cache,
+    ) -> (Status, Option<PreFilterResult>) {
+        // The pod's requests are computed once, in its PodInfo.
+        (Status::success(), None)
+    }
+}
+
+/// `fitsRequest`: the reasons a node cannot take the pod, and whether removing pods
+/// could ever help (not when the request exceeds the node's whole allocatable).
+pub fn insufficient_resources(
+    pod: &PodInfo,
+    node: &NodeInfo,
+) -> (Vec<std::borrow::Cow<'static, str>>, bool) {
+    let mut reasons: Vec<std::borrow::Cow<'static, str>> = Vec::new();
+    let mut unresolvable = false;
+    if node.pods.len() as i64 + 1 > node.allocatable.pods {
+        reasons.push("Too many pods".into());
+    }
+    let request = &pod.resources.requests;
+    if request.is_zero() {
+        return (reasons, unresolvable);
+    }
+    let allocatable = &node.allocatable;
+    let used = &node.requested;
+    if request.cpu_millis > 0 && request.cpu_millis > allocatable.cpu_millis - used.cpu_millis {
+        reasons.push("Insufficient cpu".into());
+        unresolvable |= request.cpu_millis > allocatable.cpu_millis;
+    }
+    if request.memory_bytes > 0
+        && request.memory_bytes > allocatable.memory_bytes - used.memory_bytes
+    {
+        reasons.push("Insufficient memory".into());
+        unresolvable |= request.memory_bytes > allocatable.memory_bytes;
+    }
+    if request.ephemeral_storage_bytes > 0
+        && request.ephemeral_storage_bytes
+            > allocatable.ephemeral_storage_bytes - used.ephemeral_storage_bytes
+    {
+        reasons.push("Insufficient ephemeral-storage".into());
+        unresolvable |= request.ephemeral_storage_bytes > allocatable.ephemeral_storage_bytes;
+    }
+    for (name, quantity) in &request.scalar {
+        if *quantity == 0 {
+            continue;
+        }
+        if *quantity > allocatable.get(name) - used.get(name) {
+            reasons.push(format!("Insufficient {name}").into());
+            unresolvable |= *quantity > allocatable.get(name);
+        }
+    }
+    (reasons, unresolvable)
+}
+
+impl FilterPlugin for NodeResourcesFit {
+    fn filter(&self, _state: &CycleState, pod: &PodInfo, node: &NodeInfo) -> Status {
+        let (reasons, unresolvable) = insufficient_resources(pod, node);
+        if reasons.is_empty() {
+            return Status::success();
+        }
+        let code = if unresolvable {
+            crate::scheduler::framework::Code::UnschedulableAndUnresolvable
+        } else {
+            crate::scheduler::framework::Code::Unschedulable
+        };
+        Status::with_reasons(code, reasons)
+    }
+}
+
+impl PreScorePlugin for NodeResourcesFit {
+    fn pre_score(
+        &self,
+        _state: &mut CycleState,
+        _pod: &PodInfo,
+        _nodes: &[&NodeInfo],
+        _cache: &Cache,
+    ) -> Status {
+        Status::success()
+    }
+}
+
+impl ScorePlugin for NodeResourcesFit {
+    fn score(&self, _state: &CycleState, pod: &PodInfo, node: &NodeInfo) -> Result<i64, Status> {
+        let count = self.resources.len();
+        let mut requested = [0i64; 8];
+        let mut allocatable = [0i64; 8];
+        let mut requested_vec;
+        let mut allocatable_vec;
+        let (requested, allocatable): (&mut [i64], &mut [i64]) = if count <= 8 {
+            (&mut requested[..count], &mut allocatable[..count])
+        } else {
+            requested_vec = vec![0; count];
+            allocatable_vec = vec![0; count];
+            (&mut requested_vec[..], &mut allocatable_vec[..])
+        };
+        for (i, resource) in self.resources.iter().enumerate() {
+            let pod_request = pod_request_for(pod, &resource.name, false);
+            let (alloc, req) = allocatable_and_requested(node, &resource.name, pod_request, false);
+            allocatable[i] = alloc;
+            requested[i] = req;
+        }
+        Ok(strategy_score(
+            &self.strategy,
+            &self.resources,
+            requested,
+            allocatable,
+        ))
+    }
+}

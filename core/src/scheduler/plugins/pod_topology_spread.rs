@@ -1,0 +1,535 @@
+//! PodTopologySpread: spreads matching pods evenly over topology domains.
+//! Upstream: `pkg/scheduler/framework/plugins/podtopologyspread/{plugin.go,common.go,
+//! filtering.go,scoring.go}`.
+//!
+//! Filter (`whenUnsatisfiable: DoNotSchedule`): for each constraint,
+//! skew = matching pods in the node's domain + (1 if the pod matches itself) − the
+//! minimum over all eligible domains (0 when fewer domains than `minDomains`);
+//! skew > maxSkew rejects. Zones a: 2, b: 0 pods, maxSkew 1: a node in zone a gives
+//! 2 + 1 − 0 = 3 > 1 (rejected); zone b gives 0 + 1 − 0 = 1 (fits).
+//!
+//! Score (`ScheduleAnyway`, or the system defaults: hostname maxSkew 3, zone maxSkew 5,
+//! for pods selected by a Service, ReplicaSet, StatefulSet or ReplicationController):
+//! Σ count × log(domains + 2) + (maxSkew − 1), then reversed so fewer matching pods
+//! score higher: 100 × (max + min − s) / max.
+
+use std::collections::BTreeMap;
+
+use crate::model::node_affinity::{NodeFields, RequiredNodeAffinity};
+use crate::model::pod::TopologySpreadConstraint;
+use crate::model::selector::{Selector, label_selector_as_selector};
+use crate::model::tolerations::{find_matching_untolerated_taint, is_do_not_schedule_taint};
+use crate::scheduler::framework::{
+    CycleState, FilterPlugin, MAX_NODE_SCORE, Plugin, PreFilterPlugin, PreFilterResult,
+    PreScorePlugin, ScorePlugin, Status,
+};
+use crate::scheduler::node_info::{Cache, NodeInfo, PodInfo};
+
+pub const NAME: &str = "PodTopologySpread";
+/// `ErrReasonConstraintsNotMatch`.
+pub const ERR_REASON_CONSTRAINTS_NOT_MATCH: &str =
+    "node(s) didn't match pod topology spread constraints";
+/// `ErrReasonNodeLabelNotMatch`.
+pub const ERR_REASON_NODE_LABEL_NOT_MATCH: &str =
+    "node(s) didn't match pod topology spread constraints (missing required label)";
+pub const LABEL_HOSTNAME: &str = "kubernetes.io/hostname";
+pub const LABEL_ZONE: &str = "topology.kubernetes.io/zone";
+const PRE_FILTER_STATE_KEY: &str = "PreFilterPodTopologySpread";
+const PRE_SCORE_STATE_KEY: &str = "PreScorePodTopologySpread";
+
+/// `PodTopologySpreadArgs.defaultingType`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DefaultingType {
+    /// The built-in defaults (hostname 3, zone 5, ScheduleAnyway).
+    System,
+    /// The configured `defaultConstraints`.
+    List,
+}
+
+/// A configured default constraint (no selector: it comes from the pod's workloads).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DefaultConstraint {
+    pub max_skew: i64,
+    pub topology_key: String,
+    pub schedule_anyway: bool,
+}
+
+/// `systemDefaultConstraints`.
+pub fn system_default_constraints() -> Vec<DefaultConstraint> {
+    vec![
+        DefaultConstraint {
+            max_skew: 3,
+            topology_key: LABEL_HOSTNAME.to_string(),
+            schedule_anyway: true,
+        },
+        DefaultConstraint {
+            max_skew: 5,
+            topology_key: LABEL_ZONE.to_string(),
+            schedule_anyway: true,
+        },
+    ]
+}
+
+/// A constraint as the plugin uses it (`topologySpreadConstraint`).
+#[derive(Clone, Debug)]
+pub struct Constraint {
+    pub max_skew: i64,
+    pub topology_key: String,
+    pub selector: Selector,
+    pub min_domains: i64,
+    pub honor_node_affinity: bool,
+    pub honor_node_taints: bool,
+}
+
+impl Constraint {
+    /// `matchNodeInclusionPolicies`.
+    fn includes(&self, pod: &PodInfo, node: &NodeInfo, required: &RequiredNodeAffinity) -> bool {
+        if self.honor_node_affinity && !required.matches(NodeFields::of(node.node())) {
+            return false;
+        }
+        if self.honor_node_taints {
+            let tolerations = pod
+                .pod()
+                .spec
+                .as_ref()
+                .and_then(|s| s.tolerations.as_deref())
+                .unwrap_or(&[]);
+            if find_matching_untolerated_taint(
+                node.node().taints(),
+                tolerations,
+                is_do_not_schedule_taint,
+            )
+            .is_some()
+            {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+pub struct PodTopologySpread {
+    defaulting: DefaultingType,
+    default_constraints: Vec<DefaultConstraint>,
+}
+
+impl PodTopologySpread {
+    pub fn new(
+        defaulting: DefaultingType,
+        configured: Vec<DefaultConstraint>,
+    ) -> PodTopologySpread {
+        let default_constraints = match defaulting {
+            DefaultingType::System => system_default_constraints(),
+            DefaultingType::List => configured,
+        };
+        PodTopologySpread {
+            defaulting,
+            default_constraints,
+        }
+    }
+
+    fn system_defaulted(&self) -> bool {
+        self.defaulting == DefaultingType::System
+    }
+
+    /// The pod's constraints of one kind (`filterTopologySpreadConstraints` or
+    /// `buildDefaultConstraints`).
+    fn constraints(&self, pod: &PodInfo, cache: &Cache, schedule_anyway: bool) -> Vec<Constraint> {
+        let explicit = pod
+            .pod()
+            .spec
+            .as_ref()
+            .and_then(|s| s.topology_spread_constraints.as_deref())
+            .unwrap_or(&[]);
+        if !explicit.is_empty() {
+            return explicit
+                .iter()
+                .filter(|c| {
+                    (c.when_unsatisfiable.as_deref() == Some("ScheduleAnyway")) == schedule_anyway
+                })
+                .map(|c| constraint_of(c, pod))
+                .collect();
+        }
+        let wanted: Vec<&DefaultConstraint> = self
+            .default_constraints
+            .iter()
+            .filter(|c| c.schedule_anyway == schedule_anyway)
+            .collect();
+        if wanted.is_empty() {
+            return Vec::new();
+        }
+        let selector = cache.default_selector(pod.pod());
+        if selector.is_empty() {
+            return Vec::new();
+        }
+        wanted
+            .into_iter()
+            .map(|c| Constraint {
+                max_skew: c.max_skew,
+                topology_key: c.topology_key.clone(),
+                selector: selector.clone(),
+                min_domains: 1,
+                honor_node_affinity: true,
+                honor_node_taints: false,
+            })
+            .collect()
+    }
+}
+
+fn constraint_of(c: &TopologySpreadConstraint, pod: &PodInfo) -> Constraint {
+    let mut selector = label_selector_as_selector(c.label_selector.as_ref())
+        .unwrap_or_else(|_| Selector::nothing());
+    // matchLabelKeys: the pod's own values of those keys join the selector.
+    let mut extra = Vec::new();
+    for key in c.match_label_keys.iter().flatten() {
+        if let Some(value) = pod.labels().get(key)
+            && let Ok(requirement) = crate::model::selector::Requirement::new(
+                key,
+                crate::model::selector::Operator::In,
+                vec![value.clone()],
+            )
+        {
+            extra.push(requirement);
+        }
+    }
+    if !extra.is_empty() {
+        selector = selector.add(extra);
+    }
+    Constraint {
+        max_skew: i64::from(c.max_skew.unwrap_or(1)),
+        topology_key: c.topology_key.clone().unwrap_or_default(),
+        selector,
+        min_domains: i64::from(c.min_domains.unwrap_or(1)),
+        honor_node_affinity: c.node_affinity_policy.as_deref() != Some("Ignore"),
+        honor_node_taints: c.node_taints_policy.as_deref() == Some("Honor"),
+    }
+}
+
+fn has_all_keys(node: &NodeInfo, constraints: &[Constraint]) -> bool {
+    let labels = node.labels();
+    constraints
+        .iter()
+        .all(|c| labels.contains_key(&c.topology_key))
+}
+
+/// `countPodsMatchSelector`: pods in the namespace, not being deleted, matching.
+fn count_matching(node: &NodeInfo, selector: &Selector, namespace: &str) -> i64 {
+    if selector.matches_nothing() {
+        return 0;
+    }
+    node.pods
+        .iter()
+        .filter(|p| {
+            p.namespace() == namespace
+                && !p.pod().metadata.is_being_deleted()
+                && selector.matches(p.labels())
+        })
+        .count() as i64
+}
+
+/// `preFilterState`.
+#[derive(Clone)]
+struct PreFilterState {
+    constraints: Vec<Constraint>,
+    /// (constraint index, domain value) → matching pods.
+    counts: BTreeMap<(usize, String), i64>,
+}
+
+impl PreFilterState {
+    /// The minimum count over the constraint's domains (0 with fewer than minDomains).
+    fn min_match(&self, index: usize) -> i64 {
+        let mut domains = 0;
+        let mut min = i64::MAX;
+        for ((i, _), count) in &self.counts {
+            if *i == index {
+                domains += 1;
+                min = min.min(*count);
+            }
+        }
+        if domains == 0 || domains < self.constraints[index].min_domains {
+            0
+        } else {
+            min
+        }
+    }
+
+    fn update(&mut self, pod: &PodInfo, other: &PodInfo, node: &NodeInfo, delta: i64) {
+        if other.namespace() != pod.namespace() || !has_all_keys(node, &self.constraints) {
+            return;
+        }
+        for (index, constraint) in self.constraints.iter().enumerate() {
+            if !constraint.selector.matches(other.labels()) {
+                continue;
+            }
+            let value = node
+                .labels()
+                .get(&constraint.topology_key)
+                .cloned()
+                .unwrap_or_default();
+            if let Some(count) = self.counts.get_mut(&(index, value)) {
+                *count += delta;
+            }
+        }
+    }
+}
+
+impl Plugin for PodTopologySpread {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+}
+
+impl PreFilterPlugin for PodTopologySpread {
+    fn pre_filter(
+        &self,
+        state: &mut CycleState,
+        pod: &PodInfo,
+        cache: &Cache,
+    ) -> (Status, Option<PreFilterResult>) {
+        let constraints = self.constraints(pod, cache, false);
+        if constraints.is_empty() {
+            return (Status::skip(), None);
+        }
+        let required = RequiredNodeAffinity::of(pod.pod());
+        let mut counts = BTreeMap::new();
+        for node in cache.nodes() {
+            if !has_all_keys(node, &constraints) {
+                continue;
+            }
+            for (index, constraint) in constraints.iter().enumerate() {
+                if !constraint.includes(pod, node, &required) {
+                    continue;
+                }
+                let value = node
+                    .labels()
+                    .get(&constraint.topology_key)
+                    .cloned()
+                    .unwrap_or_default();
+                *counts.entry((index, value)).or_insert(0) +=
+                    count_matching(node, &constraint.selector, pod.namespace());
+            }
+        }
+        state.write(
+            PRE_FILTER_STATE_KEY,
+            PreFilterState {
+                constraints,
+                counts,
+            },
+        );
+        (Status::success(), None)
+    }
+
+    fn add_pod(&self, state: &mut CycleState, pod: &PodInfo, added: &PodInfo, node: &NodeInfo) {
+        if let Some(pre) = state.read_mut::<PreFilterState>(PRE_FILTER_STATE_KEY) {
+            pre.update(pod, added, node, 1);
+        }
+    }
+
+    fn remove_pod(
+        &self,
+        state: &mut CycleState,
+        pod: &PodInfo,
+        removed: &PodInfo,
+        node: &NodeInfo,
+    ) {
+        if let Some(pre) = state.read_mut::<PreFilterState>(PRE_FILTER_STATE_KEY) {
+            pre.update(pod, removed, node, -1);
+        }
+    }
+}
+
+impl FilterPlugin for PodTopologySpread {
+    fn filter(&self, state: &CycleState, pod: &PodInfo, node: &NodeInfo) -> Status {
+        let Some(pre) = state.read::<PreFilterState>(PRE_FILTER_STATE_KEY) else {
+            return Status::success();
+        };
+        for (index, constraint) in pre.constraints.iter().enumerate() {
+            let Some(value) = node.labels().get(&constraint.topology_key) else {
+                return Status::unresolvable(ERR_REASON_NODE_LABEL_NOT_MATCH);
+            };
+            let self_match = i64::from(constraint.selector.matches(pod.labels()));
+            let match_num = pre
+                .counts
+                .get(&(index, value.clone()))
+                .copied()
+                .unwrap_or(0);
+            let skew = match_num + self_match - pre.min_match(index);
+            if skew > constraint.max_skew {
+                return Status::unschedulable(ERR_REASON_CONSTRAINTS_NOT_MATCH);
+            }
+        }
+        Status::success()
+    }
+}
+
+/// `preScoreState`.
+#[derive(Clone)]
+struct PreScoreState {
+    constraints: Vec<Constraint>,
+    ignored_nodes: std::collections::BTreeSet<String>,
+    /// (constraint index, domain value) → matching pods; hostname constraints count per node.
+    pair_counts: BTreeMap<(usize, String), i64>,
+    normalizing_weights: Vec<f64>,
+}
+
+impl PreScorePlugin for PodTopologySpread {
+    fn pre_score(
+        &self,
+        state: &mut CycleState,
+        pod: &PodInfo,
+        nodes: &[&NodeInfo],
+        cache: &Cache,
+    ) -> Status {
+        if nodes.is_empty() || cache.num_nodes() == 0 {
+            return Status::skip();
+        }
+        let constraints = self.constraints(pod, cache, true);
+        if constraints.is_empty() {
+            return Status::skip();
+        }
+        let explicit = pod
+            .pod()
+            .spec
+            .as_ref()
+            .and_then(|s| s.topology_spread_constraints.as_ref())
+            .is_some_and(|c| !c.is_empty());
+        // Only explicit (or configured) rules require every topology label, so nodes
+        // without a zone label still spread by hostname under the system defaults.
+        let require_all = explicit || !self.system_defaulted();
+        let mut ignored_nodes = std::collections::BTreeSet::new();
+        let mut pair_counts: BTreeMap<(usize, String), i64> = BTreeMap::new();
+        let mut sizes = vec![0usize; constraints.len()];
+        for node in nodes {
+            if require_all && !has_all_keys(node, &constraints) {
+                ignored_nodes.insert(node.name.to_string());
+                continue;
+            }
+            for (index, constraint) in constraints.iter().enumerate() {
+                if constraint.topology_key == LABEL_HOSTNAME {
+                    continue;
+                }
+                let value = node
+                    .labels()
+                    .get(&constraint.topology_key)
+                    .cloned()
+                    .unwrap_or_default();
+                if let std::collections::btree_map::Entry::Vacant(entry) =
+                    pair_counts.entry((index, value))
+                {
+                    entry.insert(0);
+                    sizes[index] += 1;
+                }
+            }
+        }
+        let normalizing_weights = constraints
+            .iter()
+            .enumerate()
+            .map(|(index, constraint)| {
+                let size = if constraint.topology_key == LABEL_HOSTNAME {
+                    nodes.len() - ignored_nodes.len()
+                } else {
+                    sizes[index]
+                };
+                ((size + 2) as f64).ln()
+            })
+            .collect();
+        let required = RequiredNodeAffinity::of(pod.pod());
+        for node in cache.nodes() {
+            if require_all && !has_all_keys(node, &constraints) {
+                continue;
+            }
+            for (index, constraint) in constraints.iter().enumerate() {
+                if !constraint.includes(pod, node, &required) {
+                    continue;
+                }
+                let value = node
+                    .labels()
+                    .get(&constraint.topology_key)
+                    .cloned()
+                    .unwrap_or_default();
+                if let Some(count) = pair_counts.get_mut(&(index, value)) {
+                    *count += count_matching(node, &constraint.selector, pod.namespace());
+                }
+            }
+        }
+        state.write(
+            PRE_SCORE_STATE_KEY,
+            PreScoreState {
+                constraints,
+                ignored_nodes,
+                pair_counts,
+                normalizing_weights,
+            },
+        );
+        Status::success()
+    }
+}
+
+impl ScorePlugin for PodTopologySpread {
+    fn score(&self, state: &CycleState, pod: &PodInfo, node: &NodeInfo) -> Result<i64, Status> {
+        let Some(pre) = state.read::<PreScoreState>(PRE_SCORE_STATE_KEY) else {
+            return Ok(0);
+        };
+        if pre.ignored_nodes.contains(&*node.name) {
+            return Ok(0);
+        }
+        let mut score = 0f64;
+        for (index, constraint) in pre.constraints.iter().enumerate() {
+            let Some(value) = node.labels().get(&constraint.topology_key) else {
+                continue;
+            };
+            let count = if constraint.topology_key == LABEL_HOSTNAME {
+                count_matching(node, &constraint.selector, pod.namespace())
+            } else {
+                pre.pair_counts
+                    .get(&(index, value.clone()))
+                    .copied()
+                    .unwrap_or(0)
+            };
+            // scoreForCount
+            score +=
+                count as f64 * pre.normalizing_weights[index] + (constraint.max_skew - 1) as f64;
+        }
+        Ok(score.round() as i64)
+    }
+
+    fn normalize_score(&self, state: &CycleState, _pod: &PodInfo, scores: &mut [i64]) -> bool {
+        // Ignored nodes were scored 0 and must stay 0; the scheduler passes scores in
+        // node order, so they are found again through the state's node list.
+        let Some(pre) = state.read::<PreScoreState>(PRE_SCORE_STATE_KEY) else {
+            return true;
+        };
+        let ignored = state.read::<ScoredNodes>(SCORED_NODES_KEY);
+        let is_ignored = |i: usize| {
+            ignored
+                .and_then(|nodes| nodes.0.get(i))
+                .is_some_and(|name| pre.ignored_nodes.contains(name.as_ref()))
+        };
+        let mut min = i64::MAX;
+        let mut max = 0i64;
+        for (i, score) in scores.iter().enumerate() {
+            if is_ignored(i) {
+                continue;
+            }
+            min = min.min(*score);
+            max = max.max(*score);
+        }
+        for (i, score) in scores.iter_mut().enumerate() {
+            if is_ignored(i) {
+                *score = 0;
+            } else if max == 0 {
+                *score = MAX_NODE_SCORE;
+            } else {
+                *score = MAX_NODE_SCORE * (max + min - *score) / max;
+            }
+        }
+        true
+    }
+}
+
+/// The names of the nodes being scored, in score order (written by the scheduler
+/// before scoring, for plugins whose normalization needs to know which node is which).
+#[derive(Clone, Default)]
+pub struct ScoredNodes(pub Vec<std::sync::Arc<str>>);
+
+pub const SCORED_NODES_KEY: &str = "ScoredNodes";
