@@ -545,3 +545,40 @@ Pod Template:
         "Name:         default\nLabels:       kubernetes.io/metadata.name=default\nAnnotations:  <none>\nStatus:       Active\n\nNo resource quota.\n\nNo LimitRange resource.\n"
     );
 }
+
+#[test]
+fn describe_cron_job_prints_its_job_template() {
+    let mut simulation = cluster();
+    apply(
+        &mut simulation,
+        r#"
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: nightly}
+spec:
+  schedule: "0 0 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers: [{name: c, image: busybox}]
+"#,
+    );
+    let output = kubectl(&mut simulation, "kubectl describe cronjob nightly");
+    assert!(
+        output.stdout.starts_with(
+            "Name:                          nightly\nNamespace:                     default\n"
+        ),
+        "{}",
+        output.stdout
+    );
+    assert!(output.stdout.contains("\nSchedule:                      0 0 * * *\nConcurrency Policy:            Allow\nSuspend:                       False\n"), "{}", output.stdout);
+    assert!(
+        output
+            .stdout
+            .contains("\nLast Schedule Time:  <unset>\nActive Jobs:         <none>\n"),
+        "{}",
+        output.stdout
+    );
+}

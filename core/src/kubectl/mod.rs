@@ -239,6 +239,10 @@ pub fn run_with_files(
         }
         "get" => commands::get::run(simulation, &flags),
         "describe" => commands::describe::run(simulation, &flags),
+        "version" => commands::version::run(&flags),
+        "explain" => commands::explain::run(&flags),
+        "events" => commands::events::run(simulation, &flags),
+        "cluster-info" => commands::cluster_info::run(simulation, &flags),
         known if KNOWN_COMMANDS.contains(&known) => CommandOutput::error(format!(
             "error: kubesim does not support \"kubectl {known}\" yet"
         )),

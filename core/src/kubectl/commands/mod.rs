@@ -2,11 +2,14 @@
 
 pub mod api_resources;
 pub mod apply;
+pub mod cluster_info;
 pub mod cordon;
 pub mod create;
 pub mod delete;
 pub mod describe;
 pub mod drain;
+pub mod events;
+pub mod explain;
 pub mod expose;
 pub mod get;
 pub mod label;
@@ -17,4 +20,5 @@ pub mod scale;
 pub mod set_image;
 pub mod sim;
 pub mod taint;
+pub mod version;
 pub mod wait;

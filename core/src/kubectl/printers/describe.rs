@@ -1406,6 +1406,85 @@ pub fn describe_job(job: &Value, context: &DescribeContext) -> String {
     w.finish()
 }
 
+/// describeCronJob, with describeJobTemplate.
+pub fn describe_cron_job(cron_job: &Value, context: &DescribeContext) -> String {
+    let mut w = PrefixWriter::default();
+    name_and_namespace(&mut w, cron_job);
+    labels_and_annotations(&mut w, cron_job);
+    w.write(
+        0,
+        &format!("Schedule:\t{}\n", text(cron_job, &["spec", "schedule"])),
+    );
+    w.write(
+        0,
+        &format!(
+            "Concurrency Policy:\t{}\n",
+            text(cron_job, &["spec", "concurrencyPolicy"])
+        ),
+    );
+    let suspend = match at(cron_job, &["spec", "suspend"]).and_then(Value::as_bool) {
+        Some(flag) => printed_bool(flag),
+        None => "<unset>",
+    };
+    w.write(0, &format!("Suspend:\t{suspend}\n"));
+    for (title, field) in [
+        ("Successful Job History Limit", "successfulJobsHistoryLimit"),
+        ("Failed Job History Limit", "failedJobsHistoryLimit"),
+    ] {
+        match opt_int(cron_job, &["spec", field]) {
+            Some(limit) => w.write(0, &format!("{title}:\t{limit}\n")),
+            None => w.write(0, &format!("{title}:\t<unset>\n")),
+        }
+    }
+    match opt_int(cron_job, &["spec", "startingDeadlineSeconds"]) {
+        Some(seconds) => w.write(0, &format!("Starting Deadline Seconds:\t{seconds}s\n")),
+        None => w.write(0, "Starting Deadline Seconds:\t<unset>\n"),
+    }
+    let job_spec = at(cron_job, &["spec", "jobTemplate", "spec"])
+        .cloned()
+        .unwrap_or(Value::Null);
+    if at(&job_spec, &["selector"]).is_some() {
+        w.write(
+            0,
+            &format!("Selector:\t{}\n", selector_string(&job_spec, &["selector"])),
+        );
+    } else {
+        w.write(0, "Selector:\t<unset>\n");
+    }
+    for (title, field) in [
+        ("Parallelism", "parallelism"),
+        ("Completions", "completions"),
+    ] {
+        match opt_int(&job_spec, &[field]) {
+            Some(value) => w.write(0, &format!("{title}:\t{value}\n")),
+            None => w.write(0, &format!("{title}:\t<unset>\n")),
+        }
+    }
+    if let Some(deadline) = opt_int(&job_spec, &["activeDeadlineSeconds"]) {
+        w.write(0, &format!("Active Deadline Seconds:\t{deadline}s\n"));
+    }
+    describe_pod_template(&mut w, at(&job_spec, &["template"]));
+    match opt_text(cron_job, &["status", "lastScheduleTime"]) {
+        Some(time) => w.write(
+            0,
+            &format!("Last Schedule Time:\t{}\n", rfc1123z_text(Some(time))),
+        ),
+        None => w.write(0, "Last Schedule Time:\t<unset>\n"),
+    }
+    w.write(0, "Active Jobs:\t");
+    let active: Vec<&str> = list(cron_job, &["status", "active"])
+        .iter()
+        .map(|job| text(job, &["name"]))
+        .collect();
+    if active.is_empty() {
+        w.write_line("<none>");
+    } else {
+        w.write_line(&active.join(", "));
+    }
+    events_section(&mut w, context);
+    w.finish()
+}
+
 pub fn describe_service(service: &Value, context: &DescribeContext) -> String {
     let mut w = PrefixWriter::default();
     name_and_namespace(&mut w, service);
@@ -2092,6 +2171,7 @@ pub fn describe(kind: &str, object: &Value, context: &DescribeContext) -> String
         "DaemonSet" => describe_daemon_set(object, context),
         "StatefulSet" => describe_stateful_set(object, context),
         "Job" => describe_job(object, context),
+        "CronJob" => describe_cron_job(object, context),
         "Service" => describe_service(object, context),
         "Endpoints" => describe_endpoints(object, context),
         "Node" => describe_node(object, context),
