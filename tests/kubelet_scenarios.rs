@@ -388,7 +388,13 @@ fn ready_heartbeat(sim: &kubesim::Simulation, node: &str) -> String {
 #[test]
 fn a_failed_node_stops_renewing_its_lease_and_its_pods_stop() {
     let mut sim = cluster();
-    apply(&mut sim, &pinned_pod("web", "worker-2", "nginx", "", ""));
+    // The pod tolerates the unreachable taint forever, so the taint manager does not
+    // evict it while its node is down and the same container comes back.
+    let tolerate_forever = "  tolerations:\n  - key: node.kubernetes.io/unreachable\n    operator: Exists\n    effect: NoExecute\n  - key: node.kubernetes.io/not-ready\n    operator: Exists\n    effect: NoExecute\n";
+    apply(
+        &mut sim,
+        &pinned_pod("web", "worker-2", "nginx", "", tolerate_forever),
+    );
     wait_seconds(&mut sim, 30);
     assert_eq!(
         lease_renew_time(&sim, "worker-2"),

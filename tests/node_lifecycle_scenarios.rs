@@ -2,15 +2,14 @@
 //! Unknown, taints it, and marks its pods not ready; a cordon adds the
 //! unschedulable taint.
 
-use kubesim::controllers::node_lifecycle::NodeLifecycleController;
 use kubesim::model::pod::Pod;
 use kubesim_tests::batchnodes::*;
 
 const WORKERS: [&str; 3] = ["worker-1", "worker-2", "worker-3"];
 
+/// The default simulation runs the node lifecycle controller.
 fn cluster_with_node_controller() -> kubesim::Simulation {
     let mut simulation = cluster();
-    simulation.add_controller(Box::new(NodeLifecycleController::default()));
     settle(&mut simulation);
     simulation
 }

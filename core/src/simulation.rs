@@ -17,6 +17,7 @@ use crate::controllers::event_recorder::EventTtl;
 use crate::controllers::garbage_collector::GarbageCollector;
 use crate::controllers::job::JobController;
 use crate::controllers::namespace::NamespaceController;
+use crate::controllers::node_lifecycle::NodeLifecycleController;
 use crate::controllers::replica_set::ReplicaSetController;
 use crate::controllers::taint_eviction::TaintEvictionController;
 use crate::controllers::ttl_after_finished::TtlAfterFinishedController;
@@ -111,6 +112,8 @@ pub struct Simulation {
     node_runtime: crate::node::runtime::SharedRuntime,
     /// The kubelet's index among the controllers.
     kubelet_index: usize,
+    /// The node lifecycle controller's slot: its checks of healthy nodes are bookkeeping.
+    node_lifecycle_index: usize,
 }
 
 impl Simulation {
@@ -142,6 +145,7 @@ impl Simulation {
             total_steps: 0,
             node_runtime: Default::default(),
             kubelet_index: 0,
+            node_lifecycle_index: usize::MAX,
         };
         simulation.bootstrap(&config.cluster);
         simulation.scheduler.resync(&simulation.api);
@@ -152,6 +156,8 @@ impl Simulation {
         simulation.add_controller(Box::new(DeploymentController::default()));
         simulation.add_controller(Box::new(EndpointsController::default()));
         simulation.add_controller(Box::new(EndpointSliceController::default()));
+        simulation.node_lifecycle_index = simulation.controllers.len();
+        simulation.add_controller(Box::new(NodeLifecycleController::default()));
         simulation.add_controller(Box::new(TaintEvictionController::default()));
         simulation.add_controller(Box::new(JobController::default()));
         simulation.add_controller(Box::new(TtlAfterFinishedController));
@@ -300,7 +306,14 @@ impl Simulation {
             .iter()
             .find(|(_, timer)| match timer {
                 Timer::Requeue { controller, key } => {
-                    !(*controller == self.kubelet_index && key.resource_type().kind == "Node")
+                    let node_key = key.resource_type().kind == "Node";
+                    let heartbeat = *controller == self.kubelet_index && node_key;
+                    // The lifecycle controller re-checks every node at its lease deadline;
+                    // that matters only for a node whose kubelet has stopped.
+                    let healthy_node_check = *controller == self.node_lifecycle_index
+                        && node_key
+                        && !self.node_failed(&key.name);
+                    !(heartbeat || healthy_node_check)
                 }
             })
             .map(|(due, _)| due);
