@@ -266,7 +266,9 @@ test('a failed node: its pods move to the other workers', async (t) => {
   }
   current = await advanceUntil(
     page,
-    (now) => running('web', 6)(now) && now.filter((pod) => pod.name.startsWith('web-') && pod.phase === 'Running').every((pod) => pod.node !== victim),
+    // Evicted pods stay Terminating on the dead node (its kubelet cannot finish them), as
+    // on a real cluster; their replacements run on the other workers.
+    (now) => running('web', 6)(now) && now.filter((pod) => pod.name.startsWith('web-') && pod.phase === 'Running' && pod.status !== 'Terminating').every((pod) => pod.node !== victim),
     { step: '30s', attempts: 40 },
   );
   await screenshot(page, 'node-failure.png', { fullPage: true });
