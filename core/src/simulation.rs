@@ -272,10 +272,7 @@ impl Simulation {
 
     /// When the next timer is due, if any: the caller's next wake-up.
     pub fn next_wakeup(&self) -> Option<SimTime> {
-        match (self.agenda.next_due(), self.scheduler.next_wakeup()) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        earliest(self.agenda.next_due(), self.scheduler.next_wakeup())
     }
 
     /// kube-scheduler, read-only: its configuration, cache, queue and explanations.
@@ -318,10 +315,7 @@ impl Simulation {
             })
             .map(|(due, _)| due);
         // The scheduler's backoff and unschedulable-flush timers count: they retry pods.
-        match (controllers, self.scheduler.next_wakeup()) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        earliest(controllers, self.scheduler.next_wakeup())
     }
 
     /// Delivers new watch events to every controller's queue.
@@ -556,5 +550,13 @@ impl Simulation {
             let excess = self.trace.len() - Self::TRACE_CAPACITY;
             self.trace.drain(..excess);
         }
+    }
+}
+
+/// The earlier of two optional wake-up times.
+fn earliest(a: Option<SimTime>, b: Option<SimTime>) -> Option<SimTime> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
     }
 }
