@@ -9,8 +9,8 @@ pub mod apply;
 pub mod commands;
 pub mod files;
 pub mod outcome;
-pub mod pod_for_object;
 pub mod output;
+pub mod pod_for_object;
 pub mod printers;
 pub mod resource_args;
 pub mod shell_words;
@@ -211,7 +211,13 @@ pub fn run_with_files(
         // `-f` is `--follow` (a switch) for logs but `--filename` (a value) elsewhere.
         rewritten = rest
             .iter()
-            .map(|word| if word == "-f" { "--follow".to_string() } else { word.clone() })
+            .map(|word| {
+                if word == "-f" {
+                    "--follow".to_string()
+                } else {
+                    word.clone()
+                }
+            })
             .collect();
         &rewritten[..]
     } else {

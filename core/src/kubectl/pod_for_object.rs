@@ -14,10 +14,10 @@ use std::sync::Arc;
 
 use crate::api_server::ApiServer;
 use crate::api_server::field_selector::FieldSelector;
-use crate::model::{Object, Resource};
 use crate::model::pod::Pod;
 use crate::model::pod_util::{is_pod_ready, max_container_restarts, pod_ready_time};
 use crate::model::selector::{LabelSelector, Selector, label_selector_as_selector};
+use crate::model::{Object, Resource};
 use crate::time::SimTime;
 
 /// How to rank a workload's pods.
@@ -44,7 +44,10 @@ pub fn selector_for_object(object: &Object) -> Result<Selector, String> {
         "ReplicaSet" | "Deployment" | "DaemonSet" | "StatefulSet" | "Job" => parse(selector),
         "Service" | "ReplicationController" => {
             let Some(map) = selector.as_object().filter(|map| !map.is_empty()) else {
-                return Err(format!("invalid service '{}': Service is defined without a selector", object.name()));
+                return Err(format!(
+                    "invalid service '{}': Service is defined without a selector",
+                    object.name()
+                ));
             };
             let labels: BTreeMap<String, String> = map
                 .iter()
@@ -99,7 +102,11 @@ fn after_or_zero(t1: Option<SimTime>, t2: Option<SimTime>) -> bool {
 }
 
 fn less_to_ordering(less: bool) -> Ordering {
-    if less { Ordering::Less } else { Ordering::Greater }
+    if less {
+        Ordering::Less
+    } else {
+        Ordering::Greater
+    }
 }
 
 /// `ByLogging.Less`: assigned < unassigned; Running < Unknown < Pending; ready <

@@ -12,12 +12,12 @@
 //! container); `hostname`, `cat /etc/hostname`, `echo`, `true`, `false` and
 //! `sh -c '...'` around one of them. Anything else is reported as not simulated.
 
+use crate::kubectl::Flags;
 use crate::kubectl::commands::create::after_dash;
 use crate::kubectl::commands::logs::{default_container, has_container, resolve_object};
 use crate::kubectl::outcome::{check_flags, namespace_or_default};
 use crate::kubectl::pod_for_object::{PodOrder, first_pod, selector_for_object};
 use crate::kubectl::{CommandOutput, shell_words};
-use crate::kubectl::Flags;
 use crate::model::Resource;
 use crate::model::node::Node;
 use crate::model::pod::Pod;
@@ -86,7 +86,9 @@ pub fn run(simulation: &mut Simulation, flags: &Flags, stdin: &str) -> CommandOu
         return CommandOutput::error("error: pod, type/name or --filename must be specified");
     };
     if command.is_empty() {
-        return CommandOutput::error("error: you must specify at least one command for the container");
+        return CommandOutput::error(
+            "error: you must specify at least one command for the container",
+        );
     }
     let object = match resolve_object(simulation, &namespace, &resource) {
         Ok(object) => object,
@@ -95,7 +97,11 @@ pub fn run(simulation: &mut Simulation, flags: &Flags, stdin: &str) -> CommandOu
             let (kind, name) = resource.split_once('/').unwrap_or(("pods", &resource));
             return match crate::kubectl::resource_args::resolve_type(kind) {
                 Ok(resource_type) => {
-                    let namespace = if resource_type.namespaced { namespace.as_str() } else { "" };
+                    let namespace = if resource_type.namespaced {
+                        namespace.as_str()
+                    } else {
+                        ""
+                    };
                     match simulation.api().get(resource_type, namespace, name) {
                         Err(error) => CommandOutput::error(error.kubectl_message()),
                         Ok(_) => CommandOutput::error("error: expected a resource"),
@@ -117,7 +123,12 @@ pub fn run(simulation: &mut Simulation, flags: &Flags, stdin: &str) -> CommandOu
                 ));
             }
         };
-        match first_pod(simulation.api(), &namespace, &selector, PodOrder::ActiveReverse) {
+        match first_pod(
+            simulation.api(),
+            &namespace,
+            &selector,
+            PodOrder::ActiveReverse,
+        ) {
             Some((pod, _)) => pod,
             None => return CommandOutput::error("error: timed out waiting for the condition"),
         }
@@ -286,7 +297,11 @@ pub fn container_shell(
     match base {
         "sh" | "bash" | "ash" => match arguments {
             [flag, script, ..] if flag == "-c" => match shell_words::split(script) {
-                Ok(words) if !words.iter().any(|w| matches!(w.as_str(), "|" | "&&" | "||" | ";")) => {
+                Ok(words)
+                    if !words
+                        .iter()
+                        .any(|w| matches!(w.as_str(), "|" | "&&" | "||" | ";")) =>
+                {
                     container_shell(simulation, context, &words)
                 }
                 _ => unsupported(script),
@@ -359,8 +374,16 @@ fn http_date(time: SimTime) -> String {
 
 /// The response head as `curl -i` prints it (CRLF line ends). Only headers
 /// kubesim knows the value of are shown: nginx's ETag and Last-Modified are left out.
-fn response_head(simulation: &Simulation, response: &HttpResponse, image_of_server: &str) -> String {
-    let mut head = format!("HTTP/1.1 {} {}\r\n", response.status, reason(response.status));
+fn response_head(
+    simulation: &Simulation,
+    response: &HttpResponse,
+    image_of_server: &str,
+) -> String {
+    let mut head = format!(
+        "HTTP/1.1 {} {}\r\n",
+        response.status,
+        reason(response.status)
+    );
     let date = http_date(simulation.now());
     match short_repository(image_of_server) {
         "nginx" => {
@@ -387,7 +410,14 @@ fn server_image(simulation: &Simulation, response: &HttpResponse) -> String {
         .api()
         .get_ref(Pod::resource_type(), namespace, name)
         .and_then(|object| object.as_::<Pod>())
-        .and_then(|pod| pod.spec().containers.iter().flatten().next().and_then(|c| c.image.clone()))
+        .and_then(|pod| {
+            pod.spec()
+                .containers
+                .iter()
+                .flatten()
+                .next()
+                .and_then(|c| c.image.clone())
+        })
         .unwrap_or_default()
 }
 
@@ -410,9 +440,28 @@ fn curl(simulation: &mut Simulation, context: &ContainerContext, arguments: &[St
     let takes_value = |name: &str| {
         matches!(
             name,
-            "m" | "max-time" | "connect-timeout" | "o" | "output" | "X" | "request" | "H"
-                | "header" | "w" | "write-out" | "d" | "data" | "A" | "user-agent" | "retry"
-                | "u" | "user" | "e" | "referer" | "b" | "cookie" | "resolve"
+            "m" | "max-time"
+                | "connect-timeout"
+                | "o"
+                | "output"
+                | "X"
+                | "request"
+                | "H"
+                | "header"
+                | "w"
+                | "write-out"
+                | "d"
+                | "data"
+                | "A"
+                | "user-agent"
+                | "retry"
+                | "u"
+                | "user"
+                | "e"
+                | "referer"
+                | "b"
+                | "cookie"
+                | "resolve"
         )
     };
     while index < arguments.len() {
@@ -505,7 +554,10 @@ fn curl(simulation: &mut Simulation, context: &ContainerContext, arguments: &[St
                     && let Some(seconds) = &max_time
                 {
                     let millis = seconds.parse::<f64>().unwrap_or(0.0) * 1000.0;
-                    error.message = format!("Connection timed out after {} milliseconds", millis as i64 + 1);
+                    error.message = format!(
+                        "Connection timed out after {} milliseconds",
+                        millis as i64 + 1
+                    );
                 }
                 if let Some(format) = &write_out {
                     process.stdout.push_str(&write_out_text(format, 0));
@@ -530,14 +582,18 @@ fn curl(simulation: &mut Simulation, context: &ContainerContext, arguments: &[St
         let image = server_image(simulation, &response);
         if !discard {
             if include || head_only {
-                process.stdout.push_str(&response_head(simulation, &response, &image));
+                process
+                    .stdout
+                    .push_str(&response_head(simulation, &response, &image));
             }
             if !head_only {
                 process.stdout.push_str(&response.body);
             }
         }
         if let Some(format) = &write_out {
-            process.stdout.push_str(&write_out_text(format, response.status));
+            process
+                .stdout
+                .push_str(&write_out_text(format, response.status));
         }
     }
     process
@@ -557,7 +613,11 @@ fn address_of(simulation: &Simulation, namespace: &str, host: &str) -> Option<St
         Resolved::Address(ip) => Some(ip),
         Resolved::Service(namespace, name) => simulation
             .api()
-            .get_ref(crate::model::service::Service::resource_type(), &namespace, &name)
+            .get_ref(
+                crate::model::service::Service::resource_type(),
+                &namespace,
+                &name,
+            )
             .and_then(|object| object.as_::<crate::model::service::Service>())
             .and_then(|service| service.spec.as_ref())
             .and_then(|spec| spec.cluster_ip.clone())
@@ -591,7 +651,9 @@ fn wget(simulation: &mut Simulation, context: &ContainerContext, arguments: &[St
                     }
                     _ => {
                         return Process::failed(
-                            format!("wget: unrecognized option '--{long}'\nBusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\nUsage: wget [-cqS] [--spider] [-O FILE] [-o LOGFILE] [--header STR]\n\t[--post-data STR | --post-file FILE] [-Y on/off]\n\t[-P DIR] [-U AGENT] [-T SEC] URL...\n"),
+                            format!(
+                                "wget: unrecognized option '--{long}'\nBusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\nUsage: wget [-cqS] [--spider] [-O FILE] [-o LOGFILE] [--header STR]\n\t[--post-data STR | --post-file FILE] [-Y on/off]\n\t[-P DIR] [-U AGENT] [-T SEC] URL...\n"
+                            ),
                             1,
                         );
                     }
@@ -622,7 +684,9 @@ fn wget(simulation: &mut Simulation, context: &ContainerContext, arguments: &[St
                     }
                     other => {
                         return Process::failed(
-                            format!("wget: invalid option -- '{other}'\nBusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\nUsage: wget [-cqS] [--spider] [-O FILE] [-o LOGFILE] [--header STR]\n\t[--post-data STR | --post-file FILE] [-Y on/off]\n\t[-P DIR] [-U AGENT] [-T SEC] URL...\n"),
+                            format!(
+                                "wget: invalid option -- '{other}'\nBusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\nUsage: wget [-cqS] [--spider] [-O FILE] [-o LOGFILE] [--header STR]\n\t[--post-data STR | --post-file FILE] [-Y on/off]\n\t[-P DIR] [-U AGENT] [-T SEC] URL...\n"
+                            ),
                             1,
                         );
                     }
@@ -641,17 +705,23 @@ fn wget(simulation: &mut Simulation, context: &ContainerContext, arguments: &[St
     let mut process = Process::default();
     for url in urls {
         let Some((host, port, path)) = http::parse_url(&url) else {
-            process.stderr.push_str(&format!("wget: bad address '{url}'\n"));
+            process
+                .stderr
+                .push_str(&format!("wget: bad address '{url}'\n"));
             process.exit_code = 1;
             return process;
         };
         let Some(address) = address_of(simulation, &context.namespace, &host) else {
-            process.stderr.push_str(&format!("wget: bad address '{host}'\n"));
+            process
+                .stderr
+                .push_str(&format!("wget: bad address '{host}'\n"));
             process.exit_code = 1;
             return process;
         };
         if !quiet {
-            process.stderr.push_str(&format!("Connecting to {host} ({address}:{port})\n"));
+            process
+                .stderr
+                .push_str(&format!("Connecting to {host} ({address}:{port})\n"));
         }
         let method = if spider { "HEAD" } else { "GET" };
         let response = match request(simulation, context, method, &url) {
@@ -659,7 +729,9 @@ fn wget(simulation: &mut Simulation, context: &ContainerContext, arguments: &[St
             Err(error) => {
                 let message = match error.code {
                     6 => format!("wget: bad address '{host}'"),
-                    7 => format!("wget: can't connect to remote host ({address}): Connection refused"),
+                    7 => format!(
+                        "wget: can't connect to remote host ({address}): Connection refused"
+                    ),
                     28 => "wget: download timed out".to_string(),
                     _ => "wget: error getting response".to_string(),
                 };
@@ -685,7 +757,11 @@ fn wget(simulation: &mut Simulation, context: &ContainerContext, arguments: &[St
         }
         let file = output.clone().unwrap_or_else(|| {
             let name = path.rsplit('/').next().unwrap_or("");
-            if name.is_empty() { "index.html".to_string() } else { name.to_string() }
+            if name.is_empty() {
+                "index.html".to_string()
+            } else {
+                name.to_string()
+            }
         });
         let to_stdout = file == "-";
         if to_stdout {
@@ -693,9 +769,17 @@ fn wget(simulation: &mut Simulation, context: &ContainerContext, arguments: &[St
         }
         if !quiet {
             let (label, saving, saved) = if to_stdout {
-                ("-".to_string(), "writing to stdout".to_string(), "written to stdout".to_string())
+                (
+                    "-".to_string(),
+                    "writing to stdout".to_string(),
+                    "written to stdout".to_string(),
+                )
             } else {
-                (file.clone(), format!("saving to '{file}'"), format!("'{file}' saved"))
+                (
+                    file.clone(),
+                    format!("saving to '{file}'"),
+                    format!("'{file}' saved"),
+                )
             };
             process.stderr.push_str(&format!(
                 "{saving}\n{label:<20} 100% |********************************| {:>5}  0:00:00 ETA\n{saved}\n",

@@ -154,7 +154,9 @@ pub fn run(simulation: &mut Simulation, flags: &Flags) -> CommandOutput {
             "error: at most one of `sinceTime` or `sinceSeconds` may be specified",
         );
     }
-    let container = container_flag.map(str::to_string).or(inline_container.clone());
+    let container = container_flag
+        .map(str::to_string)
+        .or(inline_container.clone());
     let all_containers = bool_flag(flags, &["all-containers"]);
     if all_containers && let Some(name) = &container {
         return CommandOutput::error(format!(
@@ -162,7 +164,9 @@ pub fn run(simulation: &mut Simulation, flags: &Flags) -> CommandOutput {
         ));
     }
     if container_flag.is_some() && inline_container.is_some() {
-        return CommandOutput::error("error: only one of -c or an inline [CONTAINER] arg is allowed");
+        return CommandOutput::error(
+            "error: only one of -c or an inline [CONTAINER] arg is allowed",
+        );
     }
     if limit_bytes < 0 {
         return CommandOutput::error("error: --limit-bytes must be greater than 0");
@@ -222,7 +226,9 @@ pub fn run(simulation: &mut Simulation, flags: &Flags) -> CommandOutput {
                         }
                     }
                     None => {
-                        output.stderr.push_str("error: timed out waiting for the condition\n");
+                        output
+                            .stderr
+                            .push_str("error: timed out waiting for the condition\n");
                         output.exit_code = 1;
                         return output;
                     }
@@ -299,14 +305,22 @@ pub fn resolve_object(
                 .to_string(),
         );
     }
-    let namespace = if resource_type.namespaced { namespace } else { "" };
+    let namespace = if resource_type.namespaced {
+        namespace
+    } else {
+        ""
+    };
     simulation
         .api()
         .get(resource_type, namespace, name)
         .map_err(|error| {
             format!(
                 "error: error from server (NotFound): {error} in namespace \"{}\"",
-                if namespace.is_empty() { "default" } else { namespace }
+                if namespace.is_empty() {
+                    "default"
+                } else {
+                    namespace
+                }
             )
         })
 }
