@@ -4,8 +4,6 @@
 pub mod bench;
 pub mod cluster_file;
 pub mod files;
-pub mod filters;
-pub mod pipeline;
 pub mod runner;
 pub mod script;
 pub mod shell;
