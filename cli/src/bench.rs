@@ -219,7 +219,9 @@ mod tests {
         let text = String::from_utf8(out).expect("utf-8");
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), 3, "{text}");
-        assert!(lines[0].starts_with("{\"workload\":\"deployment\",\"nodes\":3,\"pods\":6,\"run\":0,"));
+        assert!(
+            lines[0].starts_with("{\"workload\":\"deployment\",\"nodes\":3,\"pods\":6,\"run\":0,")
+        );
         assert!(lines[0].contains("\"pods_stored\":6,"), "{}", lines[0]);
         assert!(lines[2].starts_with("{\"summary\":\"deployment\""));
     }

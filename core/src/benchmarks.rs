@@ -93,7 +93,6 @@ impl Workload {
             nodes: (0..sizes.nodes)
                 .map(|i| NodeConfig::worker(&format!("worker-{i}")))
                 .collect(),
-            ..ClusterConfig::default()
         };
         let mut simulation = Simulation::new(config);
         simulation.run_until_idle(budget).map_err(stuck)?;
@@ -108,11 +107,21 @@ impl Workload {
             }
             Workload::Deployment | Workload::Large => {}
             Workload::RollingUpdate => {
-                create_deployments(&mut simulation, sizes.pods, Requests::STANDARD, Grouping::One)?;
+                create_deployments(
+                    &mut simulation,
+                    sizes.pods,
+                    Requests::STANDARD,
+                    Grouping::One,
+                )?;
                 run_until(&mut simulation, budget, all_deployments_complete)?;
             }
             Workload::Idle => {
-                create_deployments(&mut simulation, sizes.pods, Requests::SMALL, Grouping::Split)?;
+                create_deployments(
+                    &mut simulation,
+                    sizes.pods,
+                    Requests::SMALL,
+                    Grouping::Split,
+                )?;
                 run_until(&mut simulation, budget, all_deployments_complete)?;
             }
         }
@@ -191,11 +200,21 @@ impl Prepared {
                 })?;
             }
             Workload::Deployment => {
-                create_deployments(simulation, self.sizes.pods, Requests::STANDARD, Grouping::One)?;
+                create_deployments(
+                    simulation,
+                    self.sizes.pods,
+                    Requests::STANDARD,
+                    Grouping::One,
+                )?;
                 run_until(simulation, self.budget, all_deployments_complete)?;
             }
             Workload::Large => {
-                create_deployments(simulation, self.sizes.pods, Requests::STANDARD, Grouping::Split)?;
+                create_deployments(
+                    simulation,
+                    self.sizes.pods,
+                    Requests::STANDARD,
+                    Grouping::Split,
+                )?;
                 run_until(simulation, self.budget, all_deployments_complete)?;
             }
             Workload::RollingUpdate => {
@@ -363,8 +382,8 @@ fn set_image(simulation: &mut Simulation, image: &str) -> Result<(), WorkloadErr
     for deployment in deployments {
         let mut value = deployment.to_value();
         value["spec"]["template"]["spec"]["containers"][0]["image"] = json!(image);
-        let updated = decode_object(value, "")
-            .map_err(|error| WorkloadError::Rejected(error.to_string()))?;
+        let updated =
+            decode_object(value, "").map_err(|error| WorkloadError::Rejected(error.to_string()))?;
         simulation
             .api_mut()
             .update(updated)
@@ -435,7 +454,12 @@ mod tests {
             let (outcome, fingerprint) = run(7);
             assert_eq!(outcome.pods, 30, "{}", workload.name());
             assert!(outcome.steps > 0, "{}", workload.name());
-            assert_eq!(run(7).1, fingerprint, "{} is deterministic", workload.name());
+            assert_eq!(
+                run(7).1,
+                fingerprint,
+                "{} is deterministic",
+                workload.name()
+            );
         }
     }
 
