@@ -3,8 +3,6 @@
 
 pub mod cluster_file;
 pub mod files;
-pub mod filters;
-pub mod pipeline;
 pub mod runner;
 pub mod script;
 pub mod shell;

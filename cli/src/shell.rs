@@ -10,8 +10,8 @@ use rustyline::DefaultEditor;
 use rustyline::error::ReadlineError;
 
 use crate::files::DiskFiles;
-use crate::runner::{Chunk, run_line};
 use crate::script::find_heredoc;
+use kubesim::terminal::{Chunk, run_line};
 
 /// Where history is kept between sessions: `$HOME/.kubesim_history`.
 fn history_path() -> Option<PathBuf> {

@@ -28,6 +28,7 @@ pub mod kubectl;
 pub mod node;
 pub mod probe;
 pub mod simulation;
+pub mod terminal;
 pub mod testing;
 pub mod view;
 

@@ -260,7 +260,17 @@ mod properties {
             let quantity = Quantity::from_nanos(nanos, format);
             let reparsed = Quantity::parse(&quantity.canonical()).unwrap();
             prop_assert_eq!(reparsed.nano_value(), nanos, "{}", quantity.canonical());
-            prop_assert_eq!(reparsed.canonical(), quantity.canonical());
+            // A BinarySI value that is no multiple of 1024 prints as bare digits, which
+            // parse back as DecimalSI (a quantity's format is its suffix's), so its next
+            // canonical form may differ: -2348017188583901000 becomes -2348017188583901k,
+            // as upstream's CanonicalizeBytes and parseQuantityString do. From there on
+            // the canonical form is a fixed point.
+            let again = Quantity::parse(&reparsed.canonical()).unwrap();
+            prop_assert_eq!(again.nano_value(), nanos);
+            prop_assert_eq!(again.canonical(), reparsed.canonical());
+            if format != QuantityFormat::BinarySI || reparsed.format() == QuantityFormat::BinarySI {
+                prop_assert_eq!(reparsed.canonical(), quantity.canonical());
+            }
         }
 
         /// Parsing never panics, whatever the input.

@@ -10,7 +10,7 @@
 
 use std::collections::VecDeque;
 
-use kubesim::kubectl::{self, CommandOutput};
+use kubesim::terminal::{self, LineOutput};
 use kubesim::{ClusterConfig, NodeConfig, SimDuration, Simulation, SimulationConfig};
 
 use crate::script::{self, SavedSession, ScriptEntry};
@@ -94,7 +94,7 @@ impl Session {
     pub fn replay(
         config: SessionConfig,
         entries: Vec<ScriptEntry>,
-    ) -> (Session, Vec<(ScriptEntry, CommandOutput)>) {
+    ) -> (Session, Vec<(ScriptEntry, LineOutput)>) {
         let mut session = Session::new(config);
         let mut outputs = Vec::with_capacity(entries.len());
         for entry in entries {
@@ -107,7 +107,7 @@ impl Session {
     /// Replays a saved session.
     pub fn restore(
         saved: &SavedSession,
-    ) -> Result<(Session, Vec<(ScriptEntry, CommandOutput)>), script::ScriptError> {
+    ) -> Result<(Session, Vec<(ScriptEntry, LineOutput)>), script::ScriptError> {
         let entries = script::parse(&saved.script)?;
         let config = SessionConfig {
             seed: saved.seed,
@@ -151,22 +151,23 @@ impl Session {
     }
 
     /// Runs one line and records it in the script. Blank lines and comments do nothing.
-    pub fn run(&mut self, entry: ScriptEntry) -> CommandOutput {
+    pub fn run(&mut self, entry: ScriptEntry) -> LineOutput {
         let line = entry.line.trim().to_string();
         if line.is_empty() || line.starts_with('#') {
-            return CommandOutput::default();
+            return LineOutput::default();
         }
         self.record(ScriptEntry {
             line: line.clone(),
             stdin: entry.stdin.clone(),
         });
-        let output = kubectl::run(
+        // As in `kubesim run`: pipes and filters work, and the cluster reacts at the
+        // current instant after each command, so a shared script replays the same.
+        let output = terminal::run_line(
             &mut self.simulation,
             &line,
             entry.stdin.as_deref().unwrap_or(""),
+            &kubesim::kubectl::files::NoFiles,
         );
-        // No settling here: as in `kubesim run`, controllers act when time moves
-        // (the next frame while playing), so a shared script replays the same there.
         self.clock_line_last = false;
         self.collect_trace();
         output
@@ -280,7 +281,7 @@ mod tests {
             session.simulation().now().unix_millis() - start.unix_millis(),
             60_000
         );
-        assert_eq!(output.stdout, "advanced 1m0s to 2025-01-01T00:01:00Z\n");
+        assert_eq!(output.stdout(), "advanced 1m0s to 2025-01-01T00:01:00Z\n");
         // A typed advance stays as typed; the clock's next advance is a line of its own.
         session.advance(SimDuration::from_secs(1));
         let lines: Vec<&str> = session

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use kubesim::SimDuration;
-use kubesim::kubectl::CommandOutput;
+use kubesim::terminal::{Chunk, LineOutput};
 use kubesim::view::{
     ClusterView, EventView, NodeView, ObjectDetail, ObjectRef, PodView, ServiceView, WorkloadView,
 };
@@ -210,8 +210,8 @@ impl Reducible for PlaygroundState {
                 let output = state.run_echoed(ScriptEntry::with_stdin("kubectl apply -f -", yaml));
                 state.apply_result = Some(ApplyResult {
                     ok: output.exit_code == 0,
-                    stdout: output.stdout,
-                    stderr: output.stderr,
+                    stdout: output.stdout(),
+                    stderr: output.stderr(),
                 });
             }
             Action::Frame(wall_millis) => {
@@ -429,7 +429,7 @@ impl PlaygroundState {
         self.history = Rc::new(history);
     }
 
-    fn run_echoed(&mut self, entry: ScriptEntry) -> CommandOutput {
+    fn run_echoed(&mut self, entry: ScriptEntry) -> LineOutput {
         let output = self.session.borrow_mut().run(entry.clone());
         self.push_terminal(echo(&entry, &output));
         output
@@ -555,7 +555,7 @@ fn filter_events(events: &[EventView], filter: &str) -> Vec<EventView> {
 }
 
 /// A command and what it printed, as the terminal shows them.
-fn echo(entry: &ScriptEntry, output: &CommandOutput) -> Vec<TerminalLine> {
+fn echo(entry: &ScriptEntry, output: &LineOutput) -> Vec<TerminalLine> {
     let mut lines = vec![TerminalLine {
         kind: LineKind::Input,
         text: match &entry.stdin {
@@ -574,8 +574,12 @@ fn echo(entry: &ScriptEntry, output: &CommandOutput) -> Vec<TerminalLine> {
             })
             .collect()
     };
-    lines.extend(split(&output.stdout, LineKind::Stdout));
-    lines.extend(split(&output.stderr, LineKind::Stderr));
+    for chunk in &output.chunks {
+        match chunk {
+            Chunk::Stdout(text) => lines.extend(split(text, LineKind::Stdout)),
+            Chunk::Stderr(text) => lines.extend(split(text, LineKind::Stderr)),
+        }
+    }
     lines
 }
 

@@ -1,6 +1,6 @@
 //! The bit of shell syntax scripts use around kubectl: `;`, `&&` and `||` lists,
 //! `|` pipelines into text filters (`grep`, `head`, `tail`, `wc`, `sort`, `uniq`,
-//! `awk '{print $N}'`, `cut`, see [`crate::filters`]), and the redirections
+//! `awk '{print $N}'`, `cut`, see [`super::filters`]), and the redirections
 //! `2>&1`, `>/dev/null` and `2>/dev/null`. Everything else a shell does (variables,
 //! `$(...)`, background jobs) is an error, not a guess.
 

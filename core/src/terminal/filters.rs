@@ -3,7 +3,7 @@
 //! [-n N | -N | -n +N]`, `wc [-l -w -c]`, `sort [-r -u -n]`, `uniq [-c]`,
 //! `awk '{print $N, …}'` and `cut -d D -f N[,M]`.
 
-use kubesim::kubectl::{CommandOutput, shell_words};
+use crate::kubectl::{CommandOutput, shell_words};
 
 /// Runs one filter over `input`. An unknown program is bash's "command not found".
 pub fn run_filter(command: &str, input: &str) -> CommandOutput {
@@ -133,7 +133,7 @@ fn grep(program: &str, arguments: &[String], input: &str) -> Result<CommandOutpu
         .iter()
         .map(|pattern| {
             let body = if fixed {
-                regex::escape(pattern)
+                regex_lite::escape(pattern)
             } else if extended {
                 pattern.clone()
             } else {
@@ -146,7 +146,7 @@ fn grep(program: &str, arguments: &[String], input: &str) -> Result<CommandOutpu
             }
         })
         .collect();
-    let matcher = regex::RegexBuilder::new(&alternatives.join("|"))
+    let matcher = regex_lite::RegexBuilder::new(&alternatives.join("|"))
         .case_insensitive(ignore_case)
         .build()
         .map_err(|error| format!("invalid pattern: {error}"))?;
