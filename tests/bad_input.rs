@@ -204,6 +204,70 @@ const SIM: &[Case] = &[
 ];
 
 const COMMANDS: &[Case] = &[
+    // kubectl logs (staging/src/k8s.io/kubectl/pkg/cmd/logs/logs.go): a missing pod
+    // is wrapped as `error from server (NotFound): ... in namespace "default"`.
+    (
+        "kubectl logs nope",
+        "",
+        "error: error from server (NotFound): pods \"nope\" not found in namespace \"default\"\n",
+    ),
+    (
+        "kubectl logs deployment/nope",
+        "",
+        "error: error from server (NotFound): deployments.apps \"nope\" not found in namespace \"default\"\n",
+    ),
+    (
+        "kubectl logs",
+        "",
+        "error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples\n",
+    ),
+    (
+        "kubectl logs deployment/web --tail=-5",
+        "",
+        "error: --tail must be greater than or equal to -1\n",
+    ),
+    (
+        "kubectl logs deployment/web -l app=web",
+        "",
+        "error: only a selector (-l) or a POD name is allowed\nSee 'kubectl logs -h' for help and examples\n",
+    ),
+    (
+        "kubectl logs deployment/web nginx -c nginx",
+        "",
+        "error: only one of -c or an inline [CONTAINER] arg is allowed\n",
+    ),
+    (
+        "kubectl logs deployment/web --all-containers -c nginx",
+        "",
+        "error: --all-containers=true should not be specified with container name nginx\n",
+    ),
+    (
+        "kubectl logs namespace/default",
+        "",
+        "error: cannot get the logs from *v1.Namespace: selector for *v1.Namespace not implemented\n",
+    ),
+    // kubectl exec (staging/src/k8s.io/kubectl/pkg/cmd/exec/exec.go).
+    (
+        "kubectl exec nope -- curl http://web",
+        "",
+        "Error from server (NotFound): pods \"nope\" not found\n",
+    ),
+    (
+        "kubectl exec deployment/web",
+        "",
+        "error: you must specify at least one command for the container\n",
+    ),
+    (
+        "kubectl exec",
+        "",
+        "error: pod, type/name or --filename must be specified\n",
+    ),
+    // The setup's pods are still being created: the kubelet has no container to exec in.
+    (
+        "kubectl exec deployment/web -- curl -s http://web",
+        "",
+        "error: unable to upgrade connection: container not found (\"nginx\")\n",
+    ),
     (
         "echo hi",
         "",

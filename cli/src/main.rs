@@ -60,6 +60,27 @@ enum Command {
     },
     /// Open an interactive shell (the default when no command is given).
     Shell,
+    /// Time an end-to-end workload (schedule, deployment, rolling-update, large,
+    /// idle, or growth) and print one JSON line per run (see BENCHMARKS.md).
+    Bench {
+        /// schedule | deployment | rolling-update | large | idle | growth
+        workload: String,
+        /// Worker nodes (default: the workload's target size).
+        #[arg(long)]
+        nodes: Option<usize>,
+        /// Pods (default: the workload's target size).
+        #[arg(long)]
+        pods: Option<usize>,
+        /// Replicas of the Deployment workloads (the same as --pods).
+        #[arg(long)]
+        replicas: Option<usize>,
+        /// How many times to run it.
+        #[arg(long, default_value_t = 1)]
+        runs: usize,
+        /// The workload `growth` measures at a tenth of the size and at the size.
+        #[arg(long, default_value = "deployment")]
+        of: String,
+    },
 }
 
 fn simulation_config(cli: &Cli) -> Result<SimulationConfig, ExitCode> {
@@ -140,6 +161,31 @@ fn main() -> ExitCode {
             script,
             split_stderr,
         }) => run(&cli, script.as_deref(), *split_stderr),
+        Some(Command::Bench {
+            workload,
+            nodes,
+            pods,
+            replicas,
+            runs,
+            of,
+        }) => {
+            let options = kubesim_cli::bench::BenchOptions {
+                workload: workload.clone(),
+                nodes: *nodes,
+                pods: *pods,
+                replicas: *replicas,
+                runs: *runs,
+                seed: cli.seed,
+                of: of.clone(),
+            };
+            match kubesim_cli::bench::bench(&options, &mut std::io::stdout().lock()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(message) => {
+                    eprintln!("kubesim bench: {message}");
+                    ExitCode::from(2)
+                }
+            }
+        }
         Some(Command::Shell) | None => {
             let simulation = match simulation_config(&cli) {
                 Ok(config) => Simulation::new(config),

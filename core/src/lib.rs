@@ -20,6 +20,7 @@ pub mod time;
 
 pub mod agenda;
 pub mod api_server;
+pub mod benchmarks;
 pub mod cluster;
 pub mod cluster_config;
 pub mod controllers;

@@ -672,7 +672,10 @@ pub fn sort_pods_for_deletion(pods: &mut [Arc<Object>], related: &[Arc<Object>],
         })
         .collect();
     let default_pod = Pod::default();
-    ranked.sort_by(|(left, rank_left), (right, rank_right)| {
+    // Upstream's Less is not a total order once log buckets mix with the uid and
+    // creation-time steps (A~B by ready time, B~C by bucket and uid); Go's sort.Sort
+    // tolerates that, and so must we: std's sort may panic on an inconsistent order.
+    merge_sort_tolerant(&mut ranked, &|(left, rank_left), (right, rank_right)| {
         let left_pod = left.as_::<Pod>().unwrap_or(&default_pod);
         let right_pod = right.as_::<Pod>().unwrap_or(&default_pod);
         if delete_first(
@@ -696,6 +699,31 @@ pub fn sort_pods_for_deletion(pods: &mut [Arc<Object>], related: &[Arc<Object>],
     for (slot, (object, _)) in pods.iter_mut().zip(ranked) {
         *slot = object;
     }
+}
+
+/// A stable top-down merge sort that never panics, whatever `compare` answers. For a
+/// consistent order it gives exactly what a stable `sort_by` gives.
+fn merge_sort_tolerant<T: Clone>(items: &mut [T], compare: &impl Fn(&T, &T) -> Ordering) {
+    if items.len() <= 1 {
+        return;
+    }
+    let middle = items.len() / 2;
+    merge_sort_tolerant(&mut items[..middle], compare);
+    merge_sort_tolerant(&mut items[middle..], compare);
+    let mut merged = Vec::with_capacity(items.len());
+    let (mut left, mut right) = (0, middle);
+    while left < middle && right < items.len() {
+        if compare(&items[right], &items[left]) == Ordering::Less {
+            merged.push(items[right].clone());
+            right += 1;
+        } else {
+            merged.push(items[left].clone());
+            left += 1;
+        }
+    }
+    merged.extend_from_slice(&items[left..middle]);
+    merged.extend_from_slice(&items[right..]);
+    items.clone_from_slice(&merged);
 }
 
 /// `ActivePods.Less` (no ranks, no deletion cost, no log buckets), as in

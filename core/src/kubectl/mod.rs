@@ -10,6 +10,7 @@ pub mod commands;
 pub mod files;
 pub mod outcome;
 pub mod output;
+pub mod pod_for_object;
 pub mod printers;
 pub mod resource_args;
 pub mod shell_words;
@@ -95,6 +96,13 @@ const SWITCHES: &[&str] = &[
     "show-managed-fields",
     "show-events",
     "client",
+    "follow",
+    "timestamps",
+    "all-containers",
+    "all-pods",
+    "prefix",
+    "ignore-errors",
+    "insecure-skip-tls-verify-backend",
 ];
 
 impl Flags {
@@ -199,6 +207,19 @@ pub fn run_with_files(
     let rest = if command == "patch" {
         rewritten = expand_short_flag(rest, "p", "patch");
         &rewritten[..]
+    } else if command == "logs" {
+        // `-f` is `--follow` (a switch) for logs but `--filename` (a value) elsewhere.
+        rewritten = rest
+            .iter()
+            .map(|word| {
+                if word == "-f" {
+                    "--follow".to_string()
+                } else {
+                    word.clone()
+                }
+            })
+            .collect();
+        &rewritten[..]
     } else {
         rest
     };
@@ -239,6 +260,8 @@ pub fn run_with_files(
         }
         "get" => commands::get::run(simulation, &flags),
         "describe" => commands::describe::run(simulation, &flags),
+        "logs" => commands::logs::run(simulation, &flags),
+        "exec" => commands::exec::run(simulation, &flags, stdin),
         "version" => commands::version::run(&flags),
         "explain" => commands::explain::run(&flags),
         "events" => commands::events::run(simulation, &flags),
