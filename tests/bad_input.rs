@@ -246,6 +246,12 @@ const COMMANDS: &[Case] = &[
         "",
         "error: cannot get the logs from *v1.Namespace: selector for *v1.Namespace not implemented\n",
     ),
+    // An interactive shell cannot be simulated; nothing is created.
+    (
+        "kubectl run shell --image=nginx -it --rm --restart=Never",
+        "",
+        "error: kubesim cannot attach to a container that keeps running (-i, -t, --attach) unless it runs curl, wget, hostname or echo; run the pod without them and use kubectl logs or kubectl exec\n",
+    ),
     // kubectl exec (staging/src/k8s.io/kubectl/pkg/cmd/exec/exec.go).
     (
         "kubectl exec nope -- curl http://web",

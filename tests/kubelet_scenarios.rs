@@ -635,3 +635,93 @@ fn same_seed_same_trace() {
     };
     assert_eq!(run(), run());
 }
+
+#[test]
+fn the_docs_pi_job_completes_and_its_log_is_pi_to_2000_digits() {
+    // https://kubernetes.io/docs/concepts/workloads/controllers/job/#running-an-example-job
+    let mut sim = cluster();
+    apply(
+        &mut sim,
+        "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: pi\nspec:\n  backoffLimit: 4\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: pi\n        image: perl:5.34.0\n        command: [\"perl\", \"-Mbignum=bpi\", \"-wle\", \"print bpi(2000)\"]\n",
+    );
+    let pods = kubesim_tests::batchnodes::pods_labelled(&sim, "default", "job-name", "pi");
+    assert_eq!(pods.len(), 1);
+    let name = pods[0].metadata.name().to_string();
+    wait_seconds(&mut sim, 5);
+    assert_eq!(phase(&sim, "default", &name), "Running", "perl computes");
+    wait_seconds(&mut sim, 55);
+    assert_eq!(phase(&sim, "default", &name), "Succeeded");
+    assert_eq!(container_reason(&sim, "default", &name, "pi"), "Completed");
+    let logs = sim.container_logs("default", &name, None, false).unwrap();
+    assert!(logs.starts_with("3.14159265358979323846264338327950288419716939937510"));
+    // The last digits of the docs' sample output for this Job.
+    assert!(logs.ends_with("59958133904780275901\n"), "{logs}");
+    let job_type = kubesim::model::registry::lookup_kind_name("Job").unwrap();
+    let job = sim.api().get_ref(job_type, "default", "pi").unwrap();
+    let job = job.as_::<kubesim::model::job::Job>().unwrap();
+    let status = job.status.clone().unwrap_or_default();
+    assert_eq!(status.succeeded, Some(1));
+    assert!(
+        status
+            .conditions
+            .unwrap_or_default()
+            .iter()
+            .any(|c| c.type_.as_deref() == Some("Complete") && c.status.as_deref() == Some("True"))
+    );
+}
+
+#[test]
+fn the_docs_command_and_environment_examples_print_what_they_print_for_real() {
+    // https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/
+    // and .../define-environment-variable-container/: printenv, `$(VAR)` in args,
+    // env values that refer to earlier variables.
+    let mut sim = cluster();
+    let command_demo =
+        "    command: [\"printenv\"]\n    args: [\"HOSTNAME\", \"KUBERNETES_PORT\"]\n";
+    apply(
+        &mut sim,
+        &pinned_pod(
+            "command-demo",
+            "worker-1",
+            "debian",
+            command_demo,
+            "  restartPolicy: OnFailure\n",
+        ),
+    );
+    let env_demo = "    env:\n    - name: GREETING\n      value: \"Warm greetings to\"\n    - name: HONORIFIC\n      value: \"The Most Honorable\"\n    - name: NAME\n      value: \"Kubernetes\"\n    - name: MESSAGE\n      value: \"$(GREETING) $(HONORIFIC) $(NAME)\"\n    command: [\"echo\"]\n    args: [\"$(MESSAGE)\"]\n";
+    apply(
+        &mut sim,
+        &pinned_pod(
+            "print-greeting",
+            "worker-2",
+            "bash",
+            env_demo,
+            "  restartPolicy: Never\n",
+        ),
+    );
+    wait_seconds(&mut sim, 30);
+    assert_eq!(phase(&sim, "default", "command-demo"), "Succeeded");
+    assert_eq!(
+        sim.container_logs("default", "command-demo", None, false)
+            .unwrap(),
+        "command-demo\ntcp://10.96.0.1:443\n"
+    );
+    assert_eq!(
+        sim.container_logs("default", "print-greeting", None, false)
+            .unwrap(),
+        "Warm greetings to The Most Honorable Kubernetes\n"
+    );
+    // A long-running program the model does not know keeps running.
+    apply(
+        &mut sim,
+        &pinned_pod(
+            "app",
+            "worker-3",
+            "node:20",
+            "    command: [\"node\", \"server.js\"]\n",
+            "",
+        ),
+    );
+    wait_seconds(&mut sim, 600);
+    assert_eq!(container_reason(&sim, "default", "app", "app"), "Running");
+}

@@ -115,6 +115,64 @@ impl Flags {
                 flags.positional.extend(words[index..].iter().cloned());
                 break;
             }
+            // pflag's shorthand: `-it` is `-i -t`, `-nkube-system` and `-n=x` give
+            // `-n` a value, `-ojson` is `-o json`.
+            if let Some(rest) = word.strip_prefix('-').filter(|rest| {
+                !rest.starts_with('-') && rest.chars().count() > 1 && rest.is_char_boundary(1)
+            }) {
+                let mut rest = rest;
+                loop {
+                    let (name, after) = rest.split_at(1);
+                    if after.is_empty() {
+                        // The last letter of a group: a switch, or a flag whose value follows.
+                        let value = if SWITCHES.contains(&name) {
+                            "true".to_string()
+                        } else {
+                            match words.get(index + 1) {
+                                Some(next) if !next.starts_with('-') || next == "-" => {
+                                    index += 1;
+                                    next.clone()
+                                }
+                                _ => "true".to_string(),
+                            }
+                        };
+                        flags
+                            .values
+                            .entry(name.to_string())
+                            .or_default()
+                            .push(value);
+                        break;
+                    }
+                    if let Some(value) = after.strip_prefix('=') {
+                        flags
+                            .values
+                            .entry(name.to_string())
+                            .or_default()
+                            .push(value.to_string());
+                        break;
+                    }
+                    if SWITCHES.contains(&name) {
+                        flags
+                            .values
+                            .entry(name.to_string())
+                            .or_default()
+                            .push("true".to_string());
+                        rest = after;
+                        if !rest.is_char_boundary(1) {
+                            break;
+                        }
+                        continue;
+                    }
+                    flags
+                        .values
+                        .entry(name.to_string())
+                        .or_default()
+                        .push(after.to_string());
+                    break;
+                }
+                index += 1;
+                continue;
+            }
             let name_and_value = word
                 .strip_prefix("--")
                 .or_else(|| word.strip_prefix('-').filter(|rest| !rest.is_empty()));
@@ -374,6 +432,13 @@ mod tests {
         assert!(flags.has("all"));
         assert_eq!(flags.value("l"), Some("app=x,tier!=db"));
         assert_eq!(flags.positional, ["pods", "web"]);
+        // pflag shorthand groups: switches combine, a value may follow the letter.
+        let short = Flags::parse(&words("tmp -it -nkube-system -ojson -l=app=web -- sh"));
+        assert!(short.has("i") && short.has("t"));
+        assert_eq!(short.value("n"), Some("kube-system"));
+        assert_eq!(short.value("o"), Some("json"));
+        assert_eq!(short.value("l"), Some("app=web"));
+        assert_eq!(short.positional, ["tmp", "--", "sh"]);
         let dashes = Flags::parse(&words("web -- curl http://svc"));
         assert_eq!(dashes.positional, ["web", "--", "curl", "http://svc"]);
     }

@@ -10,6 +10,13 @@
 //!   done`, `while true; do ...; done`, `touch`/`rm` of files) are interpreted by a
 //!   small, bounded shell: they print those lines at the times they would, and exit
 //!   with that code. A script the interpreter does not understand runs like a server.
+//! - One-shot utilities print what they print in a busybox container and exit:
+//!   `date`, `hostname`, `uname`, `whoami`, `pwd`, `env`/`printenv` (the kubelet's
+//!   environment, see [`crate::node::kubelet::environment`]), `ls /`, `cat` of the
+//!   files the model knows (`/etc/hostname`, files the program touched).
+//! - Interpreter one-liners (`perl -e`, `python -c`, `node -e`, `ruby -e`) run their
+//!   prints, sleeps and exits, `bpi(N)` included ([`crate::node::interpreters`]);
+//!   script files (`python app.py`, `node server.js`) run until stopped.
 //! - Shell images (busybox, alpine, ubuntu, ...) without a command exit at once with
 //!   code 0, as `sh` without a terminal does: a Deployment of them crash-loops.
 //! - `stress --vm N --vm-bytes SIZE` allocates that memory; above the container's
@@ -18,6 +25,7 @@
 use std::collections::BTreeMap;
 
 use crate::model::quantity::Quantity;
+use crate::node::interpreters;
 use crate::time::{SimDuration, SimTime};
 
 /// The most commands one interpretation runs (loops included): a budget, not a hang.
@@ -28,6 +36,14 @@ const MAX_LOG_LINES: usize = 50_000;
 const FOREVER: SimDuration = SimDuration::from_secs(100 * 365 * 86_400);
 /// How long after start a stress worker has allocated its memory.
 pub const STRESS_ALLOCATION_DELAY: SimDuration = SimDuration::from_millis(1000);
+/// The `PATH` of the popular images (busybox, debian, alpine, ...).
+const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+/// The kernel `uname -r` prints: the default cluster's nodes' `kernelVersion`.
+const KERNEL_RELEASE: &str = "6.1.0-13-amd64";
+/// What `ls /` prints in a busybox container.
+const ROOT_ENTRIES: &[&str] = &[
+    "bin", "dev", "etc", "home", "lib", "lib64", "proc", "root", "sys", "tmp", "usr", "var",
+];
 
 /// What kind of network service a container offers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,6 +63,9 @@ pub struct Behaviour {
     pub service: Service,
     /// Memory the container allocates shortly after start (stress), in bytes.
     pub memory_bytes: i64,
+    /// The container's environment as the kubelet computed it (container `env`,
+    /// service links), in order; `PATH`, `HOSTNAME` and `HOME` come on top.
+    pub environment: Vec<(String, String)>,
 }
 
 /// A parsed shell program, or a process that runs until stopped.
@@ -83,6 +102,24 @@ pub enum Command {
     Or(Box<Command>, Box<Command>),
     /// `tail -f`, `sleep infinity`: never returns.
     Block,
+    /// Writes text as it is (no expansion); each `\n` ends a log line.
+    Write(String),
+    /// Several commands as one (an interpreter one-liner inside a script).
+    Group(Vec<Command>),
+    /// `env`, `printenv` without arguments: the whole environment.
+    Env,
+    /// `printenv NAME...`: the values; status 1 when one is unset.
+    PrintEnv(Vec<String>),
+    /// `hostname`: the pod's name.
+    Hostname,
+    /// `uname [-a|-r|-s|-m|-n]`.
+    Uname(Vec<String>),
+    /// `cat FILE...`: the files it knows (`/etc/hostname`, files the program
+    /// touched); busybox's error and status 1 for the others.
+    Cat(Vec<String>),
+    /// `ls [PATH...]`: `/` lists busybox's root; a file the program touched lists
+    /// itself; anything else is busybox's error and status 1.
+    List(Vec<String>),
 }
 
 /// What a container instance did between its start and `until`.
@@ -191,6 +228,7 @@ impl Behaviour {
             },
             service: server_service,
             memory_bytes: 0,
+            environment: Vec::new(),
         };
         if argv.is_empty() {
             if image_in(image, SHELL_IMAGES) {
@@ -198,6 +236,7 @@ impl Behaviour {
                     program: Program::Script(Vec::new()),
                     service: Service::None,
                     memory_bytes: 0,
+                    environment: Vec::new(),
                 };
             }
             return default_server();
@@ -221,6 +260,7 @@ impl Behaviour {
                 },
                 service: Service::None,
                 memory_bytes,
+                environment: Vec::new(),
             };
         }
         match parse_argv(&argv) {
@@ -228,9 +268,40 @@ impl Behaviour {
                 program: Program::Script(commands),
                 service: Service::None,
                 memory_bytes: 0,
+                environment: Vec::new(),
             },
             None => default_server(),
         }
+    }
+
+    /// The same behaviour in the environment the kubelet computed for the container.
+    pub fn with_environment(mut self, environment: Vec<(String, String)>) -> Behaviour {
+        self.environment = environment;
+        self
+    }
+
+    /// The environment as `env` prints it: `PATH` and `HOSTNAME` first (the image's
+    /// and the runtime's), then the kubelet's variables in order, then `HOME`. A
+    /// container variable of the same name replaces an image one. Upstream's order
+    /// after `HOSTNAME` follows a Go map; kubesim keeps the spec's order.
+    fn full_environment(&self, hostname: &str) -> Vec<(String, String)> {
+        let mut environment = vec![
+            ("PATH".to_string(), DEFAULT_PATH.to_string()),
+            ("HOSTNAME".to_string(), hostname.to_string()),
+        ];
+        for (name, value) in &self.environment {
+            match environment
+                .iter_mut()
+                .find(|(existing, _)| existing == name)
+            {
+                Some(existing) => existing.1 = value.clone(),
+                None => environment.push((name.clone(), value.clone())),
+            }
+        }
+        if !environment.iter().any(|(name, _)| name == "HOME") {
+            environment.push(("HOME".to_string(), "/root".to_string()));
+        }
+        environment
     }
 
     /// True when the program runs until stopped (no exit of its own).
@@ -262,10 +333,12 @@ impl Behaviour {
                 ..Run::default()
             },
             Program::Script(commands) => {
+                let environment = self.full_environment(hostname);
                 let mut shell = Shell {
                     clock: SimDuration::ZERO,
                     until,
-                    variables: BTreeMap::from([("HOSTNAME".to_string(), hostname.to_string())]),
+                    variables: environment.iter().cloned().collect(),
+                    environment,
                     run: Run::default(),
                     commands_run: 0,
                     status: 0,
@@ -634,13 +707,23 @@ fn parse_simple(words: &[String]) -> Option<Command> {
         "false" => Command::Status(1),
         "touch" => Command::Touch(rest),
         "rm" => Command::Remove(rest.into_iter().filter(|w| !w.starts_with('-')).collect()),
-        "cat" | "ls" => Command::Check(rest),
+        "cat" => Command::Cat(rest),
+        "ls" => Command::List(rest.into_iter().filter(|w| !w.starts_with('-')).collect()),
+        "env" if rest.is_empty() => Command::Env,
+        "printenv" => match rest.is_empty() {
+            true => Command::Env,
+            false => Command::PrintEnv(rest),
+        },
+        "hostname" if rest.is_empty() => Command::Hostname,
+        "uname" => Command::Uname(rest),
+        "whoami" if rest.is_empty() => Command::Write("root\n".to_string()),
+        "pwd" if rest.is_empty() => Command::Write("/\n".to_string()),
         "test" | "[" if rest.first().is_some_and(|f| f == "-e" || f == "-f") => {
             Command::Check(rest[1..].iter().filter(|w| *w != "]").cloned().collect())
         }
         "tail" if rest.iter().any(|w| w == "-f") => Command::Block,
         "date" => Command::Echo(vec!["$(date)".to_string()]),
-        _ => return None,
+        _ => Command::Group(interpreters::parse(words)?),
     })
 }
 
@@ -655,6 +738,8 @@ struct Shell {
     clock: SimDuration,
     until: SimDuration,
     variables: BTreeMap<String, String>,
+    /// The environment at start, in `env`'s order.
+    environment: Vec<(String, String)>,
     run: Run,
     commands_run: u64,
     status: i32,
@@ -666,7 +751,9 @@ struct Shell {
 fn contains_exit(commands: &[Command]) -> bool {
     commands.iter().any(|command| match command {
         Command::Exit(_) => true,
-        Command::For { body, .. } | Command::Loop(body) => contains_exit(body),
+        Command::For { body, .. } | Command::Loop(body) | Command::Group(body) => {
+            contains_exit(body)
+        }
         Command::And(left, right) | Command::Or(left, right) => {
             contains_exit(std::slice::from_ref(left.as_ref()))
                 || contains_exit(std::slice::from_ref(right.as_ref()))
@@ -781,6 +868,95 @@ impl Shell {
                     }
                 }
             }
+            Command::Write(text) => {
+                let text = text.strip_suffix('\n').unwrap_or(text);
+                self.log_lines(text);
+                self.status = 0;
+            }
+            Command::Group(commands) => return self.block(commands),
+            Command::Env => {
+                let text = self
+                    .environment
+                    .iter()
+                    .map(|(name, value)| format!("{name}={value}"))
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                self.log_lines(&text);
+                self.status = 0;
+            }
+            Command::PrintEnv(names) => {
+                let mut status = 0;
+                for name in names {
+                    match self
+                        .environment
+                        .iter()
+                        .find(|(existing, _)| existing == name)
+                    {
+                        Some((_, value)) => {
+                            let value = value.clone();
+                            self.log_lines(&value);
+                        }
+                        None => status = 1,
+                    }
+                }
+                self.status = status;
+            }
+            Command::Hostname => {
+                let hostname = self.hostname();
+                self.log_lines(&hostname);
+                self.status = 0;
+            }
+            Command::Uname(flags) => {
+                let hostname = self.hostname();
+                let all = format!(
+                    "Linux {hostname} {KERNEL_RELEASE} #1 SMP PREEMPT_DYNAMIC Debian 6.1.55-1 x86_64 GNU/Linux"
+                );
+                let line = match flags.first().map(String::as_str) {
+                    None | Some("-s") => "Linux".to_string(),
+                    Some("-a") => all,
+                    Some("-r") => KERNEL_RELEASE.to_string(),
+                    Some("-n") => hostname,
+                    Some("-m") => "x86_64".to_string(),
+                    Some(other) => format!("uname: unrecognized option '{other}'"),
+                };
+                self.status = if line.starts_with("uname:") { 1 } else { 0 };
+                self.log_lines(&line);
+            }
+            Command::Cat(paths) => {
+                let mut status = 0;
+                for path in paths {
+                    let path = self.expand(path);
+                    if path == "/etc/hostname" {
+                        let hostname = self.hostname();
+                        self.log_lines(&hostname);
+                    } else if !self.run.file_exists_at(&path, self.clock) {
+                        self.log_lines(&format!(
+                            "cat: can't open '{path}': No such file or directory"
+                        ));
+                        status = 1;
+                    }
+                }
+                self.status = status;
+            }
+            Command::List(paths) => {
+                let mut status = 0;
+                let paths = if paths.is_empty() {
+                    vec!["/".to_string()]
+                } else {
+                    paths.iter().map(|path| self.expand(path)).collect()
+                };
+                for path in paths {
+                    if path == "/" {
+                        self.log_lines(&ROOT_ENTRIES.join("\n"));
+                    } else if self.run.file_exists_at(&path, self.clock) {
+                        self.log_lines(&path);
+                    } else {
+                        self.log_lines(&format!("ls: {path}: No such file or directory"));
+                        status = 1;
+                    }
+                }
+                self.status = status;
+            }
             Command::Loop(body) if self.exit_only && !contains_exit(body) => {
                 return Flow::Stopped;
             }
@@ -815,6 +991,27 @@ impl Shell {
             }
         }
         Flow::Next
+    }
+
+    /// Appends `text` to the logs at the current time, one entry per line.
+    fn log_lines(&mut self, text: &str) {
+        if self.exit_only {
+            return;
+        }
+        for line in text.split('\n') {
+            if self.run.logs.len() >= MAX_LOG_LINES {
+                return;
+            }
+            self.run.logs.push((self.clock, line.to_string()));
+        }
+    }
+
+    fn hostname(&self) -> String {
+        self.environment
+            .iter()
+            .find(|(name, _)| name == "HOSTNAME")
+            .map(|(_, value)| value.clone())
+            .unwrap_or_default()
     }
 
     /// Expands `$VAR`, `${VAR}`, `$((arithmetic))` and `$(date)` in a word.
@@ -1046,6 +1243,100 @@ mod tests {
         let behaviour = Behaviour::of("myapp", &words(&["python", "app.py"]), &[]);
         assert!(behaviour.runs_forever());
         assert_eq!(behaviour.service, Service::Http);
+        for argv in [
+            &["node", "server.js"][..],
+            &["nginx", "-g", "daemon off;"],
+            &["sh", "-c", "python app.py"],
+            &["/app/server", "--port", "8080"],
+        ] {
+            assert!(
+                Behaviour::of("myapp", &words(argv), &[]).runs_forever(),
+                "{argv:?}"
+            );
+        }
+    }
+
+    fn lines(run: &Run) -> Vec<&str> {
+        run.logs.iter().map(|(_, line)| line.as_str()).collect()
+    }
+
+    #[test]
+    fn the_docs_pi_job_prints_its_digits_and_exits() {
+        // https://kubernetes.io/docs/concepts/workloads/controllers/job/#running-an-example-job
+        let behaviour = Behaviour::of(
+            "perl:5.34.0",
+            &words(&["perl", "-Mbignum=bpi", "-wle", "print bpi(2000)"]),
+            &[],
+        );
+        let (at, code) = behaviour.exit().expect("exits");
+        assert_eq!(code, 0);
+        assert!(at > secs(2) && at < secs(30), "{at:?}");
+        let run = behaviour.run(secs(60), "pi-x");
+        assert_eq!(run.logs.len(), 1);
+        assert!(run.logs[0].1.starts_with("3.14159265358979323846"));
+        assert_eq!(run.logs[0].1.len(), 2001);
+        // Before the computation ends nothing is printed.
+        assert!(behaviour.run(secs(1), "pi-x").logs.is_empty());
+    }
+
+    #[test]
+    fn one_shot_utilities_print_what_they_would() {
+        let behaviour = |argv: &[&str]| {
+            Behaviour::of("busybox", &words(argv), &[])
+                .with_environment(vec![("GREETING".to_string(), "hello".to_string())])
+        };
+        let env = behaviour(&["env"]).run(secs(1), "demo");
+        assert_eq!(
+            lines(&env),
+            vec![
+                "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+                "HOSTNAME=demo",
+                "GREETING=hello",
+                "HOME=/root"
+            ]
+        );
+        assert_eq!(env.exit, Some((SimDuration::ZERO, 0)));
+        let printenv = behaviour(&["printenv", "GREETING"]).run(secs(1), "demo");
+        assert_eq!(lines(&printenv), vec!["hello"]);
+        assert_eq!(
+            behaviour(&["printenv", "NOPE"]).exit(),
+            Some((SimDuration::ZERO, 1))
+        );
+        assert_eq!(
+            lines(&behaviour(&["hostname"]).run(secs(1), "demo")),
+            vec!["demo"]
+        );
+        assert_eq!(
+            lines(&behaviour(&["uname"]).run(secs(1), "demo")),
+            vec!["Linux"]
+        );
+        assert!(
+            lines(&behaviour(&["uname", "-a"]).run(secs(1), "demo"))[0].starts_with("Linux demo ")
+        );
+        assert_eq!(
+            lines(&behaviour(&["cat", "/etc/hostname"]).run(secs(1), "demo")),
+            vec!["demo"]
+        );
+        let missing = behaviour(&["cat", "/nope"]);
+        assert_eq!(missing.exit(), Some((SimDuration::ZERO, 1)));
+        assert_eq!(
+            lines(&missing.run(secs(1), "demo")),
+            vec!["cat: can't open '/nope': No such file or directory"]
+        );
+        assert_eq!(
+            lines(&behaviour(&["ls"]).run(secs(1), "d")).first(),
+            Some(&"bin")
+        );
+        assert_eq!(behaviour(&["true"]).exit(), Some((SimDuration::ZERO, 0)));
+        let script = behaviour(&[
+            "sh",
+            "-c",
+            "echo $GREETING from $(hostname); date; python -c 'print(42)'",
+        ]);
+        let run = script.run(secs(5), "demo");
+        assert_eq!(lines(&run)[0], "hello from demo");
+        assert_eq!(lines(&run)[2], "42");
+        assert!(run.exit.is_some());
     }
 
     #[test]

@@ -11,6 +11,7 @@
 //! events of its own status writes.
 
 pub mod backoff;
+pub mod environment;
 pub mod node_status;
 pub mod pod_worker;
 pub mod prober;

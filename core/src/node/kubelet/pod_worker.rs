@@ -771,11 +771,13 @@ fn start_container(worker: &mut Worker<'_>, runtime: &mut PodRuntime, index: usi
         image_registry::digest_of(&format!("{}/{}/{sequence}", runtime.uid, container.name))
             .trim_start_matches("sha256:")
     );
+    let environment = super::environment::container_environment(worker.pod, &spec);
     let behaviour = Behaviour::of(
         &container.image,
-        spec.command.as_deref().unwrap_or(&[]),
-        spec.args.as_deref().unwrap_or(&[]),
-    );
+        &super::environment::expand_all(spec.command.as_deref().unwrap_or(&[]), &environment),
+        &super::environment::expand_all(spec.args.as_deref().unwrap_or(&[]), &environment),
+    )
+    .with_environment(environment);
     let mut natural_exit = behaviour.exit().map(|(offset, code)| {
         (
             at + offset,

@@ -133,7 +133,9 @@ fn check_of(probe: &Probe) -> Check {
         _ => shell_join(&command),
     };
     match parse_script(&script).as_deref() {
-        Some([Command::Check(paths)]) => Check::Files(paths.clone()),
+        Some([Command::Check(paths) | Command::Cat(paths) | Command::List(paths)]) => {
+            Check::Files(paths.clone())
+        }
         Some([Command::Status(code)]) => Check::Fixed(*code == 0),
         Some([Command::Exit(words)]) => Check::Fixed(words.first().is_none_or(|w| w == "0")),
         _ => Check::Fixed(true),
