@@ -352,3 +352,51 @@ fn a_rolling_update_replaces_one_node_at_a_time() {
         .count();
     assert_eq!(revisions, 2, "the old revision is kept in history");
 }
+
+/// The same story with the real scheduler and kubelets: a node that joins through
+/// `Simulation::add_node` gets a Running agent, and `kubectl delete node` takes its
+/// agent away (upstream's PodGC deletes pods bound to a vanished node; kubesim's
+/// DaemonSet controller does it while there is no PodGC).
+#[test]
+fn with_kubelets_a_daemon_set_runs_on_a_joining_node_and_leaves_a_deleted_one() {
+    use kubesim_tests::node::{kubectl, live_pods_by_node, wait_seconds};
+    let mut simulation = kubesim_tests::node::cluster();
+    create(&mut simulation, &agent(""));
+    wait_seconds(&mut simulation, 30);
+    let running = |node: &str| (node.to_string(), "Running".to_string(), true);
+    assert_eq!(
+        live_pods_by_node(&simulation, "default", "app", "agent"),
+        vec![
+            running("worker-1"),
+            running("worker-2"),
+            running("worker-3")
+        ]
+    );
+
+    simulation
+        .add_node(kubesim::NodeConfig::worker("worker-4"))
+        .unwrap();
+    wait_seconds(&mut simulation, 30);
+    assert_eq!(
+        live_pods_by_node(&simulation, "default", "app", "agent"),
+        vec![
+            running("worker-1"),
+            running("worker-2"),
+            running("worker-3"),
+            running("worker-4")
+        ]
+    );
+    assert_eq!(status(&simulation), (4, 4, 4, 4));
+
+    assert_eq!(
+        kubectl(&mut simulation, "kubectl delete node worker-4"),
+        "node \"worker-4\" deleted\n"
+    );
+    wait_seconds(&mut simulation, 30);
+    let remaining: Vec<String> = pods_labelled(&simulation, "default", "app", "agent")
+        .iter()
+        .map(|p| p.node_name().to_string())
+        .collect();
+    assert_eq!(remaining, vec!["worker-1", "worker-2", "worker-3"]);
+    assert_eq!(status(&simulation), (3, 3, 3, 3));
+}

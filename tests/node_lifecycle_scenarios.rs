@@ -361,3 +361,105 @@ spec:
         assert!(pod.metadata.deletion_timestamp.is_some());
     }
 }
+
+/// The whole story with the real scheduler and kubelets: a Deployment's pods on a
+/// node that fails are marked not ready once the node goes Unknown, evicted when
+/// their 300 s toleration of the unreachable taint runs out, and replaced by pods
+/// that run on the other workers.
+#[test]
+fn with_kubelets_pods_of_a_failed_node_are_evicted_at_their_toleration_and_run_elsewhere() {
+    use kubesim::model::deployment::Deployment;
+    use kubesim_tests::node::{kubectl, live_pods_by_node, wait_seconds};
+    let mut simulation = kubesim_tests::node::cluster();
+    kubectl(
+        &mut simulation,
+        "kubectl create deployment web --image=nginx:1.25 --replicas=6",
+    );
+    wait_seconds(&mut simulation, 30);
+    let placed = live_pods_by_node(&simulation, "default", "app", "web");
+    assert_eq!(placed.len(), 6);
+    assert!(
+        placed
+            .iter()
+            .all(|(_, phase, ready)| phase == "Running" && *ready)
+    );
+    let on_worker_2: Vec<String> = pods_labelled(&simulation, "default", "app", "web")
+        .iter()
+        .filter(|p| p.node_name() == "worker-2")
+        .map(|p| p.metadata.name().to_string())
+        .collect();
+    assert_eq!(
+        on_worker_2.len(),
+        2,
+        "the scheduler spreads 6 pods over 3 workers"
+    );
+
+    simulation.fail_node("worker-2").unwrap();
+    let failed_at = simulation.now();
+    let at = |seconds: i64| failed_at + kubesim::SimDuration::from_secs(seconds);
+    // Within the 40 s grace period the node still counts as Ready.
+    simulation.advance_to(at(30)).unwrap();
+    assert_eq!(node_condition(&simulation, "worker-2", "Ready").0, "True");
+    // Then Unknown, tainted unreachable, and its pods are marked not ready.
+    simulation.advance_to(at(60)).unwrap();
+    assert_eq!(
+        node_condition(&simulation, "worker-2", "Ready"),
+        ("Unknown".to_string(), "NodeStatusUnknown".to_string())
+    );
+    assert!(
+        taints_of(&simulation, "worker-2")
+            .contains(&"node.kubernetes.io/unreachable:NoExecute".to_string())
+    );
+    for name in &on_worker_2 {
+        let pod: Pod = get(&simulation, "default", name).unwrap();
+        assert!(
+            !kubesim::model::pod_util::is_pod_ready(&pod),
+            "{name} not ready"
+        );
+        assert!(pod.metadata.deletion_timestamp.is_none());
+    }
+    let deployment: Deployment = get(&simulation, "default", "web").unwrap();
+    assert_eq!(deployment.status.unwrap().available_replicas, Some(4));
+
+    // The taint came at about 40 s; the default toleration is 300 s.
+    simulation.advance_to(at(330)).unwrap();
+    for name in &on_worker_2 {
+        let pod: Pod = get(&simulation, "default", name).unwrap();
+        assert!(
+            pod.metadata.deletion_timestamp.is_none(),
+            "{name} still tolerated"
+        );
+    }
+    simulation.advance_to(at(360)).unwrap();
+    for name in &on_worker_2 {
+        let pod: Pod = get(&simulation, "default", name).unwrap();
+        assert!(pod.metadata.deletion_timestamp.is_some(), "{name} evicted");
+        assert!(events_about(&simulation, name).contains(&(
+            "TaintManagerEviction".to_string(),
+            format!("Marking for deletion Pod default/{name}")
+        )));
+    }
+    // The replacements run on the healthy workers, pulled and started by their kubelets.
+    simulation.advance_to(at(400)).unwrap();
+    let live = live_pods_by_node(&simulation, "default", "app", "web");
+    assert_eq!(live.len(), 6);
+    assert!(
+        live.iter()
+            .all(|(node, phase, ready)| node != "worker-2" && phase == "Running" && *ready),
+        "{live:?}"
+    );
+    let deployment: Deployment = get(&simulation, "default", "web").unwrap();
+    assert_eq!(deployment.status.unwrap().available_replicas, Some(6));
+    // The evicted pods stay Terminating until their node comes back, then go.
+    assert!(get::<Pod>(&simulation, "default", &on_worker_2[0]).is_some());
+    simulation.recover_node("worker-2").unwrap();
+    simulation.advance_to(at(460)).unwrap();
+    for name in &on_worker_2 {
+        assert!(
+            get::<Pod>(&simulation, "default", name).is_none(),
+            "{name} gone"
+        );
+    }
+    assert_eq!(node_condition(&simulation, "worker-2", "Ready").0, "True");
+    assert!(taints_of(&simulation, "worker-2").is_empty());
+}

@@ -155,3 +155,33 @@ pub fn pinned_pod(
         "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\n  labels:\n    app: {name}\nspec:\n  nodeName: {node}\n{extra_spec_yaml}  containers:\n  - name: {name}\n    image: {image}\n{extra_container_yaml}"
     )
 }
+
+/// Runs one kubectl command line as a user would; panics with its stderr if it fails.
+pub fn kubectl(simulation: &mut Simulation, line: &str) -> String {
+    let output = kubesim::kubectl::run(simulation, line, "");
+    assert_eq!(output.exit_code, 0, "{line}: {}", output.stderr);
+    output.stdout
+}
+
+/// (node, phase, ready) of the live (not terminating) pods labelled `key=value`, by node.
+pub fn live_pods_by_node(
+    simulation: &Simulation,
+    namespace: &str,
+    key: &str,
+    value: &str,
+) -> Vec<(String, String, bool)> {
+    let mut pods: Vec<(String, String, bool)> =
+        crate::batchnodes::pods_labelled(simulation, namespace, key, value)
+            .into_iter()
+            .filter(|p| p.metadata.deletion_timestamp.is_none())
+            .map(|p| {
+                (
+                    p.node_name().to_string(),
+                    p.phase().to_string(),
+                    kubesim::model::pod_util::is_pod_ready(&p),
+                )
+            })
+            .collect();
+    pods.sort();
+    pods
+}

@@ -21,8 +21,10 @@
 //! `pod-template-generation` is `metadata.generation` (upstream keeps a separate
 //! template generation that moves only with the template); the store is read directly,
 //! so expectations are not needed. kubesim has no pod garbage collector yet, so the
-//! DaemonSet controller deletes its pods bound to nodes that no longer exist (upstream's
-//! PodGC does, after 40 s).
+//! DaemonSet controller deletes its pods bound to nodes that no longer exist as
+//! upstream's PodGC does (`pkg/controller/podgc/gc_controller.go` gcOrphaned): at once
+//! with grace period 0, since no kubelet is left to finish a graceful termination
+//! (PodGC waits a 40 s quarantine first; kubesim does not).
 
 pub mod eligibility;
 pub mod history;
@@ -31,7 +33,7 @@ pub mod update;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use crate::api_server::{ApiServer, ObjectKey, WatchEvent, WatchEventType};
+use crate::api_server::{ApiServer, DeleteOptions, ObjectKey, WatchEvent, WatchEventType};
 use crate::controllers::controller_utils::{
     SLOW_START_INITIAL_BATCH_SIZE, claim, claim_candidates, controller_ref, delete_pod,
     pod_from_template, slow_start_batch,
@@ -355,13 +357,30 @@ impl DaemonSetController {
                 }
             }
         }
-        // Pods for nodes that no longer exist (see the module comment).
+        // Pods for nodes that no longer exist, terminating ones included: force-deleted
+        // as PodGC does (see the module comment).
+        let mut orphaned: Vec<(String, String)> = Vec::new();
         for (node, pods) in &by_node {
             if existing.contains(node.as_str()) {
                 continue;
             }
-            for pod in pods.iter().filter(|p| !p.metadata().is_being_deleted()) {
-                pods_to_delete.push((pod.namespace().to_string(), pod.name().to_string()));
+            for pod in pods {
+                orphaned.push((pod.namespace().to_string(), pod.name().to_string()));
+            }
+        }
+        for (namespace, name) in &orphaned {
+            let force = DeleteOptions {
+                grace_period_seconds: Some(0),
+                ..DeleteOptions::default()
+            };
+            if context
+                .api
+                .delete(Pod::resource_type(), namespace, name, &force)
+                .is_ok()
+            {
+                context.trace(format!(
+                    "force-deleted pod {namespace}/{name} bound to a deleted node"
+                ));
             }
         }
         let managed = self.sync_nodes(
