@@ -69,7 +69,10 @@ fn split_stderr_sends_errors_to_stderr() {
         stdout,
         "$ sim advance 5x\n$ sim time\n2025-01-01T00:00:00Z\n"
     );
-    assert_eq!(stderr, "error: time: unknown unit \"x\" in duration \"5x\"\n");
+    assert_eq!(
+        stderr,
+        "error: time: unknown unit \"x\" in duration \"5x\"\n"
+    );
     assert_eq!(code, 1);
 }
 
