@@ -99,15 +99,7 @@ fn a_deleted_pod_of_a_deployment_is_replaced() {
     kubelet.settle(&mut cluster);
     let victim = active_pods(&cluster)[0].metadata.name().to_string();
 
-    cluster
-        .api_mut()
-        .delete(
-            Pod::resource_type(),
-            "default",
-            &victim,
-            &Default::default(),
-        )
-        .unwrap();
+    delete_pod(&mut cluster, &victim);
     kubelet.settle(&mut cluster);
 
     let names: Vec<String> = active_pods(&cluster)
@@ -586,15 +578,7 @@ fn orphan_deletion_leaves_the_replica_set_running_its_pods() {
     );
     // The orphaned ReplicaSet still keeps its pods.
     let victim = active_pods(&cluster)[0].metadata.name().to_string();
-    cluster
-        .api_mut()
-        .delete(
-            Pod::resource_type(),
-            "default",
-            &victim,
-            &Default::default(),
-        )
-        .unwrap();
+    delete_pod(&mut cluster, &victim);
     kubelet.settle(&mut cluster);
     assert_eq!(active_pods(&cluster).len(), 3);
 }
