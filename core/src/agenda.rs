@@ -3,7 +3,7 @@
 //! Timers due at the same instant fire in the order they were scheduled, so the
 //! agenda never depends on anything but the inputs.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::api_server::ObjectKey;
 use crate::time::SimTime;
@@ -15,16 +15,41 @@ pub enum Timer {
     Requeue { controller: usize, key: ObjectKey },
 }
 
+/// Where a timer sits in the agenda: due time, then scheduling order.
+type Slot = (SimTime, u64);
+
 #[derive(Clone, Debug, Default)]
 pub struct Agenda {
-    timers: BTreeMap<(SimTime, u64), Timer>,
+    timers: BTreeMap<Slot, Timer>,
     next_sequence: u64,
+    /// (controller, keyed by a Node) → its timers, so that the earliest timer of a
+    /// class is found without a scan of the whole agenda.
+    by_class: BTreeMap<(usize, bool), BTreeSet<Slot>>,
+    /// (controller, node name) → the timers of Node-keyed requeues.
+    by_node: BTreeMap<(usize, String), BTreeSet<Slot>>,
+}
+
+fn node_keyed(key: &ObjectKey) -> bool {
+    key.resource_type().kind == "Node"
 }
 
 impl Agenda {
     pub fn schedule(&mut self, due: SimTime, timer: Timer) {
-        self.timers.insert((due, self.next_sequence), timer);
+        let slot = (due, self.next_sequence);
         self.next_sequence += 1;
+        let Timer::Requeue { controller, key } = &timer;
+        let node = node_keyed(key);
+        self.by_class
+            .entry((*controller, node))
+            .or_default()
+            .insert(slot);
+        if node {
+            self.by_node
+                .entry((*controller, key.name.clone()))
+                .or_default()
+                .insert(slot);
+        }
+        self.timers.insert(slot, timer);
     }
 
     /// When the earliest timer is due.
@@ -39,9 +64,47 @@ impl Agenda {
             if entry.key().0 > now {
                 break;
             }
-            due.push(entry.remove());
+            let slot = *entry.key();
+            let timer = entry.remove();
+            self.unindex(slot, &timer);
+            due.push(timer);
         }
         due
+    }
+
+    fn unindex(&mut self, slot: Slot, timer: &Timer) {
+        let Timer::Requeue { controller, key } = timer;
+        let node = node_keyed(key);
+        if let Some(set) = self.by_class.get_mut(&(*controller, node)) {
+            set.remove(&slot);
+            if set.is_empty() {
+                self.by_class.remove(&(*controller, node));
+            }
+        }
+        if node {
+            let index = (*controller, key.name.clone());
+            if let Some(set) = self.by_node.get_mut(&index) {
+                set.remove(&slot);
+                if set.is_empty() {
+                    self.by_node.remove(&index);
+                }
+            }
+        }
+    }
+
+    /// The earliest due time of each (controller, Node-keyed) class of timers.
+    pub fn earliest_by_class(&self) -> impl Iterator<Item = ((usize, bool), SimTime)> + '_ {
+        self.by_class
+            .iter()
+            .filter_map(|(class, slots)| slots.first().map(|(due, _)| (*class, *due)))
+    }
+
+    /// The earliest due time of `controller`'s requeues of the Node `node`.
+    pub fn earliest_for_node(&self, controller: usize, node: &str) -> Option<SimTime> {
+        self.by_node
+            .get(&(controller, node.to_string()))
+            .and_then(|slots| slots.first())
+            .map(|(due, _)| *due)
     }
 
     /// Every pending timer, earliest first.

@@ -149,7 +149,7 @@ impl Simulation {
         };
         simulation.bootstrap(&config.cluster);
         simulation.scheduler.resync(&simulation.api);
-        simulation.add_controller(Box::new(GarbageCollector));
+        simulation.add_controller(Box::new(GarbageCollector::default()));
         simulation.add_controller(Box::new(EventTtl));
         simulation.add_controller(Box::new(NamespaceController));
         simulation.add_controller(Box::new(ReplicaSetController::default()));
@@ -298,22 +298,26 @@ impl Simulation {
     /// renewal and NodeStatus check every 10 s). `sim settle` waits for these only:
     /// heartbeats never end, and they change nothing but bookkeeping.
     pub fn next_significant_wakeup(&self) -> Option<SimTime> {
-        let controllers = self
-            .agenda
-            .iter()
-            .find(|(_, timer)| match timer {
-                Timer::Requeue { controller, key } => {
-                    let node_key = key.resource_type().kind == "Node";
-                    let heartbeat = *controller == self.kubelet_index && node_key;
-                    // The lifecycle controller re-checks every node at its lease deadline;
-                    // that matters only for a node whose kubelet has stopped.
-                    let healthy_node_check = *controller == self.node_lifecycle_index
-                        && node_key
-                        && !self.node_failed(&key.name);
-                    !(heartbeat || healthy_node_check)
-                }
-            })
-            .map(|(due, _)| due);
+        // The agenda keeps the earliest timer per (controller, Node-keyed) class, so
+        // this does not scan every node's timers.
+        let mut controllers = None;
+        for ((controller, node_key), due) in self.agenda.earliest_by_class() {
+            let heartbeat = controller == self.kubelet_index && node_key;
+            let node_check = controller == self.node_lifecycle_index && node_key;
+            if !(heartbeat || node_check) {
+                controllers = earliest(controllers, Some(due));
+            }
+        }
+        // The lifecycle controller re-checks every node at its lease deadline; that
+        // matters only for a node whose kubelet has stopped.
+        let runtime = self.node_runtime.borrow();
+        for (name, _) in runtime.nodes.iter().filter(|(_, node)| node.failed) {
+            controllers = earliest(
+                controllers,
+                self.agenda
+                    .earliest_for_node(self.node_lifecycle_index, name),
+            );
+        }
         // The scheduler's backoff and unschedulable-flush timers count: they retry pods.
         earliest(controllers, self.scheduler.next_wakeup())
     }

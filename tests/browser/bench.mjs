@@ -1,12 +1,69 @@
 // Browser benchmark of the built site: bundle size, time to first render, and frame
-// times while playing at 100× with 50 worker nodes and 1,000 pods. Not a test: it
-// prints numbers for BENCHMARKS.md. Run:
-//   cargo xtask dist && (cd tests/browser && node bench.mjs)
+// times while playing at 100× with 50 worker nodes and 1,000 pods; then the core's
+// benchmark workloads (kubesim::benchmarks) in wasm and natively (`kubesim bench`, from
+// target/release) in the same run, with the wasm/native ratio. Not a test: it prints
+// numbers for BENCHMARKS.md. Run:
+//   cargo build --release -p kubesim-cli && cargo xtask dist && (cd tests/browser && node bench.mjs)
+// `node bench.mjs workloads` runs only the workloads; BENCH_WORKLOADS="schedule:5000:10000,..."
+// (workload:nodes:pods) chooses them.
 
+import { execFileSync } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { distDir, launchBrowser, openPage, pause, run, serveDist, supported } from './harness.mjs';
+import { distDir, launchBrowser, openPage, pause, repoRoot, run, serveDist, supported } from './harness.mjs';
+
+const WORKLOADS = (process.env.BENCH_WORKLOADS
+  ?? 'schedule:5000:10000,deployment:1000:10000,rolling-update:1000:10000,idle:1000:10000')
+  .split(',')
+  .map((entry) => {
+    const [workload, nodes, pods] = entry.split(':');
+    return { workload, nodes: Number(nodes), pods: Number(pods) };
+  });
+const SEED = 1;
+
+// The same workloads natively and in the page's wasm module, one after the other.
+async function benchWorkloads(browser, url) {
+  const native = join(repoRoot, 'target/release/kubesim');
+  const page = await openPage(await browser.newContext(), url);
+  await pause(page);
+  const rows = [];
+  for (const { workload, nodes, pods } of WORKLOADS) {
+    const nativeLine = execFileSync(native, ['bench', workload, '--nodes', String(nodes), '--pods', String(pods), '--seed', String(SEED)], { encoding: 'utf8', maxBuffer: 1 << 20 })
+      .trim().split('\n').pop();
+    const nativeRun = JSON.parse(nativeLine);
+    const wasmLine = await page.evaluate(async ({ workload, nodes, pods, seed }) => {
+      const module = await import(new URL('pkg/kubesim_web.js', document.baseURI).href);
+      await module.default();
+      return module.bench_workload(workload, nodes, pods, seed);
+    }, { workload, nodes, pods, seed: SEED });
+    const wasmRun = JSON.parse(wasmLine);
+    const row = {
+      workload, nodes, pods,
+      native_wall_ms: nativeRun.wall_ms,
+      wasm_wall_ms: wasmRun.wall_ms,
+      wasm_native_ratio: +(wasmRun.wall_ms / nativeRun.wall_ms).toFixed(2),
+      same_steps: nativeRun.steps === wasmRun.steps && nativeRun.objects === wasmRun.objects,
+      virtual_seconds: wasmRun.virtual_seconds,
+    };
+    console.error(JSON.stringify(row));
+    rows.push(row);
+  }
+  await page.close();
+  return rows;
+}
+
+if (process.argv[2] === 'workloads') {
+  const served = await serveDist();
+  const browser = await launchBrowser();
+  try {
+    console.log(JSON.stringify({ workloads: await benchWorkloads(browser, served.url) }, null, 2));
+  } finally {
+    await browser.close();
+    served.server.close();
+  }
+  process.exit(0);
+}
 
 const WORKERS = 50;
 const PODS = 1000;
@@ -114,6 +171,8 @@ try {
   results.frame_ms_max = +sorted[sorted.length - 1].toFixed(1);
   results.typed_without_drops = typedValue === typed;
   results.sim_time_after = await big.textContent('[data-testid="sim-time"]');
+  await big.close();
+  results.workloads = await benchWorkloads(browser, served.url);
 } finally {
   await browser.close();
   served.server.close();

@@ -8,6 +8,7 @@
 //! This crate holds no cluster logic: every fact shown comes from `kubesim::view`.
 
 mod app;
+pub mod bench;
 pub mod commands;
 pub mod complete;
 mod components;

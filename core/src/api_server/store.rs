@@ -201,10 +201,15 @@ impl Store {
         let key = ObjectKey::of(&object);
         let object = Arc::new(object);
         let previous = self.objects.insert(key.clone(), Arc::clone(&object));
-        if let Some(previous) = &previous {
-            self.unindex(&key, previous);
+        match &previous {
+            // Most writes (status, Lease renewals) leave what the indexes hold alone.
+            Some(previous) if Self::same_index_entries(previous.metadata(), object.metadata()) => {}
+            Some(previous) => {
+                self.unindex(&key, previous);
+                self.index(&key, &object);
+            }
+            None => self.index(&key, &object),
         }
-        self.index(&key, &object);
         let event_type = if previous.is_some() {
             WatchEventType::Modified
         } else {
@@ -276,6 +281,15 @@ impl Store {
                 .or_default()
                 .insert(key.clone());
         }
+    }
+
+    /// True when two versions of an object have the same uid, ownerReferences and
+    /// controller, so that every index entry of one is an entry of the other.
+    fn same_index_entries(
+        previous: &crate::model::ObjectMeta,
+        next: &crate::model::ObjectMeta,
+    ) -> bool {
+        previous.uid == next.uid && previous.owner_references == next.owner_references
     }
 
     fn tracks_controllerless(key: &ObjectKey, meta: &crate::model::ObjectMeta) -> bool {

@@ -9,6 +9,7 @@
 //!   dependents deleted (in the foreground too); once no dependent that blocks
 //!   owner deletion is left, it loses the finalizer and goes.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::api_server::{
@@ -16,10 +17,37 @@ use crate::api_server::{
     WatchEvent, WatchEventType,
 };
 use crate::controllers::{Action, Controller, ControllerContext, WorkQueue};
-use crate::model::Object;
+use crate::model::{Object, ObjectMeta, OwnerReference};
 
+/// The garbage collector. Like upstream's dependency graph (`graph_builder.go`), it
+/// remembers each dependent's ownerReferences, so an update that changes neither them
+/// nor the deletion state (a Lease renewal, a pod status write) costs a comparison
+/// instead of a reconcile.
 #[derive(Debug, Default)]
-pub struct GarbageCollector;
+pub struct GarbageCollector {
+    observed: BTreeMap<ObjectKey, Observed>,
+}
+
+/// What the collector acts on, as last observed for one object with owners.
+#[derive(Debug, PartialEq)]
+struct Observed {
+    owners: Vec<OwnerReference>,
+    being_deleted: bool,
+}
+
+impl Observed {
+    fn of(meta: &ObjectMeta) -> Self {
+        Observed {
+            owners: meta.owner_references().to_vec(),
+            being_deleted: meta.is_being_deleted(),
+        }
+    }
+
+    fn matches(&self, meta: &ObjectMeta) -> bool {
+        self.being_deleted == meta.is_being_deleted()
+            && self.owners.as_slice() == meta.owner_references()
+    }
+}
 
 impl Controller for GarbageCollector {
     fn name(&self) -> &'static str {
@@ -30,6 +58,7 @@ impl Controller for GarbageCollector {
         let meta = event.object.metadata();
         match event.event_type {
             WatchEventType::Deleted => {
+                self.observed.remove(&ObjectKey::of(&event.object));
                 // Its dependents may now be dangling.
                 for dependent in api.store().dependents_of(meta.uid()) {
                     queue.add(dependent.clone());
@@ -46,17 +75,42 @@ impl Controller for GarbageCollector {
             WatchEventType::Added | WatchEventType::Modified => {
                 let gc_finalizer = meta.has_finalizer(FINALIZER_ORPHAN)
                     || meta.has_finalizer(FINALIZER_FOREGROUND);
-                if (meta.is_being_deleted() && gc_finalizer) || !meta.owner_references().is_empty()
-                {
-                    queue.add(ObjectKey::of(&event.object));
+                let deleting_owner = meta.is_being_deleted() && gc_finalizer;
+                if meta.owner_references().is_empty() {
+                    if !self.observed.is_empty() {
+                        self.observed.remove(&ObjectKey::of(&event.object));
+                    }
+                    if deleting_owner {
+                        queue.add(ObjectKey::of(&event.object));
+                    }
+                    return;
                 }
+                let key = ObjectKey::of(&event.object);
+                // A dependent whose references and deletion state did not change has
+                // nothing new for the collector (upstream's referencesDiffs).
+                let unchanged = event.event_type == WatchEventType::Modified
+                    && self
+                        .observed
+                        .get(&key)
+                        .is_some_and(|observed| observed.matches(meta));
+                if unchanged && !deleting_owner {
+                    return;
+                }
+                if !unchanged {
+                    self.observed.insert(key.clone(), Observed::of(meta));
+                }
+                queue.add(key);
             }
         }
     }
 
     fn resync(&mut self, api: &ApiServer, queue: &mut WorkQueue) {
+        self.observed.clear();
         for (key, object) in api.store().iter() {
             let meta = object.metadata();
+            if !meta.owner_references().is_empty() {
+                self.observed.insert(key.clone(), Observed::of(meta));
+            }
             if !meta.owner_references().is_empty()
                 || meta.has_finalizer(FINALIZER_ORPHAN)
                 || meta.has_finalizer(FINALIZER_FOREGROUND)

@@ -15,6 +15,7 @@ pub mod job;
 pub mod namespace;
 pub mod node_lifecycle;
 pub mod replica_set;
+pub mod replica_set_tally;
 pub mod taint_eviction;
 pub mod ttl_after_finished;
 pub mod work_queue;

@@ -23,9 +23,10 @@ use crate::controllers::controller_utils::{
     BURST_REPLICAS, ControllerExpectations, SLOW_START_INITIAL_BATCH_SIZE, claim, claim_candidates,
     create_pod, delete_pod, filter_active_pods, key_of, slow_start_batch, sort_pods_for_deletion,
 };
+use crate::controllers::replica_set_tally::{PodTally, Totals};
 use crate::controllers::{Action, Controller, ControllerContext, WorkQueue};
 use crate::model::pod::Pod;
-use crate::model::pod_util::{is_pod_available, is_pod_ready, pod_available_at};
+use crate::model::pod_util::{is_pod_active, is_pod_available, is_pod_ready, pod_available_at};
 use crate::model::replica_set::{ReplicaSet, ReplicaSetCondition, ReplicaSetStatus};
 use crate::model::selector::Selector;
 use crate::model::{Object, OwnerReference, Resource, Time};
@@ -40,6 +41,8 @@ pub struct ReplicaSetController {
     expectations: ControllerExpectations,
     /// Consecutive failed syncs per key, for the rate-limited requeue.
     failures: BTreeMap<String, u32>,
+    /// Counts of each ReplicaSet's pods, kept from watch events (a performance cache).
+    tally: PodTally,
 }
 
 /// True when `reference` names a ReplicaSet (apps/v1).
@@ -142,6 +145,37 @@ impl ReplicaSetController {
         related
     }
 
+    /// The tally's totals when this sync would write no pod: no active orphan in the
+    /// namespace matches (nothing to adopt), every active controlled pod matches
+    /// (nothing to release), and manageReplicas would do nothing (expectations
+    /// pending, being deleted, or the count is right). minReadySeconds must be 0, as
+    /// availability then needs no clock. None means: take the full path.
+    fn writes_nothing(
+        &mut self,
+        rs: &ReplicaSet,
+        selector: &Selector,
+        needs_sync: bool,
+        api: &ApiServer,
+    ) -> Option<Totals> {
+        let spec = rs.spec.as_ref()?;
+        if spec.min_ready_seconds.unwrap_or(0) != 0 {
+            return None;
+        }
+        let store = api.store();
+        let adoptable = store
+            .without_controller(Pod::resource_type(), rs.metadata.namespace())
+            .filter_map(|key| store.get(key))
+            .filter_map(|object| object.as_::<Pod>())
+            .any(|pod| is_pod_active(pod) && selector.matches(pod.metadata.labels_or_empty()));
+        if adoptable {
+            return None;
+        }
+        let totals = self.tally.totals(rs, selector, api);
+        let desired = spec.replicas.unwrap_or(1).max(0) as usize;
+        let manages = needs_sync && !rs.metadata.is_being_deleted() && totals.matching != desired;
+        (totals.not_matching == 0 && !manages).then_some(totals)
+    }
+
     /// `manageReplicas`: creates or deletes pods to move towards `spec.replicas`.
     fn manage_replicas(
         &mut self,
@@ -231,6 +265,38 @@ pub fn calculate_status(
             }
         }
     }
+    let counts = Counts {
+        replicas: filtered.len(),
+        fully_labeled,
+        ready,
+        available,
+    };
+    status_from_counts(rs, counts, manage_error, now)
+}
+
+/// What a status counts of the claimed active pods.
+#[derive(Clone, Copy, Debug)]
+struct Counts {
+    replicas: usize,
+    fully_labeled: i32,
+    ready: i32,
+    available: i32,
+}
+
+/// The rest of `calculateStatus`, from the counts.
+fn status_from_counts(
+    rs: &ReplicaSet,
+    counts: Counts,
+    manage_error: Option<&str>,
+    now: SimTime,
+) -> ReplicaSetStatus {
+    let spec = rs.spec();
+    let Counts {
+        fully_labeled,
+        ready,
+        available,
+        ..
+    } = counts;
     let mut status = rs.status();
     let mut conditions = status.conditions.take().unwrap_or_default();
     let has_failure = conditions
@@ -238,7 +304,7 @@ pub fn calculate_status(
         .any(|condition| condition.type_.as_deref() == Some(REPLICA_FAILURE));
     match manage_error {
         Some(message) if !has_failure => {
-            let diff = filtered.len() as i64 - i64::from(spec.replicas.unwrap_or(1));
+            let diff = counts.replicas as i64 - i64::from(spec.replicas.unwrap_or(1));
             let reason = match diff.cmp(&0) {
                 std::cmp::Ordering::Less => "FailedCreate",
                 std::cmp::Ordering::Greater => "FailedDelete",
@@ -260,7 +326,7 @@ pub fn calculate_status(
     let nonzero = |value: i32| (value != 0).then_some(value);
     ReplicaSetStatus {
         // `replicas` is not omitempty upstream: 0 is written.
-        replicas: Some(filtered.len() as i32),
+        replicas: Some(counts.replicas as i32),
         fully_labeled_replicas: nonzero(fully_labeled),
         ready_replicas: nonzero(ready),
         available_replicas: nonzero(available),
@@ -302,10 +368,18 @@ impl Controller for ReplicaSetController {
                 if event.event_type == WatchEventType::Deleted {
                     self.expectations.delete(&key_of(&rs.metadata));
                     self.failures.remove(&key_of(&rs.metadata));
+                    self.tally.forget(rs.metadata.uid());
                 }
                 queue.add(ObjectKey::of(&event.object));
             }
-            Object::Pod(pod) => self.observe_pod(event, pod, api, queue),
+            Object::Pod(pod) => {
+                self.tally.observe(
+                    &event.object,
+                    pod,
+                    event.event_type == WatchEventType::Deleted,
+                );
+                self.observe_pod(event, pod, api, queue)
+            }
             _ => {}
         }
     }
@@ -313,6 +387,7 @@ impl Controller for ReplicaSetController {
     fn resync(&mut self, api: &ApiServer, queue: &mut WorkQueue) {
         // After a relist the view is fresh: nothing is still in flight.
         self.expectations.clear();
+        self.tally.clear();
         for rs in api.list(ReplicaSet::resource_type(), None) {
             queue.add(ObjectKey::of(rs));
         }
@@ -334,21 +409,27 @@ impl Controller for ReplicaSetController {
             // Upstream logs the invalid selector and drops the key.
             return Action::Done;
         };
-        let candidates = filter_active_pods(claim_candidates(
-            context.api,
-            &rs.metadata,
-            Pod::resource_type(),
-        ));
-        let claimed = claim(context.api, &rs_object, &selector, candidates, |_| true);
-        let mut sync_error = claimed.errors.first().cloned();
-        let filtered = claimed.claimed;
-
-        let mut manage_error = None;
-        if sync_error.is_none() && needs_sync && !rs.metadata.is_being_deleted() {
-            manage_error = self
-                .manage_replicas(&filtered, &rs_object, rs, context)
-                .err();
-        }
+        let fast = self.writes_nothing(rs, &selector, needs_sync, context.api);
+        let (filtered, mut sync_error, manage_error) = match fast {
+            Some(_) => (Vec::new(), None, None),
+            None => {
+                let candidates = filter_active_pods(claim_candidates(
+                    context.api,
+                    &rs.metadata,
+                    Pod::resource_type(),
+                ));
+                let claimed = claim(context.api, &rs_object, &selector, candidates, |_| true);
+                let sync_error = claimed.errors.first().cloned();
+                let filtered = claimed.claimed;
+                let mut manage_error = None;
+                if sync_error.is_none() && needs_sync && !rs.metadata.is_being_deleted() {
+                    manage_error = self
+                        .manage_replicas(&filtered, &rs_object, rs, context)
+                        .err();
+                }
+                (filtered, sync_error, manage_error)
+            }
+        };
 
         // Status from the pods this sync started with, as upstream.
         let current = context.api.store().get(key).map(Arc::clone);
@@ -358,7 +439,30 @@ impl Controller for ReplicaSetController {
         else {
             return Action::Done;
         };
-        let new_status = calculate_status(current, &filtered, manage_error.as_deref(), now);
+        let new_status = match fast {
+            Some(totals) => {
+                let counts = Counts {
+                    replicas: totals.matching,
+                    fully_labeled: totals.fully_labeled,
+                    ready: totals.ready,
+                    // minReadySeconds is 0 on this path: ready means available.
+                    available: totals.ready,
+                };
+                let status = status_from_counts(current, counts, None, now);
+                debug_assert_eq!(
+                    status,
+                    calculate_status(
+                        current,
+                        &filtered_active_claimed(context.api, current, &selector),
+                        None,
+                        now
+                    ),
+                    "the pod tally of {key} disagrees with a full count"
+                );
+                status
+            }
+            None => calculate_status(current, &filtered, manage_error.as_deref(), now),
+        };
         if current.status.as_ref() != Some(&new_status) {
             let mut updated = current.clone();
             updated.status = Some(new_status.clone());
@@ -382,4 +486,20 @@ impl Controller for ReplicaSetController {
         }
         Action::Done
     }
+}
+
+/// The active pods `rs` controls that match `selector`, read from the store: what a
+/// claim returns when it writes nothing. For checking the tally in debug builds.
+fn filtered_active_claimed(
+    api: &ApiServer,
+    rs: &ReplicaSet,
+    selector: &Selector,
+) -> Vec<Arc<Object>> {
+    filter_active_pods(claim_candidates(api, &rs.metadata, Pod::resource_type()))
+        .into_iter()
+        .filter(|pod| {
+            pod.metadata().controller_ref().map(|r| r.uid.as_str()) == Some(rs.metadata.uid())
+                && selector.matches(pod.metadata().labels_or_empty())
+        })
+        .collect()
 }
