@@ -86,8 +86,9 @@ impl PodsByNode {
         *self = PodsByNode::default();
     }
 
-    /// Updates the index from a pod's watch event.
-    pub fn observe(&mut self, pod: &Pod, deleted: bool) {
+    /// Updates the index from a pod's watch event. True when the pod is now bound to
+    /// a node it was not indexed on (a bind).
+    pub fn observe(&mut self, pod: &Pod, deleted: bool) -> bool {
         let key = (
             pod.metadata.namespace().to_string(),
             pod.metadata.name().to_string(),
@@ -95,7 +96,7 @@ impl PodsByNode {
         let node = pod.node_name();
         if let Some(previous) = self.node_of.get(&key) {
             if !deleted && previous == node {
-                return;
+                return false;
             }
             if let Some(pods) = self.by_node.get_mut(previous) {
                 pods.remove(&key);
@@ -111,7 +112,9 @@ impl PodsByNode {
                 .or_default()
                 .insert(key.clone());
             self.node_of.insert(key, node.to_string());
+            return true;
         }
+        false
     }
 
     /// (namespace, name) of the pods bound to `node`.
