@@ -7,6 +7,7 @@ use kubesim::model::deployment::Deployment;
 use kubesim::model::pod::Pod;
 use kubesim::model::replica_set::ReplicaSet;
 use kubesim::model::selector::Selector;
+use kubesim_tests::node::{cluster as default_cluster, wait_seconds};
 use kubesim_tests::workloads::*;
 
 fn scaling_events(cluster: &kubesim::Simulation, name: &str) -> Vec<String> {
@@ -98,15 +99,7 @@ fn a_deleted_pod_of_a_deployment_is_replaced() {
     kubelet.settle(&mut cluster);
     let victim = active_pods(&cluster)[0].metadata.name().to_string();
 
-    cluster
-        .api_mut()
-        .delete(
-            Pod::resource_type(),
-            "default",
-            &victim,
-            &Default::default(),
-        )
-        .unwrap();
+    delete_pod(&mut cluster, &victim);
     kubelet.settle(&mut cluster);
 
     let names: Vec<String> = active_pods(&cluster)
@@ -585,15 +578,7 @@ fn orphan_deletion_leaves_the_replica_set_running_its_pods() {
     );
     // The orphaned ReplicaSet still keeps its pods.
     let victim = active_pods(&cluster)[0].metadata.name().to_string();
-    cluster
-        .api_mut()
-        .delete(
-            Pod::resource_type(),
-            "default",
-            &victim,
-            &Default::default(),
-        )
-        .unwrap();
+    delete_pod(&mut cluster, &victim);
     kubelet.settle(&mut cluster);
     assert_eq!(active_pods(&cluster).len(), 3);
 }
@@ -661,17 +646,11 @@ fn a_replica_set_relabelled_out_of_the_selector_is_released_and_replaced() {
 // ---------------------------------------------------------------------------------------
 // End to end: the real scheduler and kubelets on the default cluster.
 
-fn default_cluster() -> kubesim::Simulation {
-    kubesim::Simulation::new(kubesim::SimulationConfig::default())
-}
-
 #[test]
 fn end_to_end_an_nginx_deployment_becomes_available_on_the_workers() {
     let mut cluster = default_cluster();
     apply(&mut cluster, &deployment_yaml("nginx", 3, "nginx:1.25", ""));
-    cluster
-        .advance_by(kubesim::SimDuration::from_secs(120))
-        .unwrap();
+    wait_seconds(&mut cluster, 120);
 
     let d = deployment(&cluster, "nginx");
     assert_eq!(
@@ -700,22 +679,16 @@ fn end_to_end_an_nginx_deployment_becomes_available_on_the_workers() {
 fn end_to_end_a_bad_image_tag_exceeds_the_progress_deadline() {
     let mut cluster = default_cluster();
     apply(&mut cluster, &deployment_yaml("nginx", 3, "nginx:1.25", ""));
-    cluster
-        .advance_by(kubesim::SimDuration::from_secs(120))
-        .unwrap();
+    wait_seconds(&mut cluster, 120);
     set_image(&mut cluster, "nginx", "nginx:1.161");
     // The default progressDeadlineSeconds is 600.
-    cluster
-        .advance_by(kubesim::SimDuration::from_secs(300))
-        .unwrap();
+    wait_seconds(&mut cluster, 300);
     let d = deployment(&cluster, "nginx");
     assert_eq!(
         condition(&d, "Progressing"),
         Some(("True".into(), "ReplicaSetUpdated".into()))
     );
-    cluster
-        .advance_by(kubesim::SimDuration::from_secs(400))
-        .unwrap();
+    wait_seconds(&mut cluster, 400);
     let d = deployment(&cluster, "nginx");
     assert_eq!(
         condition(&d, "Progressing"),

@@ -83,12 +83,7 @@ fn a_sleep_5_pod_that_never_restarts_succeeds_after_five_seconds() {
     assert_eq!(phase(&sim, "default", "job"), "Running");
     wait_seconds(&mut sim, 5);
     assert_eq!(phase(&sim, "default", "job"), "Succeeded");
-    let terminated = container_status(&sim, "default", "job", "job")
-        .unwrap()
-        .state
-        .unwrap()
-        .terminated
-        .unwrap();
+    let terminated = terminated_state(&sim, "default", "job", "job").unwrap();
     assert_eq!(
         (terminated.exit_code, terminated.reason.as_deref()),
         (Some(0), Some("Completed"))
@@ -137,12 +132,7 @@ fn exit_1_with_restart_policy_always_crash_loops_with_doubling_back_off() {
         container_reason(&sim, "default", "crash", "crash"),
         "CrashLoopBackOff"
     );
-    let waiting = container_status(&sim, "default", "crash", "crash")
-        .unwrap()
-        .state
-        .unwrap()
-        .waiting
-        .unwrap();
+    let waiting = waiting_state(&sim, "default", "crash", "crash").unwrap();
     let pod = pod(&sim, "default", "crash").unwrap();
     assert_eq!(
         waiting.message.unwrap(),
@@ -195,12 +185,7 @@ fn a_typo_tag_fails_to_pull_then_backs_off() {
         container_reason(&sim, "default", "web", "web"),
         "ImagePullBackOff"
     );
-    let waiting = container_status(&sim, "default", "web", "web")
-        .unwrap()
-        .state
-        .unwrap()
-        .waiting
-        .unwrap();
+    let waiting = waiting_state(&sim, "default", "web", "web").unwrap();
     assert_eq!(
         waiting.message.as_deref(),
         Some("Back-off pulling image \"nginx:1.161\"")
@@ -245,12 +230,8 @@ fn a_stress_container_above_its_memory_limit_is_oom_killed() {
         &pinned_pod("memory-demo", "worker-2", "polinux/stress", container, ""),
     );
     wait_seconds(&mut sim, 4);
-    let status = container_status(&sim, "default", "memory-demo", "memory-demo").unwrap();
-    let terminated = status
-        .last_state
-        .clone()
-        .and_then(|s| s.terminated)
-        .or_else(|| status.state.clone().and_then(|s| s.terminated))
+    let terminated = last_terminated_state(&sim, "default", "memory-demo", "memory-demo")
+        .or_else(|| terminated_state(&sim, "default", "memory-demo", "memory-demo"))
         .unwrap();
     assert_eq!(
         (terminated.exit_code, terminated.reason.as_deref()),
@@ -559,9 +540,10 @@ fn logs_and_previous_logs_follow_the_container_instances() {
         sim.container_logs("default", "count", None, true).unwrap(),
         "1\n2\n3\n"
     );
-    let status = container_status(&sim, "default", "count", "count").unwrap();
     assert_eq!(
-        status.last_state.unwrap().terminated.unwrap().exit_code,
+        last_terminated_state(&sim, "default", "count", "count")
+            .unwrap()
+            .exit_code,
         Some(2)
     );
 

@@ -187,13 +187,7 @@ fn pods_on_an_unreachable_node_are_evicted_after_their_300_second_toleration() {
     simulation
         .advance_to(tainted_at + kubesim::SimDuration::from_secs(59))
         .unwrap();
-    assert!(
-        get::<Pod>(&simulation, "default", "short")
-            .unwrap()
-            .metadata
-            .deletion_timestamp
-            .is_none()
-    );
+    assert!(!being_deleted(&simulation, "default", "short"));
     simulation
         .advance_to(tainted_at + kubesim::SimDuration::from_secs(61))
         .unwrap();
@@ -222,32 +216,14 @@ fn pods_on_an_unreachable_node_are_evicted_after_their_300_second_toleration() {
     simulation
         .advance_to(tainted_at + kubesim::SimDuration::from_secs(299))
         .unwrap();
-    assert!(
-        get::<Pod>(&simulation, "default", "app")
-            .unwrap()
-            .metadata
-            .deletion_timestamp
-            .is_none()
-    );
+    assert!(!being_deleted(&simulation, "default", "app"));
     simulation
         .advance_to(tainted_at + kubesim::SimDuration::from_secs(301))
         .unwrap();
-    assert!(
-        get::<Pod>(&simulation, "default", "app")
-            .unwrap()
-            .metadata
-            .deletion_timestamp
-            .is_some()
-    );
+    assert!(being_deleted(&simulation, "default", "app"));
     // Tolerating forever means never evicted.
     advance_secs(&mut simulation, 3600);
-    assert!(
-        get::<Pod>(&simulation, "default", "forever")
-            .unwrap()
-            .metadata
-            .deletion_timestamp
-            .is_none()
-    );
+    assert!(!being_deleted(&simulation, "default", "forever"));
 }
 
 #[test]
@@ -268,13 +244,7 @@ fn a_scheduled_eviction_is_cancelled_when_the_node_recovers() {
     let mut all = vec!["worker-2"];
     all.extend(healthy);
     advance_with_heartbeats(&mut simulation, 600, &all);
-    assert!(
-        get::<Pod>(&simulation, "default", "app")
-            .unwrap()
-            .metadata
-            .deletion_timestamp
-            .is_none()
-    );
+    assert!(!being_deleted(&simulation, "default", "app"));
 }
 
 #[test]
@@ -293,13 +263,7 @@ fn an_untolerated_no_execute_taint_evicts_at_once() {
         .update(kubesim::model::Object::Node(node))
         .unwrap();
     settle(&mut simulation);
-    assert!(
-        get::<Pod>(&simulation, "default", "app")
-            .unwrap()
-            .metadata
-            .deletion_timestamp
-            .is_some()
-    );
+    assert!(being_deleted(&simulation, "default", "app"));
 }
 
 #[test]
@@ -357,8 +321,7 @@ spec:
             .all(|p| !original.contains(&p.metadata.name().to_string()))
     );
     for name in &original {
-        let pod: Pod = get(&simulation, "default", name).unwrap();
-        assert!(pod.metadata.deletion_timestamp.is_some());
+        assert!(being_deleted(&simulation, "default", name));
     }
 }
 
@@ -424,16 +387,17 @@ fn with_kubelets_pods_of_a_failed_node_are_evicted_at_their_toleration_and_run_e
     // The taint came at about 40 s; the default toleration is 300 s.
     simulation.advance_to(at(330)).unwrap();
     for name in &on_worker_2 {
-        let pod: Pod = get(&simulation, "default", name).unwrap();
         assert!(
-            pod.metadata.deletion_timestamp.is_none(),
+            !being_deleted(&simulation, "default", name),
             "{name} still tolerated"
         );
     }
     simulation.advance_to(at(360)).unwrap();
     for name in &on_worker_2 {
-        let pod: Pod = get(&simulation, "default", name).unwrap();
-        assert!(pod.metadata.deletion_timestamp.is_some(), "{name} evicted");
+        assert!(
+            being_deleted(&simulation, "default", name),
+            "{name} evicted"
+        );
         assert!(events_about(&simulation, name).contains(&(
             "TaintManagerEviction".to_string(),
             format!("Marking for deletion Pod default/{name}")

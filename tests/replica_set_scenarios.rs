@@ -1,10 +1,9 @@
 //! ReplicaSet stories: a ReplicaSet keeps its pods, adopts and releases, and reports.
 //! Upstream behaviour: `pkg/controller/replicaset/replica_set.go`.
 
-use kubesim::api_server::DeleteOptions;
+use kubesim::model::Object;
 use kubesim::model::pod::Pod;
 use kubesim::model::replica_set::ReplicaSet;
-use kubesim::model::{Object, Resource};
 use kubesim::{SimDuration, StepOutcome};
 use kubesim_tests::workloads::*;
 
@@ -59,15 +58,7 @@ fn a_deleted_pod_is_replaced() {
     let before = pod_names(&cluster);
 
     let victim = before[1].clone();
-    cluster
-        .api_mut()
-        .delete(
-            Pod::resource_type(),
-            "default",
-            &victim,
-            &DeleteOptions::default(),
-        )
-        .unwrap();
+    delete_pod(&mut cluster, &victim);
     kubelet.settle(&mut cluster);
 
     let after = pod_names(&cluster);

@@ -53,7 +53,7 @@ fn a_failed_command_is_reported_inline_and_the_script_goes_on() {
     let (stdout, stderr, code) = kubesim(&["run", "-"], "sim advance 5x\nsim time\n");
     assert_eq!(
         stdout,
-        "$ sim advance 5x\nerror: time: invalid duration \"5x\"\n$ sim time\n2025-01-01T00:00:00Z\n"
+        "$ sim advance 5x\nerror: time: unknown unit \"x\" in duration \"5x\"\n$ sim time\n2025-01-01T00:00:00Z\n"
     );
     assert_eq!(stderr, "");
     assert_eq!(code, 1);
@@ -69,7 +69,10 @@ fn split_stderr_sends_errors_to_stderr() {
         stdout,
         "$ sim advance 5x\n$ sim time\n2025-01-01T00:00:00Z\n"
     );
-    assert_eq!(stderr, "error: time: invalid duration \"5x\"\n");
+    assert_eq!(
+        stderr,
+        "error: time: unknown unit \"x\" in duration \"5x\"\n"
+    );
     assert_eq!(code, 1);
 }
 

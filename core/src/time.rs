@@ -190,9 +190,12 @@ impl SimDuration {
     }
 
     /// Parses a Go duration as kubectl flags take it: `30s`, `5m`, `1h30m`, `1.5h`, `250ms`, `0`.
+    /// Errors are Go's `time.ParseDuration` words: `time: missing unit in duration "10"`,
+    /// `time: unknown unit "x" in duration "5x"`, `time: invalid duration "abc"`.
     pub fn parse_go(text: &str) -> Result<SimDuration, DurationParseError> {
-        let error = || DurationParseError {
+        let error = |reason: DurationError| DurationParseError {
             text: text.to_string(),
+            reason,
         };
         let (negative, mut rest) = match text.strip_prefix('-') {
             Some(rest) => (true, rest),
@@ -202,24 +205,35 @@ impl SimDuration {
             return Ok(SimDuration::ZERO);
         }
         if rest.is_empty() {
-            return Err(error());
+            return Err(error(DurationError::Invalid));
         }
         // Accumulate in nanoseconds so that `1.5h` and `0.1s` stay exact.
         let mut total_nanos: i128 = 0;
         while !rest.is_empty() {
-            let number_len = rest
-                .bytes()
-                .take_while(|b| b.is_ascii_digit() || *b == b'.')
-                .count();
-            if number_len == 0 {
-                return Err(error());
+            // The next character must be [0-9.].
+            if !rest.starts_with(|c: char| c == '.' || c.is_ascii_digit()) {
+                return Err(error(DurationError::Invalid));
             }
-            let number = &rest[..number_len];
-            rest = &rest[number_len..];
+            let whole_len = rest.bytes().take_while(u8::is_ascii_digit).count();
+            let whole = &rest[..whole_len];
+            rest = &rest[whole_len..];
+            let mut fraction = "";
+            if let Some(after_point) = rest.strip_prefix('.') {
+                let fraction_len = after_point.bytes().take_while(u8::is_ascii_digit).count();
+                fraction = &after_point[..fraction_len];
+                rest = &after_point[fraction_len..];
+            }
+            // No digits at all, e.g. ".s".
+            if whole.is_empty() && fraction.is_empty() {
+                return Err(error(DurationError::Invalid));
+            }
             let unit_len = rest
                 .bytes()
                 .take_while(|b| !b.is_ascii_digit() && *b != b'.')
                 .count();
+            if unit_len == 0 {
+                return Err(error(DurationError::MissingUnit));
+            }
             let unit = &rest[..unit_len];
             rest = &rest[unit_len..];
             let unit_nanos: i128 = match unit {
@@ -229,26 +243,26 @@ impl SimDuration {
                 "s" => 1_000_000_000,
                 "m" => 60_000_000_000,
                 "h" => 3_600_000_000_000,
-                _ => return Err(error()),
+                _ => return Err(error(DurationError::UnknownUnit(unit.to_string()))),
             };
-            let (whole, fraction) = number.split_once('.').unwrap_or((number, ""));
-            if (whole.is_empty() && fraction.is_empty()) || fraction.contains('.') {
-                return Err(error());
-            }
             let whole_value: i128 = if whole.is_empty() {
                 0
             } else {
-                whole.parse().map_err(|_| error())?
+                whole.parse().map_err(|_| error(DurationError::Invalid))?
             };
-            let mut value = whole_value.checked_mul(unit_nanos).ok_or_else(error)?;
+            let mut value = whole_value
+                .checked_mul(unit_nanos)
+                .ok_or_else(|| error(DurationError::Invalid))?;
             let mut scale = unit_nanos;
             for digit in fraction.bytes().take(18) {
                 scale /= 10;
                 value += i128::from(digit - b'0') * scale;
             }
-            total_nanos = total_nanos.checked_add(value).ok_or_else(error)?;
+            total_nanos = total_nanos
+                .checked_add(value)
+                .ok_or_else(|| error(DurationError::Invalid))?;
             if total_nanos > i128::from(i64::MAX) {
-                return Err(error());
+                return Err(error(DurationError::Invalid));
             }
         }
         let millis = (total_nanos / 1_000_000) as i64;
@@ -289,11 +303,36 @@ impl SimDuration {
     }
 }
 
-/// A duration that Go's `time.ParseDuration` would reject.
+/// Why Go's `time.ParseDuration` rejects a duration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DurationError {
+    /// `time: invalid duration "abc"`.
+    Invalid,
+    /// `time: missing unit in duration "10"`.
+    MissingUnit,
+    /// `time: unknown unit "x" in duration "5x"`.
+    UnknownUnit(String),
+}
+
+/// A duration that Go's `time.ParseDuration` would reject, worded as Go words it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("time: invalid duration \"{text}\"")]
+#[error("{}", self.message())]
 pub struct DurationParseError {
     pub text: String,
+    pub reason: DurationError,
+}
+
+impl DurationParseError {
+    fn message(&self) -> String {
+        let text = &self.text;
+        match &self.reason {
+            DurationError::Invalid => format!("time: invalid duration \"{text}\""),
+            DurationError::MissingUnit => format!("time: missing unit in duration \"{text}\""),
+            DurationError::UnknownUnit(unit) => {
+                format!("time: unknown unit \"{unit}\" in duration \"{text}\"")
+            }
+        }
+    }
 }
 
 impl Add<SimDuration> for SimTime {
@@ -427,10 +466,33 @@ mod tests {
                 "{text}"
             );
         }
-        for bad in ["", "5", "abc", "1x", "m", "1..5s"] {
-            assert!(
-                SimDuration::parse_go(bad).is_err(),
-                "{bad:?} should not parse"
+        // Go's parseDurationErrorTests (src/time/time_test.go), with the message
+        // ParseDuration gives each: no unit after a number, an unknown unit, or invalid.
+        let errors = [
+            ("", "time: invalid duration \"\""),
+            ("3", "time: missing unit in duration \"3\""),
+            ("-", "time: invalid duration \"-\""),
+            ("s", "time: invalid duration \"s\""),
+            (".", "time: invalid duration \".\""),
+            ("-.", "time: invalid duration \"-.\""),
+            (".s", "time: invalid duration \".s\""),
+            ("+.s", "time: invalid duration \"+.s\""),
+            ("1d", "time: unknown unit \"d\" in duration \"1d\""),
+            (
+                "9223372036854775810ns",
+                "time: invalid duration \"9223372036854775810ns\"",
+            ),
+            ("3000000h", "time: invalid duration \"3000000h\""),
+            ("abc", "time: invalid duration \"abc\""),
+            ("1h30", "time: missing unit in duration \"1h30\""),
+            ("1.5.2s", "time: missing unit in duration \"1.5.2s\""),
+            ("5x", "time: unknown unit \"x\" in duration \"5x\""),
+        ];
+        for (bad, message) in errors {
+            assert_eq!(
+                SimDuration::parse_go(bad).unwrap_err().to_string(),
+                message,
+                "{bad:?}"
             );
         }
         let printed = [

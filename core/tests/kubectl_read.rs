@@ -251,7 +251,7 @@ fn empty_results_and_errors_read_as_kubectl() {
     let bad_format = kubectl(&mut simulation, "kubectl get pods -o xml");
     assert_eq!(
         bad_format.stderr,
-        "error: unable to match a printer suitable for the output format \"xml\", allowed formats are: custom-columns, custom-columns-file, go-template, go-template-file, json, jsonpath, jsonpath-as-json, jsonpath-file, name, template, templatefile, wide, yaml\n"
+        "error: unable to match a printer suitable for the output format \"xml\", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml\n"
     );
     let bad_field = kubectl(
         &mut simulation,

@@ -330,7 +330,7 @@ fn malformed_commands_change_nothing() {
         ),
         (
             "kubectl delete pod solo --grace-period=soon",
-            "error: invalid argument \"soon\" for \"--grace-period\" flag: strconv.ParseInt: parsing \"soon\": invalid syntax\n",
+            "error: invalid argument \"soon\" for \"--grace-period\" flag: strconv.ParseInt: parsing \"soon\": invalid syntax\nSee 'kubectl delete --help' for usage.\n",
         ),
         (
             "kubectl delete pod solo --now --grace-period=5",
@@ -338,7 +338,7 @@ fn malformed_commands_change_nothing() {
         ),
         (
             "kubectl delete pod solo --timeout=forever",
-            "error: invalid argument \"forever\" for \"--timeout\" flag: time: invalid duration \"forever\"\n",
+            "error: invalid argument \"forever\" for \"--timeout\" flag: time: invalid duration \"forever\"\nSee 'kubectl delete --help' for usage.\n",
         ),
         (
             "kubectl delete pod solo --dry-run=later",
@@ -362,7 +362,7 @@ fn malformed_commands_change_nothing() {
         ),
         (
             "kubectl scale deploy web --replicas=three",
-            "error: invalid argument \"three\" for \"--replicas\" flag: strconv.ParseInt: parsing \"three\": invalid syntax\n",
+            "error: invalid argument \"three\" for \"--replicas\" flag: strconv.ParseInt: parsing \"three\": invalid syntax\nSee 'kubectl scale --help' for usage.\n",
         ),
         (
             "kubectl scale deploy web --replicas=3 --current-replicas=9",

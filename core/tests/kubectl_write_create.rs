@@ -292,7 +292,7 @@ fn generator_errors_change_nothing() {
         ),
         (
             "kubectl create deployment web --image=nginx --replicas=many",
-            "error: invalid argument \"many\" for \"--replicas\" flag: strconv.ParseInt: parsing \"many\": invalid syntax\n",
+            "error: invalid argument \"many\" for \"--replicas\" flag: strconv.ParseInt: parsing \"many\": invalid syntax\nSee 'kubectl create deployment --help' for usage.\n",
         ),
         (
             "kubectl create deployment web --image=a --image=b -- sleep 1",
@@ -336,7 +336,7 @@ fn generator_errors_change_nothing() {
         ),
         (
             "kubectl run x --image=nginx --port=http",
-            "error: invalid argument \"http\" for \"--port\" flag: strconv.ParseInt: parsing \"http\": invalid syntax\n",
+            "error: invalid argument \"http\" for \"--port\" flag: strconv.ParseInt: parsing \"http\": invalid syntax\nSee 'kubectl run --help' for usage.\n",
         ),
         (
             "kubectl run x --image=nginx --rm",

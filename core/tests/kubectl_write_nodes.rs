@@ -118,7 +118,7 @@ fn taints_are_added_and_removed() {
         ),
         (
             "kubectl drain worker-1 --timeout=later",
-            "error: invalid argument \"later\" for \"--timeout\" flag: time: invalid duration \"later\"\n",
+            "error: invalid argument \"later\" for \"--timeout\" flag: time: invalid duration \"later\"\nSee 'kubectl drain --help' for usage.\n",
         ),
         ("kubectl wait deploy/x", "error: --for must be specified\n"),
         (

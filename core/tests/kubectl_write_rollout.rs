@@ -189,15 +189,15 @@ fn rollout_errors() {
     for (line, stderr) in [
         (
             "kubectl rollout undo deployment/web --to-revision=x",
-            "error: invalid argument \"x\" for \"--to-revision\" flag: strconv.ParseInt: parsing \"x\": invalid syntax\n",
+            "error: invalid argument \"x\" for \"--to-revision\" flag: strconv.ParseInt: parsing \"x\": invalid syntax\nSee 'kubectl rollout undo --help' for usage.\n",
         ),
         (
             "kubectl rollout history deployment/web --revision=x",
-            "error: invalid argument \"x\" for \"--revision\" flag: strconv.ParseInt: parsing \"x\": invalid syntax\n",
+            "error: invalid argument \"x\" for \"--revision\" flag: strconv.ParseInt: parsing \"x\": invalid syntax\nSee 'kubectl rollout history --help' for usage.\n",
         ),
         (
             "kubectl rollout status deployment/web --timeout=soon",
-            "error: invalid argument \"soon\" for \"--timeout\" flag: time: invalid duration \"soon\"\n",
+            "error: invalid argument \"soon\" for \"--timeout\" flag: time: invalid duration \"soon\"\nSee 'kubectl rollout status --help' for usage.\n",
         ),
         (
             "kubectl rollout undo deployment/missing",

@@ -63,6 +63,15 @@ pub fn get<T: Resource>(simulation: &Simulation, namespace: &str, name: &str) ->
         .and_then(|object| object.as_::<T>().cloned())
 }
 
+/// True when the pod exists and is being deleted (its deletionTimestamp is set).
+pub fn being_deleted(simulation: &Simulation, namespace: &str, name: &str) -> bool {
+    get::<Pod>(simulation, namespace, name)
+        .unwrap_or_else(|| panic!("pod {namespace}/{name} exists"))
+        .metadata
+        .deletion_timestamp
+        .is_some()
+}
+
 /// Pods in a namespace whose labels include `key=value`.
 pub fn pods_labelled(simulation: &Simulation, namespace: &str, key: &str, value: &str) -> Vec<Pod> {
     list::<Pod>(simulation, namespace)

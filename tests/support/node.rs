@@ -4,7 +4,7 @@
 use kubesim::model::Object;
 use kubesim::model::event::Event;
 use kubesim::model::manifest::decode_manifests;
-use kubesim::model::pod::{ContainerStatus, Pod};
+use kubesim::model::pod::{ContainerStateTerminated, ContainerStateWaiting, ContainerStatus, Pod};
 use kubesim::model::registry::lookup_kind_name;
 use kubesim::{SimDuration, Simulation, SimulationConfig};
 
@@ -78,6 +78,42 @@ pub fn container_status(
         .flatten()
         .chain(status.init_container_statuses.into_iter().flatten())
         .find(|s| s.name.as_deref() == Some(container))
+}
+
+/// The container's current state if it is waiting (reason, message).
+pub fn waiting_state(
+    simulation: &Simulation,
+    namespace: &str,
+    name: &str,
+    container: &str,
+) -> Option<ContainerStateWaiting> {
+    container_status(simulation, namespace, name, container)?
+        .state?
+        .waiting
+}
+
+/// The container's current state if it has terminated.
+pub fn terminated_state(
+    simulation: &Simulation,
+    namespace: &str,
+    name: &str,
+    container: &str,
+) -> Option<ContainerStateTerminated> {
+    container_status(simulation, namespace, name, container)?
+        .state?
+        .terminated
+}
+
+/// How the container's previous instance ended (`lastState.terminated`).
+pub fn last_terminated_state(
+    simulation: &Simulation,
+    namespace: &str,
+    name: &str,
+    container: &str,
+) -> Option<ContainerStateTerminated> {
+    container_status(simulation, namespace, name, container)?
+        .last_state?
+        .terminated
 }
 
 /// What `kubectl get pods` shows as STATUS for a single-container pod: the waiting

@@ -96,7 +96,7 @@ pub fn event_messages(simulation: &Simulation, name: &str, reason: &str) -> Vec<
 
 /// A simulation of the default cluster (a tainted control plane and three workers).
 pub fn default_cluster() -> Simulation {
-    Simulation::new(SimulationConfig::default())
+    crate::node::cluster()
 }
 
 /// A simulation with these nodes.

@@ -404,6 +404,19 @@ pub fn set_image(simulation: &mut Simulation, name: &str, image: &str) {
     });
 }
 
+/// Deletes a pod of `default` gracefully, as `kubectl delete pod` does.
+pub fn delete_pod(simulation: &mut Simulation, name: &str) {
+    simulation
+        .api_mut()
+        .delete(
+            Pod::resource_type(),
+            "default",
+            name,
+            &DeleteOptions::default(),
+        )
+        .expect("the pod exists");
+}
+
 /// Deletes an object with a propagation policy (`kubectl delete --cascade=...`).
 pub fn delete_with(
     simulation: &mut Simulation,

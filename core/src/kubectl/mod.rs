@@ -58,7 +58,47 @@ impl CommandOutput {
 pub struct Flags {
     values: BTreeMap<String, Vec<String>>,
     pub positional: Vec<String>,
+    /// Flags that need a value and got none, as pflag names them: `--selector`, `'l' in -l`.
+    missing_values: Vec<String>,
 }
+
+/// Flags that always take a value (no `NoOptDefVal`): pflag gives them the next
+/// word even when it starts with `-`, and fails when there is none.
+const VALUE_FLAGS: &[&str] = &[
+    "l",
+    "selector",
+    "n",
+    "namespace",
+    "o",
+    "output",
+    "c",
+    "container",
+    "f",
+    "filename",
+    "field-selector",
+    "sort-by",
+    "L",
+    "label-columns",
+    "image",
+    "replicas",
+    "timeout",
+    "grace-period",
+    "for",
+    "type",
+    "port",
+    "target-port",
+    "restart",
+    "tail",
+    "since",
+    "since-time",
+    "limit-bytes",
+    "to-revision",
+    "revision",
+    "env",
+    "labels",
+    "context",
+    "kubeconfig",
+];
 
 /// Flags that never take a value, so `--all foo` keeps `foo` positional.
 const SWITCHES: &[&str] = &[
@@ -127,6 +167,17 @@ impl Flags {
                         // The last letter of a group: a switch, or a flag whose value follows.
                         let value = if SWITCHES.contains(&name) {
                             "true".to_string()
+                        } else if VALUE_FLAGS.contains(&name) {
+                            match words.get(index + 1) {
+                                Some(next) => {
+                                    index += 1;
+                                    next.clone()
+                                }
+                                None => {
+                                    flags.missing_values.push(format!("'{name}' in {word}"));
+                                    "true".to_string()
+                                }
+                            }
                         } else {
                             match words.get(index + 1) {
                                 Some(next) if !next.starts_with('-') || next == "-" => {
@@ -185,6 +236,22 @@ impl Flags {
                     let value = match inline_value {
                         Some(value) => value,
                         None if SWITCHES.contains(&name.as_str()) => "true".to_string(),
+                        None if VALUE_FLAGS.contains(&name.as_str()) => {
+                            match words.get(index + 1) {
+                                Some(next) => {
+                                    index += 1;
+                                    next.clone()
+                                }
+                                None => {
+                                    flags.missing_values.push(if word.starts_with("--") {
+                                        format!("--{name}")
+                                    } else {
+                                        format!("'{name}' in {word}")
+                                    });
+                                    "true".to_string()
+                                }
+                            }
+                        }
                         None => match words.get(index + 1) {
                             Some(next) if !next.starts_with('-') || next == "-" => {
                                 index += 1;
@@ -213,6 +280,11 @@ impl Flags {
     /// Every value given for a repeatable flag (`--label a=b --label c=d`).
     pub fn values(&self, name: &str) -> &[String] {
         self.values.get(name).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The first flag that needed a value and got none, as pflag names it.
+    pub fn missing_value(&self) -> Option<&str> {
+        self.missing_values.first().map(String::as_str)
     }
 
     /// The names of every flag given, in name order.
@@ -282,7 +354,75 @@ pub fn run_with_files(
         rest
     };
     let flags = Flags::parse(rest);
-    match command.as_str() {
+    let output = dispatch(simulation, command, &flags, stdin, files);
+    with_flag_usage_line(output, &command_path(command, &flags))
+}
+
+/// The command path cobra names in a flag error: `kubectl rollout status`,
+/// `kubectl create deployment`, `kubectl set image`.
+fn command_path(command: &str, flags: &Flags) -> String {
+    let first = flags.positional.first().map(String::as_str);
+    let second = flags.positional.get(1).map(String::as_str);
+    let sub = match (command, first) {
+        (
+            "rollout",
+            Some(sub @ ("status" | "history" | "undo" | "pause" | "resume" | "restart")),
+        ) => Some(sub.to_string()),
+        ("set", Some("image")) => Some("image".to_string()),
+        ("create", Some(service @ ("service" | "svc"))) => Some(match second {
+            Some(kind @ ("clusterip" | "nodeport" | "loadbalancer" | "externalname")) => {
+                format!("{service} {kind}")
+            }
+            _ => service.to_string(),
+        }),
+        ("create", Some(secret @ "secret")) => Some(match second {
+            Some(kind @ ("generic" | "tls" | "docker-registry")) => format!("{secret} {kind}"),
+            _ => secret.to_string(),
+        }),
+        (
+            "create",
+            Some(
+                kind @ ("deployment" | "deploy" | "job" | "namespace" | "ns" | "configmap" | "cm"),
+            ),
+        ) => Some(kind.to_string()),
+        _ => None,
+    };
+    match sub {
+        Some(sub) => format!("kubectl {command} {sub}"),
+        None => format!("kubectl {command}"),
+    }
+}
+
+/// pflag's value errors (`invalid argument "abc" for "--replicas" flag: ...`) go
+/// through kubectl's FlagErrorFunc (`templates.ActsAsRootCommand`), which adds
+/// `See 'kubectl scale --help' for usage.`; `cmdutil.CheckErr` then prints
+/// `error: ` before them (`cmd/kubectl/kubectl.go` runs `cli.RunNoErrOutput`).
+fn with_flag_usage_line(mut output: CommandOutput, path: &str) -> CommandOutput {
+    let first_line = output.stderr.lines().next().unwrap_or("");
+    if output.exit_code != 0
+        && first_line.starts_with("error: invalid argument \"")
+        && first_line.contains(" flag: ")
+        && !output.stderr.contains("\nSee '")
+    {
+        if !output.stderr.ends_with('\n') {
+            output.stderr.push('\n');
+        }
+        output
+            .stderr
+            .push_str(&format!("See '{path} --help' for usage.\n"));
+    }
+    output
+}
+
+fn dispatch(
+    simulation: &mut Simulation,
+    command: &str,
+    flags: &Flags,
+    stdin: &str,
+    files: &dyn files::FileSource,
+) -> CommandOutput {
+    let flags = flags.clone();
+    match command {
         "api-resources" => commands::api_resources::run(&flags),
         "apply" => commands::apply::run(simulation, &flags, stdin, files),
         "delete" => commands::delete::run(simulation, &flags, stdin, files),
@@ -327,11 +467,102 @@ pub fn run_with_files(
         known if KNOWN_COMMANDS.contains(&known) => CommandOutput::error(format!(
             "error: kubesim does not support \"kubectl {known}\" yet"
         )),
-        unknown => CommandOutput::error(format!(
-            "error: unknown command \"{unknown}\" for \"kubectl\"\nRun 'kubectl --help' for usage."
-        )),
+        unknown => CommandOutput::error(unknown_command(unknown)),
     }
 }
+
+/// cobra's `unknown command "gett" for "kubectl"` with its suggestions
+/// (`Command.SuggestionsFor`: Levenshtein distance ≤ 2, ignoring case, or a prefix),
+/// in the order kubectl adds its commands. kubectl silences cobra's own printing,
+/// so no `Run 'kubectl --help' for usage.` follows; `CheckErr` adds `error: `.
+/// E.g. `gett` is 1 from `get` and 2 from `set`, and `set` was added first.
+fn unknown_command(typed: &str) -> String {
+    let suggestions: Vec<&str> = KNOWN_COMMANDS_IN_ORDER
+        .iter()
+        .copied()
+        .filter(|name| {
+            levenshtein_ignoring_case(typed, name) <= 2
+                || name.to_lowercase().starts_with(&typed.to_lowercase())
+        })
+        .collect();
+    let mut message = format!("error: unknown command \"{typed}\" for \"kubectl\"");
+    if !suggestions.is_empty() {
+        message.push_str("\n\nDid you mean this?\n");
+        for suggestion in suggestions {
+            message.push_str(&format!("\t{suggestion}\n"));
+        }
+    }
+    message
+}
+
+/// cobra's `ld(s, t, ignoreCase)`: the Levenshtein distance over bytes.
+fn levenshtein_ignoring_case(a: &str, b: &str) -> usize {
+    let a = a.to_lowercase().into_bytes();
+    let b = b.to_lowercase().into_bytes();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut current = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            current[j + 1] = (previous[j] + cost)
+                .min(previous[j + 1] + 1)
+                .min(current[j] + 1);
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+/// kubectl's available commands in the order `NewKubectlCommand` adds them
+/// (`staging/src/k8s.io/kubectl/pkg/cmd/cmd.go`: the command groups, then alpha
+/// (hidden without subcommands), config, plugin, version, api-versions,
+/// api-resources, options; cobra adds help last). Suggestions follow this order.
+const KNOWN_COMMANDS_IN_ORDER: &[&str] = &[
+    "create",
+    "expose",
+    "run",
+    "set",
+    "explain",
+    "get",
+    "edit",
+    "delete",
+    "rollout",
+    "scale",
+    "autoscale",
+    "certificate",
+    "cluster-info",
+    "top",
+    "cordon",
+    "uncordon",
+    "drain",
+    "taint",
+    "describe",
+    "logs",
+    "attach",
+    "exec",
+    "port-forward",
+    "proxy",
+    "cp",
+    "auth",
+    "debug",
+    "events",
+    "diff",
+    "apply",
+    "patch",
+    "replace",
+    "wait",
+    "kustomize",
+    "label",
+    "annotate",
+    "completion",
+    "config",
+    "plugin",
+    "version",
+    "api-versions",
+    "api-resources",
+    "options",
+    "help",
+];
 
 /// Rewrites `-X value` (and `-Xvalue`) into `--long=value` before `--`, for a
 /// command whose short flag takes a value where another command's is a switch.
@@ -477,7 +708,7 @@ mod tests {
         let unknown = run(&mut simulation, "kubectl frobnicate", "");
         assert_eq!(
             unknown.stderr,
-            "error: unknown command \"frobnicate\" for \"kubectl\"\nRun 'kubectl --help' for usage.\n"
+            "error: unknown command \"frobnicate\" for \"kubectl\"\n"
         );
         assert_eq!(unknown.exit_code, 1);
     }

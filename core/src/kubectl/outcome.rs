@@ -66,8 +66,14 @@ const GLOBAL_FLAGS: &[&str] = &[
 ];
 
 /// Fails on a flag the command does not have, as cobra does:
-/// `error: unknown flag: --replica`, `error: unknown shorthand flag: 'x' in -x`.
+/// `error: unknown flag: --replica`, `error: unknown shorthand flag: 'x' in -x`,
+/// and on a flag without its value: `error: flag needs an argument: 'l' in -l`.
 pub fn check_flags(flags: &Flags, command: &str, allowed: &[&str]) -> Result<(), CommandOutput> {
+    if let Some(missing) = flags.missing_value() {
+        return Err(CommandOutput::error(format!(
+            "error: flag needs an argument: {missing}\nSee 'kubectl {command} --help' for usage."
+        )));
+    }
     for name in flags.names() {
         if GLOBAL_FLAGS.contains(&name) || allowed.contains(&name) {
             continue;

@@ -368,15 +368,33 @@ pub fn fetch(
             "a resource cannot be retrieved by name across all namespaces",
         ));
     }
+    // The API server rejects a selector it cannot parse with a BadRequest, which
+    // cli-runtime's `Selector.Visit` (`pkg/resource/selector.go`) rewords as
+    // `Unable to find "/v1, Resource=pods" that match label selector "...", field selector "...": ...`.
+    let wrap = |error: String| {
+        let message = match args.requests.first() {
+            Some(request) => {
+                let resource_type = request.resource_type();
+                format!(
+                    "Unable to find \"{}/{}, Resource={}\" that match label selector \"{}\", field selector \"{}\": {error}",
+                    resource_type.group,
+                    resource_type.version,
+                    resource_type.plural,
+                    selectors.label.as_deref().unwrap_or(""),
+                    selectors.field.as_deref().unwrap_or(""),
+                )
+            }
+            None => error,
+        };
+        CommandError::Api(ApiError::BadRequest(message))
+    };
     let labels = match &selectors.label {
         None => Selector::everything(),
-        Some(text) => Selector::parse(text)
-            .map_err(|error| CommandError::Api(ApiError::BadRequest(error.to_string())))?,
+        Some(text) => Selector::parse(text).map_err(|error| wrap(error.to_string()))?,
     };
     let fields = match &selectors.field {
         None => FieldSelector::default(),
-        Some(text) => FieldSelector::parse(text)
-            .map_err(|error| CommandError::Api(ApiError::BadRequest(error.to_string())))?,
+        Some(text) => FieldSelector::parse(text).map_err(|error| wrap(error.to_string()))?,
     };
     let mut result = FetchResult::default();
     for request in &args.requests {

@@ -70,9 +70,7 @@ pub fn wait_for<T>(
 /// Parses a kubectl duration flag (`--timeout=30s`), where a bare number means
 /// seconds for some commands; kubectl's error when it is malformed.
 pub fn parse_timeout(flag: &str, text: &str) -> Result<SimDuration, String> {
-    SimDuration::parse_go(text).map_err(|_| {
-        format!(
-            "error: invalid argument \"{text}\" for \"--{flag}\" flag: time: invalid duration \"{text}\""
-        )
+    SimDuration::parse_go(text).map_err(|error| {
+        format!("error: invalid argument \"{text}\" for \"--{flag}\" flag: {error}")
     })
 }

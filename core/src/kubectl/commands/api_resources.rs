@@ -8,7 +8,23 @@ use crate::kubectl::printers::table;
 use crate::kubectl::{CommandOutput, Flags};
 use crate::model::registry::RESOURCE_TYPES;
 
+/// The flags upstream's command defines (kubectl's global flags are always accepted).
+const FLAGS: &[&str] = &[
+    "no-headers",
+    "o",
+    "output",
+    "api-group",
+    "namespaced",
+    "verbs",
+    "sort-by",
+    "cached",
+    "categories",
+];
+
 pub fn run(flags: &Flags) -> CommandOutput {
+    if let Err(output) = crate::kubectl::outcome::check_flags(flags, "api-resources", FLAGS) {
+        return output;
+    }
     let mut rows = Vec::new();
     let namespaced_filter = match flags.value("namespaced") {
         None => None,

@@ -23,7 +23,13 @@ fn service_line(name: &str, link: &str) -> String {
     format!("{GREEN}{name}{RESET} is running at {YELLOW}{link}{RESET}\n")
 }
 
+/// The flags upstream's command defines (kubectl's global flags are always accepted).
+const FLAGS: &[&str] = &[];
+
 pub fn run(simulation: &Simulation, flags: &Flags) -> CommandOutput {
+    if let Err(output) = crate::kubectl::outcome::check_flags(flags, "cluster-info", FLAGS) {
+        return output;
+    }
     if flags.positional.first().map(String::as_str) == Some("dump") {
         return CommandOutput::error(
             "error: kubesim does not support \"kubectl cluster-info dump\" yet",

@@ -24,7 +24,26 @@ use crate::simulation::Simulation;
 
 const MISSING_RESOURCE: &str = "You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nSee 'kubectl describe -h' for help and examples\n";
 
+/// The flags upstream's command defines (kubectl's global flags are always accepted).
+const FLAGS: &[&str] = &[
+    "l",
+    "selector",
+    "A",
+    "all-namespaces",
+    "f",
+    "filename",
+    "R",
+    "recursive",
+    "k",
+    "kustomize",
+    "show-events",
+    "chunk-size",
+];
+
 pub fn run(simulation: &Simulation, flags: &Flags) -> CommandOutput {
+    if let Err(output) = crate::kubectl::outcome::check_flags(flags, "describe", FLAGS) {
+        return output;
+    }
     match describe_command(simulation, flags) {
         Ok(output) => output,
         Err(error) => error.into_output(),

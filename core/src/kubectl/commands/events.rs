@@ -18,7 +18,27 @@ use crate::model::registry::lookup_kind_name;
 use crate::simulation::Simulation;
 use crate::time::SimTime;
 
+/// The flags upstream's command defines (kubectl's global flags are always accepted).
+const FLAGS: &[&str] = &[
+    "A",
+    "all-namespaces",
+    "for",
+    "types",
+    "w",
+    "watch",
+    "o",
+    "output",
+    "no-headers",
+    "chunk-size",
+    "allow-missing-template-keys",
+    "show-managed-fields",
+    "template",
+];
+
 pub fn run(simulation: &Simulation, flags: &Flags) -> CommandOutput {
+    if let Err(output) = crate::kubectl::outcome::check_flags(flags, "events", FLAGS) {
+        return output;
+    }
     match events(simulation, flags) {
         Ok(output) => output,
         Err(error) => error.into_output(),

@@ -9,8 +9,8 @@
 //! The container runs a small set of commands (`commands::container_shell`):
 //! `curl` and busybox `wget` go through the cluster network
 //! (`Simulation::http_request`: cluster DNS, kube-proxy, the serving
-//! container); `hostname`, `cat /etc/hostname`, `echo`, `true`, `false` and
-//! `sh -c '...'` around one of them. Anything else is reported as not simulated.
+//! container); `hostname`, `cat /etc/hostname`, `env`, `printenv [NAME...]`,
+//! `echo`, `true`, `false` and `sh -c '...'` around one of them. Anything else is reported as not simulated.
 
 use crate::kubectl::Flags;
 use crate::kubectl::commands::create::after_dash;
@@ -229,6 +229,7 @@ pub fn run(simulation: &mut Simulation, flags: &Flags, stdin: &str) -> CommandOu
         image,
         hostname,
         stdin: stdin.to_string(),
+        environment: environment_of(pod, &container),
     };
     let process = container_shell(simulation, &context, &command);
     output.stdout.push_str(&process.stdout);
@@ -250,6 +251,46 @@ pub struct ContainerContext {
     pub image: String,
     pub hostname: String,
     pub stdin: String,
+    /// The container's environment as the kubelet sets it (`env`, then the
+    /// service links), without the image's own variables beyond PATH.
+    pub environment: Vec<(String, String)>,
+}
+
+impl ContainerContext {
+    /// What `env` prints: PATH and HOSTNAME as containerd sets them, the
+    /// kubelet's variables, then HOME. Variables an image's Dockerfile sets
+    /// (nginx's NGINX_VERSION, ...) are not known to kubesim and are left out.
+    fn full_environment(&self) -> Vec<(String, String)> {
+        let mut all = vec![
+            (
+                "PATH".to_string(),
+                "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_string(),
+            ),
+            ("HOSTNAME".to_string(), self.hostname.clone()),
+        ];
+        for (name, value) in &self.environment {
+            match all.iter_mut().find(|(existing, _)| existing == name) {
+                Some(existing) => existing.1 = value.clone(),
+                None => all.push((name.clone(), value.clone())),
+            }
+        }
+        if !all.iter().any(|(name, _)| name == "HOME") {
+            all.push(("HOME".to_string(), "/root".to_string()));
+        }
+        all
+    }
+}
+
+/// The environment the kubelet gives a pod's container.
+pub fn environment_of(pod: &Pod, container: &str) -> Vec<(String, String)> {
+    pod.spec()
+        .containers
+        .iter()
+        .flatten()
+        .chain(pod.spec().init_containers.iter().flatten())
+        .find(|spec| spec.name.as_deref() == Some(container))
+        .map(|spec| crate::node::kubelet::environment::container_environment(pod, spec))
+        .unwrap_or_default()
 }
 
 /// Whether an image ships a program. Known images answer from what they
@@ -289,8 +330,10 @@ pub fn container_shell(
         return Process::default();
     };
     let base = program.rsplit('/').next().unwrap_or(program);
-    if !matches!(base, "sh" | "echo" | "true" | "false" | "hostname" | "cat")
-        && !image_has(&context.image, base)
+    if !matches!(
+        base,
+        "sh" | "echo" | "true" | "false" | "hostname" | "cat" | "env" | "printenv"
+    ) && !image_has(&context.image, base)
     {
         return not_found(program);
     }
@@ -313,6 +356,28 @@ pub fn container_shell(
         "hostname" => Process::ok(format!("{}\n", context.hostname)),
         "cat" if arguments == ["/etc/hostname"] => Process::ok(format!("{}\n", context.hostname)),
         "echo" => Process::ok(format!("{}\n", arguments.join(" "))),
+        "env" if arguments.is_empty() => Process::ok(
+            context
+                .full_environment()
+                .iter()
+                .map(|(name, value)| format!("{name}={value}\n"))
+                .collect::<String>(),
+        ),
+        "printenv" if arguments.is_empty() => {
+            container_shell(simulation, context, &["env".to_string()])
+        }
+        // printenv prints the values of the names that are set, and exits 1 if any is not.
+        "printenv" => {
+            let environment = context.full_environment();
+            let mut process = Process::default();
+            for name in arguments {
+                match environment.iter().find(|(existing, _)| existing == name) {
+                    Some((_, value)) => process.stdout.push_str(&format!("{value}\n")),
+                    None => process.exit_code = 1,
+                }
+            }
+            process
+        }
         "true" => Process::default(),
         "false" => Process::failed("", 1),
         _ => unsupported(&command.join(" ")),
@@ -322,7 +387,7 @@ pub fn container_shell(
 fn unsupported(command: &str) -> Process {
     Process::failed(
         format!(
-            "kubesim: \"{command}\" is not simulated inside containers (kubesim runs curl, wget, hostname, cat /etc/hostname, echo)\n"
+            "kubesim: \"{command}\" is not simulated inside containers (kubesim runs curl, wget, hostname, cat /etc/hostname, env, printenv, echo)\n"
         ),
         127,
     )
@@ -788,4 +853,127 @@ fn wget(simulation: &mut Simulation, context: &ContainerContext, arguments: &[St
         }
     }
     process
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::kubectl::run;
+    use crate::{Simulation, SimulationConfig};
+
+    /// nginx behind Service `web`, and a busybox and a curl client, all running.
+    fn cluster() -> Simulation {
+        let mut simulation = Simulation::new(SimulationConfig::default());
+        for line in [
+            "kubectl create deployment web --image=nginx --replicas=2",
+            "kubectl expose deployment web --port=80",
+            "kubectl run bb --image=busybox --env=GREETING=hi -- sleep 3600",
+            "kubectl run client --image=curlimages/curl -- sleep 3600",
+            "sim settle",
+        ] {
+            let output = run(&mut simulation, line, "");
+            assert_eq!(output.exit_code, 0, "{line}: {output:?}");
+        }
+        simulation
+    }
+
+    #[test]
+    fn curl_and_wget_reach_the_service_by_name() {
+        let mut simulation = cluster();
+        let curl = run(
+            &mut simulation,
+            "kubectl exec client -- curl -s http://web",
+            "",
+        );
+        assert_eq!((curl.exit_code, curl.stderr.as_str()), (0, ""));
+        assert!(curl.stdout.contains("<title>Welcome to nginx!</title>"));
+        let code = run(
+            &mut simulation,
+            "kubectl exec client -- curl -s -o /dev/null -w %{http_code} http://web.default.svc.cluster.local/missing",
+            "",
+        );
+        assert_eq!(code.stdout, "404");
+        let wget = run(
+            &mut simulation,
+            "kubectl exec bb -- wget -qO- http://web",
+            "",
+        );
+        assert!(wget.stdout.contains("Welcome to nginx!"), "{wget:?}");
+    }
+
+    #[test]
+    fn a_failing_program_reports_its_exit_code_as_kubectl_does() {
+        let mut simulation = cluster();
+        let missing = run(
+            &mut simulation,
+            "kubectl exec client -- curl http://nope",
+            "",
+        );
+        assert_eq!(
+            missing.stderr,
+            "curl: (6) Could not resolve host: nope\ncommand terminated with exit code 6\n"
+        );
+        assert_eq!(missing.exit_code, 6);
+        let silent = run(
+            &mut simulation,
+            "kubectl exec client -- curl -s http://nope",
+            "",
+        );
+        assert_eq!(silent.stderr, "command terminated with exit code 6\n");
+        let no_curl = run(&mut simulation, "kubectl exec bb -- curl http://web", "");
+        assert_eq!(no_curl.exit_code, 126);
+        assert!(
+            no_curl
+                .stderr
+                .contains("exec: \"curl\": executable file not found in $PATH")
+        );
+        let wget = run(
+            &mut simulation,
+            "kubectl exec bb -- wget -qO- http://nope",
+            "",
+        );
+        assert_eq!(
+            wget.stderr,
+            "wget: bad address 'nope'\ncommand terminated with exit code 1\n"
+        );
+    }
+
+    #[test]
+    fn the_container_knows_its_name_and_environment() {
+        let mut simulation = cluster();
+        assert_eq!(
+            run(&mut simulation, "kubectl exec bb -- hostname", "").stdout,
+            "bb\n"
+        );
+        assert_eq!(
+            run(&mut simulation, "kubectl exec bb -- printenv GREETING", "").stdout,
+            "hi\n"
+        );
+        let env = run(&mut simulation, "kubectl exec bb -- env", "").stdout;
+        assert!(env.starts_with("PATH=") && env.contains("\nHOSTNAME=bb\nGREETING=hi\n"));
+        assert!(
+            env.contains("KUBERNETES_SERVICE_HOST=10.96.0.1\n") && env.ends_with("HOME=/root\n")
+        );
+    }
+
+    #[test]
+    fn completed_and_missing_containers_are_refused() {
+        let mut simulation = cluster();
+        let job = run(
+            &mut simulation,
+            "kubectl run once --image=busybox --restart=Never -- true",
+            "",
+        );
+        assert_eq!(job.exit_code, 0);
+        run(&mut simulation, "sim settle", "");
+        let completed = run(&mut simulation, "kubectl exec once -- hostname", "");
+        assert_eq!(
+            completed.stderr,
+            "error: cannot exec into a container in a completed pod; current phase is Succeeded\n"
+        );
+        let wrong = run(&mut simulation, "kubectl exec bb -c nope -- hostname", "");
+        assert_eq!(
+            wrong.stderr,
+            "Error from server (BadRequest): container nope is not valid for pod bb\n"
+        );
+    }
 }

@@ -189,7 +189,13 @@ fn indented(text: &str, indent: usize) -> String {
         .collect()
 }
 
+/// The flags upstream's command defines (kubectl's global flags are always accepted).
+const FLAGS: &[&str] = &["recursive", "api-version", "o", "output"];
+
 pub fn run(flags: &Flags) -> CommandOutput {
+    if let Err(output) = crate::kubectl::outcome::check_flags(flags, "explain", FLAGS) {
+        return output;
+    }
     match explain(flags) {
         Ok(output) => output,
         Err(error) => error.into_output(),

@@ -39,7 +39,8 @@ pub enum OutputFormat {
     CustomColumns(CustomColumns),
 }
 
-const ALLOWED_FORMATS: &str = "custom-columns, custom-columns-file, go-template, go-template-file, json, jsonpath, jsonpath-as-json, jsonpath-file, name, template, templatefile, wide, yaml";
+/// Joined with "," as cli-runtime's `NoCompatiblePrinterError` joins them.
+const ALLOWED_FORMATS: &str = "custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml";
 
 impl OutputFormat {
     /// Parses `-o`/`--output`. Unknown formats are kubectl's error.
@@ -105,7 +106,45 @@ pub fn list_value(items: Vec<Value>) -> Value {
 
 const MISSING_RESOURCE: &str = "You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples\n";
 
+/// The flags upstream's command defines (kubectl's global flags are always accepted).
+const FLAGS: &[&str] = &[
+    "o",
+    "output",
+    "w",
+    "watch",
+    "watch-only",
+    "output-watch-events",
+    "ignore-not-found",
+    "l",
+    "selector",
+    "field-selector",
+    "A",
+    "all-namespaces",
+    "L",
+    "label-columns",
+    "show-kind",
+    "show-labels",
+    "sort-by",
+    "no-headers",
+    "chunk-size",
+    "server-print",
+    "subresource",
+    "raw",
+    "f",
+    "filename",
+    "k",
+    "kustomize",
+    "R",
+    "recursive",
+    "template",
+    "show-managed-fields",
+    "allow-missing-template-keys",
+];
+
 pub fn run(simulation: &Simulation, flags: &Flags) -> CommandOutput {
+    if let Err(output) = crate::kubectl::outcome::check_flags(flags, "get", FLAGS) {
+        return output;
+    }
     match get(simulation, flags) {
         Ok(output) => output,
         Err(error) => error.into_output(),

@@ -479,3 +479,99 @@ pub fn kubelet_timestamp(time: SimTime) -> String {
     let nanos = time.unix_millis().rem_euclid(1000) * 1_000_000;
     format!("{}.{nanos:09}Z", &base[..base.len() - 1])
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::kubectl::run;
+    use crate::{Simulation, SimulationConfig};
+
+    const TWO_CONTAINERS: &str = "apiVersion: v1
+kind: Pod
+metadata:
+  name: pair
+spec:
+  containers:
+  - name: app
+    image: busybox
+    command: [sh, -c, 'echo app started; sleep 3600']
+  - name: side
+    image: busybox
+    command: [sh, -c, 'echo side started; sleep 3600']
+";
+
+    #[test]
+    fn the_first_container_is_the_default_with_kubectls_notice() {
+        let mut simulation = Simulation::new(SimulationConfig::default());
+        assert_eq!(
+            run(&mut simulation, "kubectl apply -f -", TWO_CONTAINERS).exit_code,
+            0
+        );
+        // No node yet: the API server has no log location and the log is empty.
+        let unscheduled = run(&mut simulation, "kubectl logs pair", "");
+        assert_eq!(
+            (unscheduled.stdout.as_str(), unscheduled.exit_code),
+            ("", 0)
+        );
+        // Bound, not started yet: the kubelet's words, through the API server.
+        simulation.run_until_idle(1_000_000).unwrap();
+        let waiting = run(&mut simulation, "kubectl logs pair", "");
+        assert_eq!(
+            waiting.stderr,
+            "Defaulted container \"app\" out of: app, side\nError from server (BadRequest): container \"app\" in pod \"pair\" is waiting to start: ContainerCreating\n"
+        );
+        run(&mut simulation, "sim settle", "");
+        let logs = run(&mut simulation, "kubectl logs pair", "");
+        assert_eq!(logs.stdout, "app started\n");
+        assert_eq!(
+            logs.stderr,
+            "Defaulted container \"app\" out of: app, side\n"
+        );
+        assert_eq!(
+            run(&mut simulation, "kubectl logs pair side", "").stdout,
+            "side started\n"
+        );
+        let all = run(
+            &mut simulation,
+            "kubectl logs pair --all-containers --prefix",
+            "",
+        );
+        assert_eq!(
+            all.stdout,
+            "[pod/pair/app] app started\n[pod/pair/side] side started\n"
+        );
+        let previous = run(&mut simulation, "kubectl logs pair -c side -p", "");
+        assert_eq!(
+            previous.stderr,
+            "Error from server (BadRequest): previous terminated container \"side\" in pod \"pair\" not found\n"
+        );
+        let wrong = run(&mut simulation, "kubectl logs pair -c nope", "");
+        assert_eq!(
+            wrong.stderr,
+            "error: container nope is not valid for pod pair\n"
+        );
+    }
+
+    #[test]
+    fn previous_shows_the_crashed_instance() {
+        let mut simulation = Simulation::new(SimulationConfig::default());
+        run(&mut simulation, "kubectl apply -f -", TWO_CONTAINERS);
+        run(&mut simulation, "sim settle", "");
+        assert_eq!(
+            run(&mut simulation, "sim pod crash pair -c app", "").exit_code,
+            0
+        );
+        run(&mut simulation, "sim advance 30s", "");
+        let previous = run(&mut simulation, "kubectl logs pair -c app --previous", "");
+        assert_eq!(
+            (previous.stdout.as_str(), previous.exit_code),
+            ("app started\n", 0)
+        );
+        let stamped = run(
+            &mut simulation,
+            "kubectl logs pair -c side --timestamps --tail=1",
+            "",
+        );
+        assert!(stamped.stdout.ends_with("Z side started\n"), "{stamped:?}");
+        assert_eq!(stamped.stdout.split(' ').next().map(str::len), Some(30));
+    }
+}

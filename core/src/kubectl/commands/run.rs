@@ -180,7 +180,7 @@ fn simulated_program(argv: &[String]) -> bool {
     argv.first().is_some_and(|program| {
         matches!(
             program.rsplit('/').next().unwrap_or(program),
-            "curl" | "wget" | "hostname" | "echo" | "true" | "false"
+            "curl" | "wget" | "hostname" | "echo" | "true" | "false" | "env" | "printenv"
         )
     })
 }
@@ -257,6 +257,12 @@ fn attach_to(
             image: image.to_string(),
             hostname,
             stdin: String::new(),
+            environment: simulation
+                .api()
+                .get_ref(Pod::resource_type(), namespace, name)
+                .and_then(|object| object.as_::<Pod>())
+                .map(|pod| crate::kubectl::commands::exec::environment_of(pod, name))
+                .unwrap_or_default(),
         };
         let process = container_shell(simulation, &context, arguments);
         output.stdout.push_str(&process.stdout);

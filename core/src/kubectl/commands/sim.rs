@@ -646,7 +646,10 @@ mod tests {
                 "sim advance",
                 "error: sim advance needs a duration, e.g. sim advance 30s\nSee 'sim advance --help' for usage.\n",
             ),
-            ("sim advance 5x", "error: time: invalid duration \"5x\"\n"),
+            (
+                "sim advance 5x",
+                "error: time: unknown unit \"x\" in duration \"5x\"\n",
+            ),
             (
                 "sim advance 1m 2m",
                 "error: unexpected argument \"2m\" for \"sim advance\"\nSee 'sim advance --help' for usage.\n",

@@ -83,7 +83,13 @@ fn indented_json(client_only: bool) -> String {
     out
 }
 
+/// The flags upstream's command defines (kubectl's global flags are always accepted).
+const FLAGS: &[&str] = &["client", "o", "output"];
+
 pub fn run(flags: &Flags) -> CommandOutput {
+    if let Err(output) = crate::kubectl::outcome::check_flags(flags, "version", FLAGS) {
+        return output;
+    }
     let client_only = flags.has("client");
     let output = flags
         .value("output")
