@@ -23,7 +23,7 @@
 //!    unavailable ones, and the ReplicaSet deletes not-ready pods first). Faults are
 //!    not the controller's doing: a deleted pod, pods on a node that is failed, was
 //!    failed when the step began, or recovered in the last 10 minutes (its containers
-//!    restart) may drop availability. So after a step, for every Deployment:
+//!    restart), or a deleted node may drop availability. So after a step, for every Deployment:
 //!    `available + lost_to_faults >= min(available_before, replicas - maxUnavailable)`.
 //!    Upstream guarantees nothing stronger: a scale-up raises the bound before the
 //!    new pods exist, and a failed node drops pods the controller cannot keep. A
@@ -79,14 +79,34 @@ struct Plan {
 
 #[derive(Clone, Debug)]
 enum Op {
-    Scale { deployment: usize, replicas: i32 },
-    SetImage { deployment: usize, image: usize },
-    BadImage { deployment: usize },
-    DeletePod { pick: usize },
-    FailNode { node: usize },
-    RecoverNode { node: usize },
+    Scale {
+        deployment: usize,
+        replicas: i32,
+    },
+    SetImage {
+        deployment: usize,
+        image: usize,
+    },
+    BadImage {
+        deployment: usize,
+    },
+    DeletePod {
+        pick: usize,
+    },
+    FailNode {
+        node: usize,
+    },
+    RecoverNode {
+        node: usize,
+    },
     AddNode,
-    Advance { seconds: i64 },
+    /// `kubectl delete node` of a node the test added (the pod GC takes its pods).
+    DeleteNode {
+        pick: usize,
+    },
+    Advance {
+        seconds: i64,
+    },
 }
 
 fn plan() -> impl Strategy<Value = Plan> {
@@ -118,6 +138,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (0..WORKERS + MAX_EXTRA_NODES).prop_map(|node| Op::FailNode { node }),
         1 => (0..WORKERS + MAX_EXTRA_NODES).prop_map(|node| Op::RecoverNode { node }),
         1 => Just(Op::AddNode),
+        1 => (0..MAX_EXTRA_NODES).prop_map(|pick| Op::DeleteNode { pick }),
         6 => prop_oneof![Just(1i64), Just(3), Just(10), Just(45), Just(120), Just(330)]
             .prop_map(|seconds| Op::Advance { seconds }),
     ]
@@ -147,6 +168,7 @@ struct World {
     failed: BTreeSet<String>,
     /// When each node last recovered.
     recovered_at: BTreeMap<String, SimTime>,
+    deleted: BTreeSet<String>,
 }
 
 impl World {
@@ -178,11 +200,15 @@ impl World {
             nodes_added: 0,
             failed: BTreeSet::new(),
             recovered_at: BTreeMap::new(),
+            deleted: BTreeSet::new(),
         }
     }
 
     fn node_names(&self) -> Vec<String> {
-        (0..WORKERS + self.nodes_added).map(worker_name).collect()
+        (0..WORKERS + self.nodes_added)
+            .map(worker_name)
+            .filter(|name| !self.deleted.contains(name))
+            .collect()
     }
 
     /// Applies one operation and settles. Returns the pod it deleted, if any.
@@ -251,6 +277,21 @@ impl World {
                     self.nodes_added += 1;
                 }
             }
+            Op::DeleteNode { pick } => {
+                let extra: Vec<String> = (WORKERS..WORKERS + self.nodes_added)
+                    .map(worker_name)
+                    .filter(|name| !self.deleted.contains(name))
+                    .collect();
+                if !extra.is_empty() {
+                    let name = extra[pick % extra.len()].clone();
+                    self.simulation
+                        .api_mut()
+                        .delete(Node::resource_type(), "", &name, &DeleteOptions::default())
+                        .expect("the node exists");
+                    self.failed.remove(&name);
+                    self.deleted.insert(name);
+                }
+            }
             Op::Advance { seconds } => {
                 self.simulation
                     .advance_by(SimDuration::from_secs(*seconds))
@@ -268,6 +309,7 @@ impl World {
     fn suspect_nodes(&self, failed_before: &BTreeSet<String>) -> BTreeSet<String> {
         let now = self.simulation.now();
         let mut suspects: BTreeSet<String> = failed_before.union(&self.failed).cloned().collect();
+        suspects.extend(self.deleted.iter().cloned());
         for (node, at) in &self.recovered_at {
             if now - *at <= SimDuration::from_secs(RECOVERY_SECONDS) {
                 suspects.insert(node.clone());

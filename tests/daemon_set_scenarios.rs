@@ -179,6 +179,8 @@ fn a_daemon_set_follows_nodes_coming_and_going() {
         vec!["worker-1", "worker-2", "worker-3", "worker-4"]
     );
     assert_eq!(status(&simulation).0, 4);
+    // The agent of worker-4 was never bound here (no scheduler plays its part), so
+    // the DaemonSet controller deletes it itself (getUnscheduledPodsWithoutNode).
     delete(&mut simulation, "Node", "", "worker-4");
     settle(&mut simulation);
     assert_eq!(
@@ -354,9 +356,8 @@ fn a_rolling_update_replaces_one_node_at_a_time() {
 }
 
 /// The same story with the real scheduler and kubelets: a node that joins through
-/// `Simulation::add_node` gets a Running agent, and `kubectl delete node` takes its
-/// agent away (upstream's PodGC deletes pods bound to a vanished node; kubesim's
-/// DaemonSet controller does it while there is no PodGC).
+/// `Simulation::add_node` gets a Running agent, and after `kubectl delete node` the
+/// pod garbage collector force-deletes its agent once the node has been gone 40 s.
 #[test]
 fn with_kubelets_a_daemon_set_runs_on_a_joining_node_and_leaves_a_deleted_one() {
     use kubesim_tests::node::{kubectl, live_pods_by_node, wait_seconds};
@@ -392,11 +393,19 @@ fn with_kubelets_a_daemon_set_runs_on_a_joining_node_and_leaves_a_deleted_one() 
         kubectl(&mut simulation, "kubectl delete node worker-4"),
         "node \"worker-4\" deleted\n"
     );
+    let on_nodes = |simulation: &Simulation| -> Vec<String> {
+        pods_labelled(simulation, "default", "app", "agent")
+            .iter()
+            .map(|p| p.node_name().to_string())
+            .collect()
+    };
+    // The DaemonSet no longer counts the node at once; its pod waits out PodGC's quarantine.
     wait_seconds(&mut simulation, 30);
-    let remaining: Vec<String> = pods_labelled(&simulation, "default", "app", "agent")
-        .iter()
-        .map(|p| p.node_name().to_string())
-        .collect();
-    assert_eq!(remaining, vec!["worker-1", "worker-2", "worker-3"]);
     assert_eq!(status(&simulation), (3, 3, 3, 3));
+    assert_eq!(on_nodes(&simulation).len(), 4);
+    wait_seconds(&mut simulation, 15);
+    assert_eq!(
+        on_nodes(&simulation),
+        vec!["worker-1", "worker-2", "worker-3"]
+    );
 }

@@ -427,3 +427,39 @@ fn with_kubelets_pods_of_a_failed_node_are_evicted_at_their_toleration_and_run_e
     assert_eq!(node_condition(&simulation, "worker-2", "Ready").0, "True");
     assert!(taints_of(&simulation, "worker-2").is_empty());
 }
+
+/// `kubectl delete node` with pods still on it: the pod garbage collector force-deletes
+/// them 40 s later (its quarantine), marked Failed with DisruptionTarget
+/// (DeletionByPodGC) first, and the ReplicaSet replaces them on the other workers.
+#[test]
+fn with_kubelets_pods_of_a_deleted_node_are_garbage_collected_and_replaced() {
+    use kubesim_tests::node::{kubectl, live_pods_by_node, wait_seconds};
+    let mut simulation = kubesim_tests::node::cluster();
+    kubectl(
+        &mut simulation,
+        "kubectl create deployment web --image=nginx:1.25 --replicas=3",
+    );
+    wait_seconds(&mut simulation, 30);
+    let doomed: Vec<String> = pods_labelled(&simulation, "default", "app", "web")
+        .iter()
+        .filter(|p| p.node_name() == "worker-2")
+        .map(|p| p.metadata.name().to_string())
+        .collect();
+    assert_eq!(doomed.len(), 1);
+    kubectl(&mut simulation, "kubectl delete node worker-2");
+    wait_seconds(&mut simulation, 39);
+    assert!(
+        get::<Pod>(&simulation, "default", &doomed[0]).is_some(),
+        "quarantined for 40 s"
+    );
+    wait_seconds(&mut simulation, 1);
+    assert!(get::<Pod>(&simulation, "default", &doomed[0]).is_none());
+    wait_seconds(&mut simulation, 20);
+    let live = live_pods_by_node(&simulation, "default", "app", "web");
+    assert_eq!(live.len(), 3);
+    assert!(
+        live.iter()
+            .all(|(node, phase, ready)| node != "worker-2" && phase == "Running" && *ready),
+        "{live:?}"
+    );
+}

@@ -18,6 +18,7 @@ use crate::controllers::garbage_collector::GarbageCollector;
 use crate::controllers::job::JobController;
 use crate::controllers::namespace::NamespaceController;
 use crate::controllers::node_lifecycle::NodeLifecycleController;
+use crate::controllers::pod_gc::PodGcController;
 use crate::controllers::replica_set::ReplicaSetController;
 use crate::controllers::taint_eviction::TaintEvictionController;
 use crate::controllers::ttl_after_finished::TtlAfterFinishedController;
@@ -49,6 +50,10 @@ pub struct SimulationConfig {
     /// True (the default) to run a kubelet on every node. Tests that play the
     /// kubelet's part by writing pod status themselves turn it off.
     pub kubelets: bool,
+    /// True (the default) to run the pod garbage collector, as kube-controller-manager
+    /// does unless started with `--controllers=*,-podgc`. Tests whose fake kubelet binds
+    /// pods to made-up node names turn it off, or it would collect those pods.
+    pub pod_gc: bool,
 }
 
 impl Default for SimulationConfig {
@@ -61,6 +66,7 @@ impl Default for SimulationConfig {
             max_steps_per_call: 10_000_000,
             scheduler: SchedulerConfig::default(),
             kubelets: true,
+            pod_gc: true,
         }
     }
 }
@@ -150,6 +156,9 @@ impl Simulation {
         simulation.bootstrap(&config.cluster);
         simulation.scheduler.resync(&simulation.api);
         simulation.add_controller(Box::new(GarbageCollector::default()));
+        if config.pod_gc {
+            simulation.add_controller(Box::new(PodGcController::default()));
+        }
         simulation.add_controller(Box::new(EventTtl));
         simulation.add_controller(Box::new(NamespaceController));
         simulation.add_controller(Box::new(ReplicaSetController::default()));

@@ -22,11 +22,13 @@ use kubesim::model::replica_set::ReplicaSet;
 use kubesim::model::{Object, Resource, Time};
 use kubesim::{ClusterConfig, SimDuration, Simulation, SimulationConfig};
 
-/// A simulation without nodes, with the given seed.
+/// A simulation without nodes, with the given seed. The pod garbage collector is off:
+/// the [`FakeKubelet`] binds pods to made-up nodes, which it would collect.
 pub fn empty_cluster(seed: u64) -> Simulation {
     Simulation::new(SimulationConfig {
         seed,
         cluster: ClusterConfig { nodes: Vec::new() },
+        pod_gc: false,
         ..SimulationConfig::default()
     })
 }

@@ -75,10 +75,12 @@ const CONDITION_TAINTS: [(&str, &str, &str); 6] = [
 const KUBELET_CONDITIONS: [&str; 4] = ["Ready", "MemoryPressure", "DiskPressure", "PIDPressure"];
 
 /// Which pods are bound to which node, kept from watch events (an informer index).
+/// `node_of` is keyed by namespace, then name, so that the common event (a pod whose
+/// node did not change) is looked up without allocating.
 #[derive(Clone, Debug, Default)]
 pub struct PodsByNode {
     by_node: BTreeMap<String, BTreeSet<(String, String)>>,
-    node_of: BTreeMap<(String, String), String>,
+    node_of: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 impl PodsByNode {
@@ -86,32 +88,48 @@ impl PodsByNode {
         *self = PodsByNode::default();
     }
 
-    /// Updates the index from a pod's watch event.
-    pub fn observe(&mut self, pod: &Pod, deleted: bool) {
-        let key = (
-            pod.metadata.namespace().to_string(),
-            pod.metadata.name().to_string(),
-        );
+    /// Updates the index from a pod's watch event. True when the pod is now bound to
+    /// a node it was not indexed on (a bind).
+    pub fn observe(&mut self, pod: &Pod, deleted: bool) -> bool {
+        let namespace = pod.metadata.namespace();
+        let name = pod.metadata.name();
         let node = pod.node_name();
-        if let Some(previous) = self.node_of.get(&key) {
-            if !deleted && previous == node {
-                return;
-            }
-            if let Some(pods) = self.by_node.get_mut(previous) {
-                pods.remove(&key);
-                if pods.is_empty() {
-                    self.by_node.remove(previous);
+        let previous = self
+            .node_of
+            .get(namespace)
+            .and_then(|names| names.get(name));
+        match previous {
+            Some(previous) if !deleted && previous == node => return false,
+            Some(previous) => {
+                let previous = previous.clone();
+                let key = (namespace.to_string(), name.to_string());
+                if let Some(pods) = self.by_node.get_mut(&previous) {
+                    pods.remove(&key);
+                    if pods.is_empty() {
+                        self.by_node.remove(&previous);
+                    }
+                }
+                if let Some(names) = self.node_of.get_mut(namespace) {
+                    names.remove(name);
+                    if names.is_empty() {
+                        self.node_of.remove(namespace);
+                    }
                 }
             }
-            self.node_of.remove(&key);
+            None => {}
         }
-        if !deleted && !node.is_empty() {
-            self.by_node
-                .entry(node.to_string())
-                .or_default()
-                .insert(key.clone());
-            self.node_of.insert(key, node.to_string());
+        if deleted || node.is_empty() {
+            return false;
         }
+        self.by_node
+            .entry(node.to_string())
+            .or_default()
+            .insert((namespace.to_string(), name.to_string()));
+        self.node_of
+            .entry(namespace.to_string())
+            .or_default()
+            .insert(name.to_string(), node.to_string());
+        true
     }
 
     /// (namespace, name) of the pods bound to `node`.

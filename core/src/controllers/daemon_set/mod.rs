@@ -20,11 +20,9 @@
 //! Differences on purpose: nodes are visited in name order (upstream iterates a Go map);
 //! `pod-template-generation` is `metadata.generation` (upstream keeps a separate
 //! template generation that moves only with the template); the store is read directly,
-//! so expectations are not needed. kubesim has no pod garbage collector yet, so the
-//! DaemonSet controller deletes its pods bound to nodes that no longer exist as
-//! upstream's PodGC does (`pkg/controller/podgc/gc_controller.go` gcOrphaned): at once
-//! with grace period 0, since no kubelet is left to finish a graceful termination
-//! (PodGC waits a 40 s quarantine first; kubesim does not).
+//! so expectations are not needed. As upstream, the pods bound to a node that no
+//! longer exists are left to the pod garbage collector ([`crate::controllers::pod_gc`]);
+//! unscheduled ones pinned to it are deleted here (getUnscheduledPodsWithoutNode).
 
 pub mod eligibility;
 pub mod history;
@@ -33,7 +31,7 @@ pub mod update;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use crate::api_server::{ApiServer, DeleteOptions, ObjectKey, WatchEvent, WatchEventType};
+use crate::api_server::{ApiServer, ObjectKey, WatchEvent, WatchEventType};
 use crate::controllers::controller_utils::{
     SLOW_START_INITIAL_BATCH_SIZE, claim, claim_candidates, controller_ref, delete_pod,
     pod_from_template, slow_start_batch,
@@ -233,7 +231,6 @@ impl DaemonSetController {
         // manage: which nodes need a pod, which pods must go.
         let mut nodes_needing_pods: Vec<String> = Vec::new();
         let mut pods_to_delete: Vec<(String, String)> = Vec::new();
-        let existing: BTreeSet<&str> = node_list.iter().map(|n| n.metadata.name()).collect();
         let ds_uid = daemon_set.metadata.uid().to_string();
         for node in &node_list {
             let name = node.metadata.name();
@@ -357,30 +354,18 @@ impl DaemonSetController {
                 }
             }
         }
-        // Pods for nodes that no longer exist, terminating ones included: force-deleted
-        // as PodGC does (see the module comment).
-        let mut orphaned: Vec<(String, String)> = Vec::new();
+        // getUnscheduledPodsWithoutNode: unscheduled pods pinned to a node that no
+        // longer exists; PodGC only takes bound ones.
+        let existing: BTreeSet<&str> = node_list.iter().map(|n| n.metadata.name()).collect();
         for (node, pods) in &by_node {
             if existing.contains(node.as_str()) {
                 continue;
             }
             for pod in pods {
-                orphaned.push((pod.namespace().to_string(), pod.name().to_string()));
-            }
-        }
-        for (namespace, name) in &orphaned {
-            let force = DeleteOptions {
-                grace_period_seconds: Some(0),
-                ..DeleteOptions::default()
-            };
-            if context
-                .api
-                .delete(Pod::resource_type(), namespace, name, &force)
-                .is_ok()
-            {
-                context.trace(format!(
-                    "force-deleted pod {namespace}/{name} bound to a deleted node"
-                ));
+                let bound = pod.as_::<Pod>().is_some_and(|p| !p.node_name().is_empty());
+                if !bound && !pod.metadata().is_being_deleted() {
+                    pods_to_delete.push((pod.namespace().to_string(), pod.name().to_string()));
+                }
             }
         }
         let managed = self.sync_nodes(
