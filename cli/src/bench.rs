@@ -30,6 +30,9 @@ pub struct RunReport {
     pub run: usize,
     pub setup_ms: f64,
     pub wall_ms: f64,
+    /// CPU time of the run (from /proc/thread-self/schedstat), less disturbed than
+    /// wall time on a shared machine; None where Linux does not provide it.
+    pub cpu_ms: Option<f64>,
     pub virtual_seconds: f64,
     pub objects: usize,
     pub pods: usize,
@@ -40,13 +43,15 @@ pub struct RunReport {
 impl RunReport {
     pub fn json(&self) -> String {
         format!(
-            "{{\"workload\":\"{}\",\"nodes\":{},\"pods\":{},\"run\":{},\"setup_ms\":{:.1},\"wall_ms\":{:.1},\"virtual_seconds\":{:.3},\"objects\":{},\"pods_stored\":{},\"steps\":{},\"peak_rss_bytes\":{}}}",
+            "{{\"workload\":\"{}\",\"nodes\":{},\"pods\":{},\"run\":{},\"setup_ms\":{:.1},\"wall_ms\":{:.1},\"cpu_ms\":{},\"virtual_seconds\":{:.3},\"objects\":{},\"pods_stored\":{},\"steps\":{},\"peak_rss_bytes\":{}}}",
             self.workload.name(),
             self.sizes.nodes,
             self.sizes.pods,
             self.run,
             self.setup_ms,
             self.wall_ms,
+            self.cpu_ms
+                .map_or_else(|| "null".to_string(), |ms| format!("{ms:.1}")),
             self.virtual_seconds,
             self.objects,
             self.pods,
@@ -79,11 +84,15 @@ pub fn run_once(
         .prepare(sizes, seed)
         .map_err(|error| format!("{}: preparing: {error}", workload.name()))?;
     let setup_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let cpu_before = cpu_ns();
     let started = Instant::now();
     let (outcome, simulation) = prepared
         .run()
         .map_err(|error| format!("{}: {error}", workload.name()))?;
     let wall_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let cpu_ms = cpu_before
+        .zip(cpu_ns())
+        .map(|(before, after)| (after - before) as f64 / 1e6);
     // Freeing a large cluster takes a while; it is not part of the run.
     drop(simulation);
     Ok(RunReport {
@@ -92,6 +101,7 @@ pub fn run_once(
         run,
         setup_ms,
         wall_ms,
+        cpu_ms,
         virtual_seconds: outcome.virtual_seconds,
         objects: outcome.objects,
         pods: outcome.pods,
@@ -108,6 +118,12 @@ pub fn peak_rss_bytes() -> Option<u64> {
     Some(kib * 1024)
 }
 
+/// This thread's CPU time in nanoseconds (the first field of schedstat).
+fn cpu_ns() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    text.split_whitespace().next()?.parse().ok()
+}
+
 /// The minimum and median of some wall times.
 pub fn min_median(times: &[f64]) -> (f64, f64) {
     let mut sorted = times.to_vec();
@@ -121,10 +137,13 @@ pub fn min_median(times: &[f64]) -> (f64, f64) {
     (min, median)
 }
 
-fn summary_json(workload: &str, sizes: Sizes, times: &[f64]) -> String {
-    let (min, median) = min_median(times);
+fn summary_json(workload: &str, sizes: Sizes, reports: &[RunReport]) -> String {
+    let times: Vec<f64> = reports.iter().map(|report| report.wall_ms).collect();
+    let cpus: Vec<f64> = reports.iter().filter_map(|report| report.cpu_ms).collect();
+    let (min, median) = min_median(&times);
+    let (cpu_min, cpu_median) = min_median(&cpus);
     format!(
-        "{{\"summary\":\"{workload}\",\"nodes\":{},\"pods\":{},\"runs\":{},\"min_wall_ms\":{min:.1},\"median_wall_ms\":{median:.1}}}",
+        "{{\"summary\":\"{workload}\",\"nodes\":{},\"pods\":{},\"runs\":{},\"min_wall_ms\":{min:.1},\"median_wall_ms\":{median:.1},\"min_cpu_ms\":{cpu_min:.1},\"median_cpu_ms\":{cpu_median:.1}}}",
         sizes.nodes,
         sizes.pods,
         times.len()
@@ -148,13 +167,14 @@ pub fn bench(options: &BenchOptions, out: &mut dyn std::io::Write) -> Result<(),
         };
         let mut medians = Vec::new();
         for sizes in [small, large] {
-            let mut times = Vec::new();
+            let mut reports = Vec::new();
             for run in 0..runs {
                 let report = run_once(workload, sizes, options.seed, run)?;
-                times.push(report.wall_ms);
                 print(report.json());
+                reports.push(report);
             }
-            print(summary_json(workload.name(), sizes, &times));
+            print(summary_json(workload.name(), sizes, &reports));
+            let times: Vec<f64> = reports.iter().map(|report| report.wall_ms).collect();
             medians.push(min_median(&times));
         }
         let ratio_min = medians[1].0 / medians[0].0.max(f64::MIN_POSITIVE);
@@ -171,14 +191,14 @@ pub fn bench(options: &BenchOptions, out: &mut dyn std::io::Write) -> Result<(),
     }
     let workload = parse_workload(&options.workload)?;
     let sizes = sizes_for(workload, options);
-    let mut times = Vec::new();
+    let mut reports = Vec::new();
     for run in 0..runs {
         let report = run_once(workload, sizes, options.seed, run)?;
-        times.push(report.wall_ms);
         print(report.json());
+        reports.push(report);
     }
     if runs > 1 {
-        print(summary_json(workload.name(), sizes, &times));
+        print(summary_json(workload.name(), sizes, &reports));
     }
     Ok(())
 }

@@ -1,49 +1,25 @@
-//! kube-scheduler throughput: 10,000 pods onto 5,000 nodes with the default profile.
+//! kube-scheduler throughput: 10,000 pods onto 5,000 nodes with the default profile,
+//! the `schedule` workload of `kubesim::benchmarks` (what `kubesim bench schedule` runs).
 //! Run: `cargo bench -p kubesim --bench scheduler`. Pods per second = 10,000 / time.
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use kubesim::model::manifest::decode_object;
-use kubesim::{NodeConfig, Simulation, SimulationConfig};
-
-const NODES: usize = 5_000;
-const PODS: usize = 10_000;
-
-fn cluster_with_pending_pods() -> Simulation {
-    let mut config = SimulationConfig::default();
-    config.cluster.nodes = (0..NODES)
-        .map(|i| NodeConfig::worker(&format!("worker-{i}")))
-        .collect();
-    let mut simulation = Simulation::new(config);
-    simulation
-        .run_until_idle(10_000_000)
-        .expect("bootstrap settles");
-    for i in 0..PODS {
-        let pod = decode_object(
-            serde_json::json!({
-                "apiVersion": "v1", "kind": "Pod",
-                "metadata": { "name": format!("web-{i}"), "namespace": "default", "labels": { "app": "web" } },
-                "spec": { "containers": [{ "name": "app", "image": "nginx:1.25",
-                    "resources": { "requests": { "cpu": "100m", "memory": "128Mi" } } }] }
-            }),
-            "",
-        )
-        .expect("valid pod");
-        simulation.api_mut().create(pod).expect("admitted");
-    }
-    simulation
-}
+use kubesim::Simulation;
+use kubesim::benchmarks::{Prepared, Workload};
 
 fn schedule(c: &mut Criterion) {
+    let workload = Workload::Schedule;
+    let sizes = workload.default_sizes();
     let mut group = c.benchmark_group("scheduler");
     group.sample_size(10);
-    group.throughput(Throughput::Elements(PODS as u64));
+    group.throughput(Throughput::Elements(sizes.pods as u64));
     group.bench_function("10k_pods_on_5k_nodes", |b| {
         b.iter_batched(
-            cluster_with_pending_pods,
-            |mut simulation| {
-                simulation.run_until_idle(10_000_000).expect("settles");
-                simulation
+            || {
+                workload
+                    .prepare(sizes, Simulation::DEFAULT_SEED)
+                    .expect("prepares")
             },
+            |prepared: Prepared| prepared.run().expect("schedules every pod"),
             BatchSize::PerIteration,
         )
     });

@@ -343,6 +343,10 @@ pub fn run_with_files(
             ));
         }
     }
+    let arguments = match global_flags_after_command(arguments) {
+        Ok(arguments) => arguments,
+        Err(output) => return output,
+    };
     let Some((command, rest)) = arguments.split_first() else {
         return CommandOutput::error("error: kubectl needs a command, e.g. kubectl get pods");
     };
@@ -370,6 +374,91 @@ pub fn run_with_files(
     let flags = Flags::parse(rest);
     let output = dispatch(simulation, command, &flags, stdin, files);
     with_flag_usage_line(output, &command_path(command, &flags))
+}
+
+/// kubectl's global (persistent) flags that take a value, as `kubectl options` lists them.
+const GLOBAL_VALUE_FLAGS: &[&str] = &[
+    "n",
+    "namespace",
+    "context",
+    "cluster",
+    "user",
+    "kubeconfig",
+    "s",
+    "server",
+    "token",
+    "request-timeout",
+    "v",
+    "as",
+    "as-group",
+    "as-uid",
+    "cache-dir",
+    "certificate-authority",
+    "client-certificate",
+    "client-key",
+    "tls-server-name",
+    "password",
+    "username",
+    "profile",
+    "profile-output",
+    "log-flush-frequency",
+    "vmodule",
+];
+
+/// Global flags may come before the command (`kubectl -n dev get pods`), as cobra
+/// parses persistent flags anywhere. They move to just after the command, before
+/// any `--`, so each command parses them with its own flags.
+fn global_flags_after_command(arguments: &[String]) -> Result<Vec<String>, CommandOutput> {
+    let mut leading = Vec::new();
+    let mut index = 0;
+    while let Some(word) = arguments.get(index) {
+        let Some(flag) = word.strip_prefix('-').filter(|rest| !rest.is_empty()) else {
+            break;
+        };
+        if word == "--" {
+            break;
+        }
+        let long = flag.strip_prefix('-');
+        let (name, inline_value) = match long {
+            Some(long) => match long.split_once('=') {
+                Some((name, value)) => (name, Some(value)),
+                None => (long, None),
+            },
+            // `-ndev` and `-n=dev`: pflag reads the rest of a shorthand group as its value.
+            None => {
+                let (name, rest) = flag.split_at(flag.chars().next().map_or(0, char::len_utf8));
+                let rest = rest.strip_prefix('=').unwrap_or(rest);
+                (name, (!rest.is_empty()).then_some(rest))
+            }
+        };
+        leading.push(word.clone());
+        index += 1;
+        if inline_value.is_none() && GLOBAL_VALUE_FLAGS.contains(&name) {
+            match arguments.get(index) {
+                Some(value) => {
+                    leading.push(value.clone());
+                    index += 1;
+                }
+                None => {
+                    let flag = if long.is_some() {
+                        format!("--{name}")
+                    } else {
+                        format!("'{name}' in {word}")
+                    };
+                    return Err(CommandOutput::error(format!(
+                        "error: flag needs an argument: {flag}\nSee 'kubectl --help' for usage."
+                    )));
+                }
+            }
+        }
+    }
+    let Some(command) = arguments.get(index) else {
+        return Ok(Vec::new());
+    };
+    let mut reordered = vec![command.clone()];
+    reordered.extend(leading);
+    reordered.extend(arguments[index + 1..].iter().cloned());
+    Ok(reordered)
 }
 
 /// The command path cobra names in a flag error: `kubectl rollout status`,
@@ -725,5 +814,39 @@ mod tests {
             "error: unknown command \"frobnicate\" for \"kubectl\"\n"
         );
         assert_eq!(unknown.exit_code, 1);
+    }
+
+    #[test]
+    fn global_flags_may_come_before_the_command() {
+        let mut simulation = Simulation::new(SimulationConfig::default());
+        let before = run(&mut simulation, "kubectl -n kube-system get pods", "");
+        let after = run(&mut simulation, "kubectl get pods -n kube-system", "");
+        assert_eq!(before, after);
+        for line in [
+            "kubectl --namespace kube-system get ns kube-system -o name",
+            "kubectl --namespace=default get ns kube-system -o name",
+            "kubectl -nkube-system get ns kube-system -o name",
+            "kubectl -v 6 --context kind-kind get ns kube-system -o name",
+        ] {
+            let output = run(&mut simulation, line, "");
+            assert_eq!(output.stdout, "namespace/kube-system\n", "{line}");
+        }
+        let created = run(
+            &mut simulation,
+            "kubectl -n kube-system create deployment web --image=nginx",
+            "",
+        );
+        assert_eq!(created.stdout, "deployment.apps/web created\n");
+        let listed = run(
+            &mut simulation,
+            "kubectl get deploy -n kube-system -o name",
+            "",
+        );
+        assert_eq!(listed.stdout, "deployment.apps/web\n");
+        let missing = run(&mut simulation, "kubectl -n", "");
+        assert_eq!(
+            missing.stderr,
+            "error: flag needs an argument: 'n' in -n\nSee 'kubectl --help' for usage.\n"
+        );
     }
 }

@@ -6,8 +6,10 @@
 //! cache has not seen yet). Watch events and the scheduler's own assumptions add and
 //! remove pods one at a time; nothing is recomputed from scratch per pod.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::model::Object;
 use crate::model::node::Node;
@@ -236,6 +238,14 @@ pub struct NodeInfo {
     pub generation: u64,
 }
 
+/// Generations are unique across every NodeInfo (and its clones' changes), as
+/// upstream's global `nextGeneration`, so a memo keyed by one is never stale. The
+/// values are never shown and never reach simulated state.
+fn next_generation() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
 impl NodeInfo {
     fn new(object: Arc<Object>) -> NodeInfo {
         let (name, allocatable) = match object.as_ref() {
@@ -258,7 +268,7 @@ impl NodeInfo {
             used_ports: Vec::new(),
             pods_with_affinity: 0,
             pods_with_required_anti_affinity: 0,
-            generation: 0,
+            generation: next_generation(),
         }
     }
 
@@ -284,7 +294,7 @@ impl NodeInfo {
             );
         }
         self.object = object;
-        self.generation += 1;
+        self.generation = next_generation();
     }
 
     /// `NodeInfo.AddPodInfo`.
@@ -321,7 +331,7 @@ impl NodeInfo {
             self.pods_with_required_anti_affinity =
                 (self.pods_with_required_anti_affinity as i64 + sign) as usize;
         }
-        self.generation += 1;
+        self.generation = next_generation();
     }
 
     /// The pods here with (anti-)affinity.
@@ -332,6 +342,30 @@ impl NodeInfo {
     /// The pods here with required anti-affinity.
     pub fn pods_with_required_anti_affinity(&self) -> impl Iterator<Item = &Arc<PodInfo>> {
         self.pods.iter().filter(|p| p.has_required_anti_affinity())
+    }
+}
+
+/// One selector's memo of matching-pod counts by node index, each valid while the
+/// node's generation is the one it was counted at (generations are never reused).
+pub struct MatchCounts<'a> {
+    counts: std::cell::RefMut<'a, Vec<(u64, i64)>>,
+}
+
+impl MatchCounts<'_> {
+    /// `count(node)` for the cache's node at `index`, from the memo when unchanged.
+    pub fn count(
+        &mut self,
+        index: usize,
+        node: &NodeInfo,
+        count: impl FnOnce(&NodeInfo) -> i64,
+    ) -> i64 {
+        let (generation, value) = self.counts[index];
+        if generation == node.generation {
+            return value;
+        }
+        let value = count(node);
+        self.counts[index] = (node.generation, value);
+        value
     }
 }
 
@@ -360,11 +394,40 @@ pub struct Cache {
     pods_with_affinity: usize,
     pods_with_required_anti_affinity: usize,
     workloads: WorkloadSelectors,
+    /// Per (namespace, selector) and node index: (node generation, matching pods).
+    /// PodTopologySpread's PreScore counts every node's pods for every pod scheduled;
+    /// this keeps the counts of nodes that did not change since.
+    match_counts: RefCell<BTreeMap<String, Vec<(u64, i64)>>>,
 }
 
 static EMPTY_LABELS: BTreeMap<String, String> = BTreeMap::new();
 
 impl Cache {
+    /// The memo of matching-pod counts for the selector named by `memo_key`.
+    pub fn match_counts(&self, memo_key: &str) -> MatchCounts<'_> {
+        const MAX_SELECTORS: usize = 256;
+        let mut memo = self.match_counts.borrow_mut();
+        if !memo.contains_key(memo_key) {
+            if memo.len() >= MAX_SELECTORS {
+                memo.clear();
+            }
+            memo.insert(memo_key.to_string(), Vec::new());
+        }
+        let mut counts =
+            std::cell::RefMut::map(memo, |memo| memo.get_mut(memo_key).expect("inserted above"));
+        if counts.len() < self.nodes.len() {
+            counts.resize(self.nodes.len(), (0, 0));
+        }
+        MatchCounts { counts }
+    }
+
+    /// Where `node` is in [`Cache::nodes`], if it is the cache's own NodeInfo in its
+    /// current state (not a clone changed since).
+    pub fn index_of(&self, node: &NodeInfo) -> Option<usize> {
+        let index = *self.index.get(&*node.name)?;
+        (self.nodes[index].generation == node.generation).then_some(index)
+    }
+
     pub fn nodes(&self) -> &[NodeInfo] {
         &self.nodes
     }

@@ -14,6 +14,7 @@
 //! score higher: 100 × (max + min − s) / max.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::model::node_affinity::{NodeFields, RequiredNodeAffinity};
 use crate::model::pod::TopologySpreadConstraint;
@@ -368,8 +369,11 @@ struct PreScoreState {
     constraints: Vec<Constraint>,
     ignored_nodes: std::collections::BTreeSet<String>,
     /// (constraint index, domain value) → matching pods; hostname constraints count per node.
-    pair_counts: BTreeMap<(usize, String), i64>,
+    pair_counts: Vec<BTreeMap<String, i64>>,
     normalizing_weights: Vec<f64>,
+    /// Per constraint, for hostname constraints: the matching pods on each node to
+    /// score, counted here through the cache's memo (empty for other constraints).
+    host_counts: Vec<BTreeMap<Arc<str>, i64>>,
 }
 
 impl PreScorePlugin for PodTopologySpread {
@@ -397,8 +401,8 @@ impl PreScorePlugin for PodTopologySpread {
         // without a zone label still spread by hostname under the system defaults.
         let require_all = explicit || !self.system_defaulted();
         let mut ignored_nodes = std::collections::BTreeSet::new();
-        let mut pair_counts: BTreeMap<(usize, String), i64> = BTreeMap::new();
-        let mut sizes = vec![0usize; constraints.len()];
+        // Per constraint: domain value → matching pods (upstream's TopologyPairToPodCounts).
+        let mut pair_counts: Vec<BTreeMap<String, i64>> = vec![BTreeMap::new(); constraints.len()];
         for node in nodes {
             if require_all && !has_all_keys(node, &constraints) {
                 ignored_nodes.insert(node.name.to_string());
@@ -411,13 +415,9 @@ impl PreScorePlugin for PodTopologySpread {
                 let value = node
                     .labels()
                     .get(&constraint.topology_key)
-                    .cloned()
-                    .unwrap_or_default();
-                if let std::collections::btree_map::Entry::Vacant(entry) =
-                    pair_counts.entry((index, value))
-                {
-                    entry.insert(0);
-                    sizes[index] += 1;
+                    .map_or("", String::as_str);
+                if !pair_counts[index].contains_key(value) {
+                    pair_counts[index].insert(value.to_string(), 0);
                 }
             }
         }
@@ -428,30 +428,62 @@ impl PreScorePlugin for PodTopologySpread {
                 let size = if constraint.topology_key == LABEL_HOSTNAME {
                     nodes.len() - ignored_nodes.len()
                 } else {
-                    sizes[index]
+                    pair_counts[index].len()
                 };
                 ((size + 2) as f64).ln()
             })
             .collect();
         let required = RequiredNodeAffinity::of(pod.pod());
-        for node in cache.nodes() {
-            if require_all && !has_all_keys(node, &constraints) {
+        let memo_key =
+            |constraint: &Constraint| format!("{}\u{0}{:?}", pod.namespace(), constraint.selector);
+        // Every node's matching pods count towards its domain; the cache's memo keeps
+        // the counts of nodes that did not change since the last cycle.
+        for (index, constraint) in constraints.iter().enumerate() {
+            // Hostname counts are taken per scored node below.
+            if constraint.topology_key == LABEL_HOSTNAME || pair_counts[index].is_empty() {
                 continue;
             }
-            for (index, constraint) in constraints.iter().enumerate() {
+            let counts = &mut pair_counts[index];
+            let mut memo = cache.match_counts(&memo_key(constraint));
+            for (node_index, node) in cache.nodes().iter().enumerate() {
+                if require_all && !has_all_keys(node, &constraints) {
+                    continue;
+                }
                 if !constraint.includes(pod, node, &required) {
                     continue;
                 }
                 let value = node
                     .labels()
                     .get(&constraint.topology_key)
-                    .cloned()
-                    .unwrap_or_default();
-                if let Some(count) = pair_counts.get_mut(&(index, value)) {
-                    *count += count_matching(node, &constraint.selector, pod.namespace());
+                    .map_or("", String::as_str);
+                if let Some(count) = counts.get_mut(value) {
+                    *count += memo.count(node_index, node, |node| {
+                        count_matching(node, &constraint.selector, pod.namespace())
+                    });
                 }
             }
         }
+        let host_counts = constraints
+            .iter()
+            .map(|constraint| {
+                if constraint.topology_key != LABEL_HOSTNAME {
+                    return BTreeMap::new();
+                }
+                let mut memo = cache.match_counts(&memo_key(constraint));
+                nodes
+                    .iter()
+                    .map(|node| {
+                        let count = match cache.index_of(node) {
+                            Some(node_index) => memo.count(node_index, node, |node| {
+                                count_matching(node, &constraint.selector, pod.namespace())
+                            }),
+                            None => count_matching(node, &constraint.selector, pod.namespace()),
+                        };
+                        (Arc::clone(&node.name), count)
+                    })
+                    .collect()
+            })
+            .collect();
         state.write(
             PRE_SCORE_STATE_KEY,
             PreScoreState {
@@ -459,6 +491,7 @@ impl PreScorePlugin for PodTopologySpread {
                 ignored_nodes,
                 pair_counts,
                 normalizing_weights,
+                host_counts,
             },
         );
         Status::success()
@@ -479,12 +512,13 @@ impl ScorePlugin for PodTopologySpread {
                 continue;
             };
             let count = if constraint.topology_key == LABEL_HOSTNAME {
-                count_matching(node, &constraint.selector, pod.namespace())
-            } else {
-                pre.pair_counts
-                    .get(&(index, value.clone()))
+                pre.host_counts
+                    .get(index)
+                    .and_then(|counts| counts.get(&*node.name))
                     .copied()
-                    .unwrap_or(0)
+                    .unwrap_or_else(|| count_matching(node, &constraint.selector, pod.namespace()))
+            } else {
+                pre.pair_counts[index].get(value).copied().unwrap_or(0)
             };
             // scoreForCount
             score +=
