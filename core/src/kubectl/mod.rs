@@ -527,6 +527,8 @@ fn dispatch(
     let flags = flags.clone();
     match command {
         "api-resources" => commands::api_resources::run(&flags),
+        "api-versions" => commands::api_versions::run(&flags),
+        "top" => commands::top::run(&flags),
         "apply" => commands::apply::run(simulation, &flags, stdin, files),
         "delete" => commands::delete::run(simulation, &flags, stdin, files),
         "create" => commands::create::run(simulation, &flags, stdin, files),
