@@ -851,4 +851,20 @@ mod tests {
             "error: flag needs an argument: 'n' in -n\nSee 'kubectl --help' for usage.\n"
         );
     }
+
+    #[test]
+    fn describe_node_shows_the_kubelets_lease() {
+        let mut simulation = Simulation::new(SimulationConfig::default());
+        simulation
+            .advance_by(crate::time::SimDuration::from_secs(25))
+            .unwrap();
+        let output = run(&mut simulation, "kubectl describe node worker-1", "");
+        assert!(
+            output.stdout.contains(
+                "Lease:\n  HolderIdentity:  worker-1\n  AcquireTime:     <unset>\n  RenewTime:       Wed, 01 Jan 2025 00:00:20 +0000\n"
+            ),
+            "{}",
+            output.stdout
+        );
+    }
 }
