@@ -120,6 +120,8 @@ pub struct Simulation {
     kubelet_index: usize,
     /// The node lifecycle controller's slot: its checks of healthy nodes are bookkeeping.
     node_lifecycle_index: usize,
+    /// kubectl's kubeconfig: client state, outside the cluster and the fingerprint.
+    kubeconfig: crate::kubectl::kubeconfig::Kubeconfig,
 }
 
 impl Simulation {
@@ -152,6 +154,7 @@ impl Simulation {
             node_runtime: Default::default(),
             kubelet_index: 0,
             node_lifecycle_index: usize::MAX,
+            kubeconfig: Default::default(),
         };
         simulation.bootstrap(&config.cluster);
         simulation.scheduler.resync(&simulation.api);
@@ -489,6 +492,15 @@ impl Simulation {
         hasher.write_u64(rng.next_u64());
         hasher.write_u64(self.agenda.len() as u64);
         hasher.finish()
+    }
+
+    /// kubectl's kubeconfig (contexts and the current one).
+    pub fn kubeconfig(&self) -> &crate::kubectl::kubeconfig::Kubeconfig {
+        &self.kubeconfig
+    }
+
+    pub fn kubeconfig_mut(&mut self) -> &mut crate::kubectl::kubeconfig::Kubeconfig {
+        &mut self.kubeconfig
     }
 
     /// The nodes' runtime state, for the data-plane API in `crate::node::faults`.

@@ -8,6 +8,7 @@
 pub mod apply;
 pub mod commands;
 pub mod files;
+pub mod kubeconfig;
 pub mod outcome;
 pub mod output;
 pub mod pod_for_object;
@@ -62,6 +63,8 @@ pub struct Flags {
     missing_values: Vec<String>,
     /// The word each shorthand letter first came in (`x` → `-xyz`), for pflag's errors.
     shorthand_words: BTreeMap<String, String>,
+    /// The kubeconfig context's namespace, for commands without `-n` (None: `default`).
+    context_namespace: Option<String>,
 }
 
 /// Flags that always take a value (no `NoOptDefVal`): pflag gives them the next
@@ -145,6 +148,9 @@ const SWITCHES: &[&str] = &[
     "prefix",
     "ignore-errors",
     "insecure-skip-tls-verify-backend",
+    "current",
+    "minify",
+    "flatten",
 ];
 
 impl Flags {
@@ -306,6 +312,18 @@ impl Flags {
         self.values.keys().map(String::as_str)
     }
 
+    /// The namespace a command without `-n` uses: the kubeconfig context's.
+    pub fn default_namespace(&self) -> &str {
+        self.context_namespace
+            .as_deref()
+            .unwrap_or(kubeconfig::DEFAULT_NAMESPACE)
+    }
+
+    /// Sets the kubeconfig context's namespace (see [`Flags::default_namespace`]).
+    pub fn set_default_namespace(&mut self, namespace: &str) {
+        self.context_namespace = Some(namespace.to_string());
+    }
+
     pub fn has(&self, name: &str) -> bool {
         self.values
             .get(name)
@@ -371,7 +389,9 @@ pub fn run_with_files(
     } else {
         rest
     };
-    let flags = Flags::parse(rest);
+    let mut flags = Flags::parse(rest);
+    let namespace = simulation.kubeconfig().namespace(flags.value("context"));
+    flags.set_default_namespace(namespace);
     let output = dispatch(simulation, command, &flags, stdin, files);
     with_flag_usage_line(output, &command_path(command, &flags))
 }
@@ -569,6 +589,7 @@ fn dispatch(
         "explain" => commands::explain::run(&flags),
         "events" => commands::events::run(simulation, &flags),
         "cluster-info" => commands::cluster_info::run(simulation, &flags),
+        "config" => commands::config::run(simulation, &flags),
         known if KNOWN_COMMANDS.contains(&known) => CommandOutput::error(format!(
             "error: kubesim does not support \"kubectl {known}\" yet"
         )),

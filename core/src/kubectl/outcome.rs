@@ -102,7 +102,7 @@ pub fn namespace_flag(flags: &Flags) -> Option<&str> {
 pub fn namespace_or_default(flags: &Flags) -> &str {
     namespace_flag(flags)
         .filter(|namespace| !namespace.is_empty())
-        .unwrap_or("default")
+        .unwrap_or_else(|| flags.default_namespace())
 }
 
 /// `-o`/`--output`.

@@ -21,9 +21,6 @@ use crate::model::Object;
 use crate::model::registry::{RESOURCE_TYPES, ResourceType};
 use crate::model::selector::Selector;
 
-/// The namespace kubectl uses when neither `-n` nor a context names one.
-pub const DEFAULT_NAMESPACE: &str = "default";
-
 /// The resources of the `all` category, in the order discovery lists them (by
 /// group, then resource): what `kubectl get all` prints, section by section.
 pub const ALL_CATEGORY: &[&str] = &[
@@ -106,7 +103,7 @@ impl Scope {
             .or_else(|| flags.value("n"))
             .filter(|namespace| !namespace.is_empty());
         Scope {
-            namespace: named.unwrap_or(DEFAULT_NAMESPACE).to_string(),
+            namespace: named.unwrap_or(flags.default_namespace()).to_string(),
             all_namespaces: flags.has("all-namespaces") || flags.has("A"),
             explicit_namespace: named.is_some(),
         }

@@ -74,7 +74,7 @@ pub fn select(
                     continue;
                 }
             };
-            let namespace = match settle_namespace(&mut object, namespace_flag(flags)) {
+            let namespace = match settle_namespace(&mut object, namespace_flag(flags), flags.default_namespace()) {
                 Ok(namespace) => namespace,
                 Err(error) => {
                     targets.errors.push(error);

@@ -130,17 +130,22 @@ pub fn load(sources: &[Source]) -> Vec<Loaded> {
 
 /// Sets the object's namespace as kubectl's builder does (`NamespaceParam`,
 /// `DefaultNamespace`, `RequireNamespace`): a namespaced object without one gets
-/// the command's namespace; one that names another namespace than an explicit
-/// `-n` is an error. Returns the namespace to use ("" when cluster-scoped).
+/// the command's namespace (`-n`, else the kubeconfig context's `default_namespace`);
+/// one that names another namespace than an explicit `-n` is an error, while the
+/// context's namespace is only a default. Returns the namespace to use ("" when
+/// cluster-scoped).
 pub fn settle_namespace(
     object: &mut ManifestObject,
     explicit: Option<&str>,
+    default_namespace: &str,
 ) -> Result<String, KubectlError> {
     if !object.resource_type.namespaced {
         return Ok(String::new());
     }
     let written = object.namespace().to_string();
-    let command = explicit.filter(|n| !n.is_empty()).unwrap_or("default");
+    let command = explicit
+        .filter(|n| !n.is_empty())
+        .unwrap_or(default_namespace);
     if written.is_empty() {
         if let Some(Value::Object(metadata)) = object.data.get_mut("metadata") {
             metadata.insert("namespace".to_string(), Value::String(command.to_string()));

@@ -100,10 +100,27 @@ pub fn submit_generated(
     let Value::Object(map) = value.clone() else {
         return CommandOutput::error("error: generated object is not a map");
     };
-    let typed = match decode_for_server(map, "") {
+    let mut typed = match decode_for_server(map.clone(), "") {
         Ok(typed) => typed,
         Err(error) => return CommandOutput::error(KubectlError::api(error).to_list_message()),
     };
+    // Without `-n` the request goes to the kubeconfig context's namespace, while
+    // the printed object (client dry run) names none, as upstream's generators do.
+    if typed.resource_type().namespaced && typed.metadata().namespace().is_empty() {
+        let mut map = map;
+        if let Some(Value::Object(metadata)) = map.get_mut("metadata") {
+            metadata.insert(
+                "namespace".to_string(),
+                Value::String(flags.default_namespace().to_string()),
+            );
+        }
+        typed = match decode_for_server(map, "") {
+            Ok(typed) => typed,
+            Err(error) => {
+                return CommandOutput::error(KubectlError::api(error).to_list_message());
+            }
+        };
+    }
     let resource_type = typed.resource_type();
     let name = typed.name().to_string();
     let stored: Object = match dry_run {
@@ -227,7 +244,7 @@ fn create_from_files(
             }
             Loaded::Object(object) => object,
         };
-        if let Err(error) = settle_namespace(&mut object, namespace_flag(flags)) {
+        if let Err(error) = settle_namespace(&mut object, namespace_flag(flags), flags.default_namespace()) {
             errors.push(error);
             continue;
         }

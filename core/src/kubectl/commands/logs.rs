@@ -305,23 +305,16 @@ pub fn resolve_object(
                 .to_string(),
         );
     }
-    let namespace = if resource_type.namespaced {
+    let request_namespace = if resource_type.namespaced {
         namespace
     } else {
         ""
     };
     simulation
         .api()
-        .get(resource_type, namespace, name)
+        .get(resource_type, request_namespace, name)
         .map_err(|error| {
-            format!(
-                "error: error from server (NotFound): {error} in namespace \"{}\"",
-                if namespace.is_empty() {
-                    "default"
-                } else {
-                    namespace
-                }
-            )
+            format!("error: error from server (NotFound): {error} in namespace \"{namespace}\"")
         })
 }
 

@@ -4,6 +4,7 @@ pub mod api_resources;
 pub mod api_versions;
 pub mod apply;
 pub mod cluster_info;
+pub mod config;
 pub mod cordon;
 pub mod create;
 pub mod delete;

@@ -66,7 +66,8 @@ pub fn run(simulation: &mut Simulation, arguments: &[String]) -> CommandOutput {
         Some(_) => &rest[1..],
         None => rest,
     };
-    let flags = Flags::parse(words);
+    let mut flags = Flags::parse(words);
+    flags.set_default_namespace(simulation.kubeconfig().namespace(None));
     if flags.has("help") || flags.has("h") || command == "help" || command == "--help" {
         return CommandOutput::ok(USAGE);
     }
@@ -570,11 +571,7 @@ fn pod_crash(simulation: &mut Simulation, flags: &Flags) -> CommandOutput {
         Ok(name) => name.to_string(),
         Err(error) => return error,
     };
-    let namespace = flags
-        .value("n")
-        .or_else(|| flags.value("namespace"))
-        .unwrap_or("default")
-        .to_string();
+    let namespace = crate::kubectl::outcome::namespace_or_default(flags).to_string();
     let container = flags.value("c").or_else(|| flags.value("container"));
     match simulation.crash_container(&namespace, &name, container) {
         Ok(()) => CommandOutput::ok(format!("pod/{name} crashed\n")),
