@@ -204,6 +204,18 @@ const SIM: &[Case] = &[
 ];
 
 const COMMANDS: &[Case] = &[
+    // `config use-context` (`use_context.go` validate) and `config set-context`
+    // (`create_context.go` validate).
+    (
+        "kubectl config use-context kind-kind",
+        "",
+        "error: no context exists with the name: \"kind-kind\"\n",
+    ),
+    (
+        "kubectl config set-context --namespace=dev",
+        "",
+        "error: you must specify a non-empty context name or --current\n",
+    ),
     // kubectl logs (staging/src/k8s.io/kubectl/pkg/cmd/logs/logs.go): a missing pod
     // is wrapped as `error from server (NotFound): ... in namespace "default"`.
     (

@@ -74,7 +74,11 @@ pub fn select(
                     continue;
                 }
             };
-            let namespace = match settle_namespace(&mut object, namespace_flag(flags), flags.default_namespace()) {
+            let namespace = match settle_namespace(
+                &mut object,
+                namespace_flag(flags),
+                flags.default_namespace(),
+            ) {
                 Ok(namespace) => namespace,
                 Err(error) => {
                     targets.errors.push(error);

@@ -143,7 +143,9 @@ pub fn run(
             }
             Loaded::Object(object) => object,
         };
-        if let Err(error) = settle_namespace(&mut object, explicit_namespace, flags.default_namespace()) {
+        if let Err(error) =
+            settle_namespace(&mut object, explicit_namespace, flags.default_namespace())
+        {
             errors.push(error);
             continue;
         }

@@ -88,11 +88,7 @@ fn current_context(config: &Kubeconfig, flags: &Flags) -> CommandOutput {
 /// the current context; names print sorted; a missing name is
 /// `error: context NAME not found` after the table.
 fn get_contexts(config: &Kubeconfig, flags: &Flags, names: &[String]) -> CommandOutput {
-    if let Err(output) = check_flags(
-        flags,
-        "config get-contexts",
-        &["o", "output", "no-headers"],
-    ) {
+    if let Err(output) = check_flags(flags, "config get-contexts", &["o", "output", "no-headers"]) {
         return output;
     }
     let mut stdout = String::new();
@@ -115,7 +111,7 @@ fn get_contexts(config: &Kubeconfig, flags: &Flags, names: &[String]) -> Command
             "error: output must be one of '' or 'name': {output}"
         ));
     }
-    if output != "" && output != "name" {
+    if !output.is_empty() && output != "name" {
         stdout.push_str(&format!(
             "--output {output} is not available in kubectl config get-contexts; resetting to default output format\n"
         ));
@@ -210,7 +206,7 @@ fn use_context(config: &mut Kubeconfig, flags: &Flags, args: &[String]) -> Comma
 /// Its `--namespace` is its own flag, without the global `-n` shorthand (a local
 /// flag hides the persistent one of the same name), so `-n dev` is unknown here.
 fn set_context(config: &mut Kubeconfig, flags: &Flags, args: &[String]) -> CommandOutput {
-    if flags.values("n").first().is_some() {
+    if !flags.values("n").is_empty() {
         return CommandOutput::error(format!(
             "error: unknown shorthand flag: 'n' in {}\nSee 'kubectl config set-context --help' for usage.",
             flags.shorthand_word("n")
@@ -229,7 +225,9 @@ fn set_context(config: &mut Kubeconfig, flags: &Flags, args: &[String]) -> Comma
     let named = args.first().map(String::as_str).unwrap_or("");
     let current = flags.has("current");
     if named.is_empty() && !current {
-        return CommandOutput::error("error: you must specify a non-empty context name or --current");
+        return CommandOutput::error(
+            "error: you must specify a non-empty context name or --current",
+        );
     }
     if !named.is_empty() && current {
         return CommandOutput::error("error: you cannot specify both a context name and --current");
@@ -305,11 +303,7 @@ fn view(config: &Kubeconfig, flags: &Flags, args: &[String]) -> CommandOutput {
 /// The kubeconfig as `kubectl config view` prints it (keys sorted, as Go's
 /// YAML printer sorts map keys). `--minify` keeps only what `current` uses
 /// (`clientcmdapi.MinifyConfig`, with its errors).
-fn kubeconfig_document(
-    config: &Kubeconfig,
-    minify: bool,
-    current: &str,
-) -> Result<Value, String> {
+fn kubeconfig_document(config: &Kubeconfig, minify: bool, current: &str) -> Result<Value, String> {
     let mut contexts: Vec<(&String, _)> = config.contexts().iter().collect();
     let mut clusters: Vec<(&String, &String)> = config.clusters().iter().collect();
     let mut users: Vec<&String> = config.users().iter().collect();
@@ -424,7 +418,10 @@ mod tests {
         assert_eq!(output.stderr, "error: context missing not found\n");
         assert_eq!(output.exit_code, 1);
         let output = run(&mut simulation, "kubectl config get-contexts -o foo", "");
-        assert_eq!(output.stderr, "error: output must be one of '' or 'name': foo\n");
+        assert_eq!(
+            output.stderr,
+            "error: output must be one of '' or 'name': foo\n"
+        );
     }
 
     #[test]
@@ -453,7 +450,11 @@ mod tests {
     #[test]
     fn set_context_needs_a_name_or_current() {
         let mut simulation = simulation();
-        let output = run(&mut simulation, "kubectl config set-context --namespace=dev", "");
+        let output = run(
+            &mut simulation,
+            "kubectl config set-context --namespace=dev",
+            "",
+        );
         assert_eq!(
             output.stderr,
             "error: you must specify a non-empty context name or --current\n"
@@ -469,9 +470,15 @@ mod tests {
         );
         let output = run(&mut simulation, "kubectl config set-context a b", "");
         assert_eq!(output.stderr, "error: Unexpected args: [a b]\n");
-        let output = run(&mut simulation, "kubectl config set-context --current -n dev", "");
+        let output = run(
+            &mut simulation,
+            "kubectl config set-context --current -n dev",
+            "",
+        );
         assert!(
-            output.stderr.starts_with("error: unknown shorthand flag: 'n' in -n\n"),
+            output
+                .stderr
+                .starts_with("error: unknown shorthand flag: 'n' in -n\n"),
             "{}",
             output.stderr
         );

@@ -244,7 +244,11 @@ fn create_from_files(
             }
             Loaded::Object(object) => object,
         };
-        if let Err(error) = settle_namespace(&mut object, namespace_flag(flags), flags.default_namespace()) {
+        if let Err(error) = settle_namespace(
+            &mut object,
+            namespace_flag(flags),
+            flags.default_namespace(),
+        ) {
             errors.push(error);
             continue;
         }
