@@ -60,6 +60,8 @@ pub struct Flags {
     pub positional: Vec<String>,
     /// Flags that need a value and got none, as pflag names them: `--selector`, `'l' in -l`.
     missing_values: Vec<String>,
+    /// The word each shorthand letter first came in (`x` → `-xyz`), for pflag's errors.
+    shorthand_words: BTreeMap<String, String>,
 }
 
 /// Flags that always take a value (no `NoOptDefVal`): pflag gives them the next
@@ -163,6 +165,10 @@ impl Flags {
                 let mut rest = rest;
                 loop {
                     let (name, after) = rest.split_at(1);
+                    flags
+                        .shorthand_words
+                        .entry(name.to_string())
+                        .or_insert_with(|| word.clone());
                     if after.is_empty() {
                         // The last letter of a group: a switch, or a flag whose value follows.
                         let value = if SWITCHES.contains(&name) {
@@ -280,6 +286,14 @@ impl Flags {
     /// Every value given for a repeatable flag (`--label a=b --label c=d`).
     pub fn values(&self, name: &str) -> &[String] {
         self.values.get(name).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The word a shorthand flag was given in, as pflag names it: `-xyz` for `x`.
+    pub fn shorthand_word(&self, name: &str) -> String {
+        self.shorthand_words
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| format!("-{name}"))
     }
 
     /// The first flag that needed a value and got none, as pflag names it.
