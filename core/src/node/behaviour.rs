@@ -13,7 +13,15 @@
 //! - One-shot utilities print what they print in a busybox container and exit:
 //!   `date`, `hostname`, `uname`, `whoami`, `pwd`, `env`/`printenv` (the kubelet's
 //!   environment, see [`crate::node::kubelet::environment`]), `ls /`, `cat` of the
-//!   files the model knows (`/etc/hostname`, files the program touched).
+//!   files the model knows (`/etc/hostname`, the kubelet's `/etc/hosts` and
+//!   `/etc/resolv.conf`, the service account's `namespace`, files the program
+//!   touched); exec probes see the same files ([`Behaviour::has_file`]).
+//! - `until COND; do ...; done` / `while COND; do ...; done` whose condition asks
+//!   the cluster (`nslookup`, `getent hosts`, `wget`, `curl`, `nc -z`): the
+//!   interpretation stops at the first unanswered [`Query`] ([`Run::pending`]);
+//!   the kubelet answers it at that virtual time against live DNS and endpoints,
+//!   appends the [`Answer`] to [`Behaviour::answers`] and interprets again, so an
+//!   init container polls every 2 s until its Service exists.
 //! - Interpreter one-liners (`perl -e`, `python -c`, `node -e`, `ruby -e`) run their
 //!   prints, sleeps and exits, `bpi(N)` included ([`crate::node::interpreters`]);
 //!   script files (`python app.py`, `node server.js`) run until stopped.
@@ -45,6 +53,23 @@ const ROOT_ENTRIES: &[&str] = &[
     "bin", "dev", "etc", "home", "lib", "lib64", "proc", "root", "sys", "tmp", "usr", "var",
 ];
 
+/// Files every container has: busybox's shell and the files the kubelet mounts.
+const IMAGE_FILES: &[&str] = &[
+    "/bin/sh",
+    "/etc/hostname",
+    "/etc/hosts",
+    "/etc/resolv.conf",
+    "/etc/passwd",
+    "/etc/group",
+];
+/// The projected service account token volume (`automountServiceAccountToken`).
+const SERVICE_ACCOUNT_FILES: &[&str] = &[
+    "/var/run/secrets/kubernetes.io/serviceaccount",
+    "/var/run/secrets/kubernetes.io/serviceaccount/namespace",
+    "/var/run/secrets/kubernetes.io/serviceaccount/token",
+    "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt",
+];
+
 /// What kind of network service a container offers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Service {
@@ -69,6 +94,10 @@ pub struct Behaviour {
     /// The pod's namespace (the service account's `namespace` file, resolv.conf's
     /// search path).
     pub namespace: String,
+    /// The kubelet-managed `/etc/hosts` and `/etc/resolv.conf` of the pod (see
+    /// [`crate::node::kubelet::hosts_file`]); empty outside a pod.
+    pub hosts_file: String,
+    pub resolv_conf: String,
     /// What the cluster answered to the program's queries so far, in the order the
     /// program asked them (see [`Query`]). The kubelet appends one when the program
     /// reaches a query at the time it runs.
@@ -279,6 +308,8 @@ impl Behaviour {
             memory_bytes: 0,
             environment: Vec::new(),
             namespace: String::new(),
+            hosts_file: String::new(),
+            resolv_conf: String::new(),
             answers: Vec::new(),
         };
         if argv.is_empty() {
@@ -289,6 +320,8 @@ impl Behaviour {
                     memory_bytes: 0,
                     environment: Vec::new(),
                     namespace: String::new(),
+                    hosts_file: String::new(),
+                    resolv_conf: String::new(),
                     answers: Vec::new(),
                 };
             }
@@ -315,6 +348,8 @@ impl Behaviour {
                 memory_bytes,
                 environment: Vec::new(),
                 namespace: String::new(),
+                hosts_file: String::new(),
+                resolv_conf: String::new(),
                 answers: Vec::new(),
             };
         }
@@ -325,6 +360,8 @@ impl Behaviour {
                 memory_bytes: 0,
                 environment: Vec::new(),
                 namespace: String::new(),
+                hosts_file: String::new(),
+                resolv_conf: String::new(),
                 answers: Vec::new(),
             },
             None => default_server(),
@@ -341,6 +378,24 @@ impl Behaviour {
     pub fn with_namespace(mut self, namespace: &str) -> Behaviour {
         self.namespace = namespace.to_string();
         self
+    }
+
+    /// The same behaviour with the pod's kubelet-managed files.
+    pub fn with_pod_files(mut self, hosts_file: String, resolv_conf: String) -> Behaviour {
+        self.hosts_file = hosts_file;
+        self.resolv_conf = resolv_conf;
+        self
+    }
+
+    /// True when `path` exists in every container of the pod from its start: the
+    /// image's top directories and the files the kubelet mounts, whatever the
+    /// program does (exec probes `cat /etc/hostname`, `test -f /etc/hosts`, `ls /`).
+    pub fn has_file(&self, path: &str) -> bool {
+        let path = path.trim_end_matches('/');
+        path.is_empty()
+            || ROOT_ENTRIES.contains(&path.trim_start_matches('/'))
+            || IMAGE_FILES.contains(&path)
+            || SERVICE_ACCOUNT_FILES.contains(&path)
     }
 
     /// The environment as `env` prints it: `PATH` and `HOSTNAME` first (the image's
@@ -413,6 +468,7 @@ impl Behaviour {
                     status: 0,
                     exit_only,
                     namespace: self.namespace.clone(),
+                    behaviour: self,
                     answers: &self.answers,
                     asked: 0,
                 };
@@ -885,6 +941,7 @@ struct Shell<'a> {
     /// Only the exit matters: a loop without `exit` is known to run forever.
     exit_only: bool,
     namespace: String,
+    behaviour: &'a Behaviour,
     /// The cluster's answers, and how many the program consumed so far.
     answers: &'a [Answer],
     asked: usize,
@@ -1003,9 +1060,10 @@ impl Shell<'_> {
             }
             Command::Check(paths) => {
                 let clock = self.clock;
-                let all = paths
-                    .iter()
-                    .all(|path| self.run.file_exists_at(&self.expand(path), clock));
+                let all = paths.iter().all(|path| {
+                    let path = self.expand(path);
+                    self.behaviour.has_file(&path) || self.run.file_exists_at(&path, clock)
+                });
                 self.status = if all { 0 } else { 1 };
             }
             Command::Assign(name, value) => {
@@ -1114,7 +1172,9 @@ impl Shell<'_> {
                 for path in paths {
                     if path == "/" {
                         self.log_lines(&ROOT_ENTRIES.join("\n"));
-                    } else if self.run.file_exists_at(&path, self.clock) {
+                    } else if self.known_file(&path).is_some()
+                        || self.run.file_exists_at(&path, self.clock)
+                    {
                         self.log_lines(&path);
                     } else {
                         self.log_lines(&format!("ls: {path}: No such file or directory"));
@@ -1277,6 +1337,15 @@ impl Shell<'_> {
             "/var/run/secrets/kubernetes.io/serviceaccount/namespace" => {
                 Some(self.namespace.clone())
             }
+            "/etc/hosts" if !self.behaviour.hosts_file.is_empty() => {
+                Some(self.behaviour.hosts_file.trim_end_matches('\n').to_string())
+            }
+            "/etc/resolv.conf" if !self.behaviour.resolv_conf.is_empty() => Some(
+                self.behaviour
+                    .resolv_conf
+                    .trim_end_matches('\n')
+                    .to_string(),
+            ),
             _ => None,
         }
     }

@@ -12,6 +12,7 @@
 
 pub mod backoff;
 pub mod environment;
+pub mod hosts_file;
 pub mod node_status;
 pub mod pod_worker;
 pub mod prober;

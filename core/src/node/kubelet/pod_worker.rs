@@ -824,7 +824,11 @@ fn start_container(worker: &mut Worker<'_>, runtime: &mut PodRuntime, index: usi
         &super::environment::expand_all(spec.args.as_deref().unwrap_or(&[]), &environment),
     )
     .with_environment(environment)
-    .with_namespace(worker.pod.metadata.namespace());
+    .with_namespace(worker.pod.metadata.namespace())
+    .with_pod_files(
+        super::hosts_file::hosts_file(worker.pod, runtime.pod_ip.as_deref().unwrap_or("")),
+        super::hosts_file::resolv_conf(worker.pod.metadata.namespace()),
+    );
     let hostname = worker.pod.metadata.name().to_string();
     let outcome = behaviour.outcome(&hostname);
     let waiting_on = outcome.pending.map(|(offset, query)| (at + offset, query));
