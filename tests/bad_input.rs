@@ -521,6 +521,12 @@ const FLAG_ERRORS: &[Case] = &[
         "",
         "error: unknown shorthand flag: 'x' in -x\nSee 'kubectl get --help' for usage.\n",
     ),
+    // pflag names the whole shorthand group the letter came in.
+    (
+        "kubectl get pods -xyz",
+        "",
+        "error: unknown shorthand flag: 'x' in -xyz\nSee 'kubectl get --help' for usage.\n",
+    ),
     (
         "kubectl describe pods --frob",
         "",

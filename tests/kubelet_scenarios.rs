@@ -707,3 +707,187 @@ fn the_docs_command_and_environment_examples_print_what_they_print_for_real() {
     wait_seconds(&mut sim, 600);
     assert_eq!(container_reason(&sim, "default", "app", "app"), "Running");
 }
+
+/// The Kubernetes docs' init-container example, verbatim.
+/// https://kubernetes.io/docs/concepts/workloads/pods/init-containers/#init-containers-in-use
+const MYAPP_POD: &str = r#"apiVersion: v1
+kind: Pod
+metadata:
+  name: myapp-pod
+  labels:
+    app.kubernetes.io/name: MyApp
+spec:
+  containers:
+  - name: myapp-container
+    image: busybox:1.28
+    command: ['sh', '-c', 'echo The app is running! && sleep 3600']
+  initContainers:
+  - name: init-myservice
+    image: busybox:1.28
+    command: ['sh', '-c', "until nslookup myservice.$(cat /var/run/secrets/kubernetes.io/serviceaccount/namespace).svc.cluster.local; do echo waiting for myservice; sleep 2; done"]
+  - name: init-mydb
+    image: busybox:1.28
+    command: ['sh', '-c', "until nslookup mydb.$(cat /var/run/secrets/kubernetes.io/serviceaccount/namespace).svc.cluster.local; do echo waiting for mydb; sleep 2; done"]
+"#;
+
+const MYAPP_SERVICES: [&str; 2] = [
+    "apiVersion: v1\nkind: Service\nmetadata:\n  name: myservice\nspec:\n  ports:\n  - protocol: TCP\n    port: 80\n    targetPort: 9376\n",
+    "apiVersion: v1\nkind: Service\nmetadata:\n  name: mydb\nspec:\n  ports:\n  - protocol: TCP\n    port: 80\n    targetPort: 9377\n",
+];
+
+fn pod_status_column(sim: &mut kubesim::Simulation, name: &str) -> String {
+    let table = kubectl(sim, &format!("kubectl get pod {name} --no-headers"));
+    table
+        .split_whitespace()
+        .nth(2)
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn the_docs_init_containers_wait_for_their_services_then_the_app_runs() {
+    let mut sim = cluster();
+    apply(&mut sim, MYAPP_POD);
+    wait_seconds(&mut sim, 60);
+    // A minute later the first init container still polls DNS every 2 s.
+    assert_eq!(pod_status_column(&mut sim, "myapp-pod"), "Init:0/2");
+    let logs = kubectl(&mut sim, "kubectl logs myapp-pod -c init-myservice");
+    let waiting = logs
+        .lines()
+        .filter(|line| *line == "waiting for myservice")
+        .count();
+    assert!((25..=31).contains(&waiting), "{waiting} lines:\n{logs}");
+    assert!(
+        logs.contains("nslookup: can't resolve 'myservice.default.svc.cluster.local'"),
+        "{logs}"
+    );
+
+    apply(&mut sim, MYAPP_SERVICES[0]);
+    wait_seconds(&mut sim, 5);
+    // myservice resolves: the first init container completes, the second waits.
+    assert_eq!(pod_status_column(&mut sim, "myapp-pod"), "Init:1/2");
+    let logs = kubectl(&mut sim, "kubectl logs myapp-pod -c init-myservice");
+    assert!(
+        logs.contains("Name:      myservice.default.svc.cluster.local"),
+        "{logs}"
+    );
+    assert_eq!(
+        terminated_state(&sim, "default", "myapp-pod", "init-myservice").and_then(|t| t.exit_code),
+        Some(0)
+    );
+    wait_seconds(&mut sim, 20);
+    assert_eq!(pod_status_column(&mut sim, "myapp-pod"), "Init:1/2");
+    assert!(
+        kubectl(&mut sim, "kubectl logs myapp-pod -c init-mydb").contains("waiting for mydb\n")
+    );
+
+    apply(&mut sim, MYAPP_SERVICES[1]);
+    wait_seconds(&mut sim, 10);
+    assert_eq!(pod_status_column(&mut sim, "myapp-pod"), "Running");
+    assert_eq!(
+        kubectl(&mut sim, "kubectl logs myapp-pod"),
+        "The app is running!\n"
+    );
+}
+
+#[test]
+fn exec_probes_on_the_files_every_container_has_stay_healthy() {
+    let mut sim = cluster();
+    let probe = |command: &str| {
+        format!(
+            "    command: [\"sleep\", \"3600\"]\n    livenessProbe:\n      exec:\n        command: {command}\n      periodSeconds: 5\n    readinessProbe:\n      exec:\n        command: {command}\n      periodSeconds: 5\n"
+        )
+    };
+    let probes = [
+        ("hostname", r#"["cat", "/etc/hostname"]"#),
+        ("hosts", r#"["cat", "/etc/hosts"]"#),
+        ("resolv", r#"["sh", "-c", "cat /etc/resolv.conf"]"#),
+        ("test-f", r#"["test", "-f", "/etc/hostname"]"#),
+        ("ls-root", r#"["ls", "/"]"#),
+        ("missing", r#"["cat", "/tmp/ready"]"#),
+    ];
+    for (name, command) in probes {
+        apply(
+            &mut sim,
+            &pinned_pod(name, "worker-1", "busybox:1.36", &probe(command), ""),
+        );
+    }
+    wait_seconds(&mut sim, 120);
+    for (name, _) in &probes[..5] {
+        assert_eq!(
+            pod_condition(&sim, "default", name, "Ready"),
+            "True",
+            "{name}"
+        );
+        assert_eq!(
+            container_status(&sim, "default", name, name)
+                .unwrap()
+                .restart_count,
+            Some(0),
+            "{name}"
+        );
+    }
+    // A file nobody created still fails, as before.
+    assert_eq!(pod_condition(&sim, "default", "missing", "Ready"), "False");
+}
+
+#[test]
+fn the_docs_host_aliases_pod_prints_the_kubelet_managed_hosts_file() {
+    // https://kubernetes.io/docs/tasks/network/customize-hosts-file-for-pods/
+    let mut sim = cluster();
+    apply(
+        &mut sim,
+        r#"apiVersion: v1
+kind: Pod
+metadata:
+  name: hostaliases-pod
+spec:
+  restartPolicy: Never
+  hostAliases:
+  - ip: "127.0.0.1"
+    hostnames:
+    - "foo.local"
+    - "bar.local"
+  - ip: "10.1.2.3"
+    hostnames:
+    - "foo.remote"
+    - "bar.remote"
+  containers:
+  - name: cat-hosts
+    image: busybox:1.28
+    command:
+    - cat
+    args:
+    - "/etc/hosts"
+"#,
+    );
+    wait_seconds(&mut sim, 10);
+    assert_eq!(phase(&sim, "default", "hostaliases-pod"), "Succeeded");
+    let pod_ip = pod(&sim, "default", "hostaliases-pod")
+        .unwrap()
+        .status
+        .unwrap()
+        .pod_ip
+        .unwrap();
+    assert_eq!(
+        kubectl(&mut sim, "kubectl logs hostaliases-pod"),
+        format!(
+            "# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n{pod_ip}\thostaliases-pod\n\n# Entries added by HostAliases.\n127.0.0.1\tfoo.local\tbar.local\n10.1.2.3\tfoo.remote\tbar.remote\n"
+        )
+    );
+    apply(
+        &mut sim,
+        &pinned_pod(
+            "resolv",
+            "worker-2",
+            "busybox:1.28",
+            "    command: [\"cat\", \"/etc/resolv.conf\"]\n",
+            "  restartPolicy: Never\n",
+        ),
+    );
+    wait_seconds(&mut sim, 10);
+    assert_eq!(
+        kubectl(&mut sim, "kubectl logs resolv"),
+        "search default.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n"
+    );
+}

@@ -60,6 +60,8 @@ pub struct Flags {
     pub positional: Vec<String>,
     /// Flags that need a value and got none, as pflag names them: `--selector`, `'l' in -l`.
     missing_values: Vec<String>,
+    /// The word each shorthand letter first came in (`x` → `-xyz`), for pflag's errors.
+    shorthand_words: BTreeMap<String, String>,
 }
 
 /// Flags that always take a value (no `NoOptDefVal`): pflag gives them the next
@@ -163,6 +165,10 @@ impl Flags {
                 let mut rest = rest;
                 loop {
                     let (name, after) = rest.split_at(1);
+                    flags
+                        .shorthand_words
+                        .entry(name.to_string())
+                        .or_insert_with(|| word.clone());
                     if after.is_empty() {
                         // The last letter of a group: a switch, or a flag whose value follows.
                         let value = if SWITCHES.contains(&name) {
@@ -282,6 +288,14 @@ impl Flags {
         self.values.get(name).map(Vec::as_slice).unwrap_or(&[])
     }
 
+    /// The word a shorthand flag was given in, as pflag names it: `-xyz` for `x`.
+    pub fn shorthand_word(&self, name: &str) -> String {
+        self.shorthand_words
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| format!("-{name}"))
+    }
+
     /// The first flag that needed a value and got none, as pflag names it.
     pub fn missing_value(&self) -> Option<&str> {
         self.missing_values.first().map(String::as_str)
@@ -329,6 +343,10 @@ pub fn run_with_files(
             ));
         }
     }
+    let arguments = match global_flags_after_command(arguments) {
+        Ok(arguments) => arguments,
+        Err(output) => return output,
+    };
     let Some((command, rest)) = arguments.split_first() else {
         return CommandOutput::error("error: kubectl needs a command, e.g. kubectl get pods");
     };
@@ -356,6 +374,91 @@ pub fn run_with_files(
     let flags = Flags::parse(rest);
     let output = dispatch(simulation, command, &flags, stdin, files);
     with_flag_usage_line(output, &command_path(command, &flags))
+}
+
+/// kubectl's global (persistent) flags that take a value, as `kubectl options` lists them.
+const GLOBAL_VALUE_FLAGS: &[&str] = &[
+    "n",
+    "namespace",
+    "context",
+    "cluster",
+    "user",
+    "kubeconfig",
+    "s",
+    "server",
+    "token",
+    "request-timeout",
+    "v",
+    "as",
+    "as-group",
+    "as-uid",
+    "cache-dir",
+    "certificate-authority",
+    "client-certificate",
+    "client-key",
+    "tls-server-name",
+    "password",
+    "username",
+    "profile",
+    "profile-output",
+    "log-flush-frequency",
+    "vmodule",
+];
+
+/// Global flags may come before the command (`kubectl -n dev get pods`), as cobra
+/// parses persistent flags anywhere. They move to just after the command, before
+/// any `--`, so each command parses them with its own flags.
+fn global_flags_after_command(arguments: &[String]) -> Result<Vec<String>, CommandOutput> {
+    let mut leading = Vec::new();
+    let mut index = 0;
+    while let Some(word) = arguments.get(index) {
+        let Some(flag) = word.strip_prefix('-').filter(|rest| !rest.is_empty()) else {
+            break;
+        };
+        if word == "--" {
+            break;
+        }
+        let long = flag.strip_prefix('-');
+        let (name, inline_value) = match long {
+            Some(long) => match long.split_once('=') {
+                Some((name, value)) => (name, Some(value)),
+                None => (long, None),
+            },
+            // `-ndev` and `-n=dev`: pflag reads the rest of a shorthand group as its value.
+            None => {
+                let (name, rest) = flag.split_at(flag.chars().next().map_or(0, char::len_utf8));
+                let rest = rest.strip_prefix('=').unwrap_or(rest);
+                (name, (!rest.is_empty()).then_some(rest))
+            }
+        };
+        leading.push(word.clone());
+        index += 1;
+        if inline_value.is_none() && GLOBAL_VALUE_FLAGS.contains(&name) {
+            match arguments.get(index) {
+                Some(value) => {
+                    leading.push(value.clone());
+                    index += 1;
+                }
+                None => {
+                    let flag = if long.is_some() {
+                        format!("--{name}")
+                    } else {
+                        format!("'{name}' in {word}")
+                    };
+                    return Err(CommandOutput::error(format!(
+                        "error: flag needs an argument: {flag}\nSee 'kubectl --help' for usage."
+                    )));
+                }
+            }
+        }
+    }
+    let Some(command) = arguments.get(index) else {
+        return Ok(Vec::new());
+    };
+    let mut reordered = vec![command.clone()];
+    reordered.extend(leading);
+    reordered.extend(arguments[index + 1..].iter().cloned());
+    Ok(reordered)
 }
 
 /// The command path cobra names in a flag error: `kubectl rollout status`,
@@ -424,6 +527,8 @@ fn dispatch(
     let flags = flags.clone();
     match command {
         "api-resources" => commands::api_resources::run(&flags),
+        "api-versions" => commands::api_versions::run(&flags),
+        "top" => commands::top::run(&flags),
         "apply" => commands::apply::run(simulation, &flags, stdin, files),
         "delete" => commands::delete::run(simulation, &flags, stdin, files),
         "create" => commands::create::run(simulation, &flags, stdin, files),
@@ -711,5 +816,55 @@ mod tests {
             "error: unknown command \"frobnicate\" for \"kubectl\"\n"
         );
         assert_eq!(unknown.exit_code, 1);
+    }
+
+    #[test]
+    fn global_flags_may_come_before_the_command() {
+        let mut simulation = Simulation::new(SimulationConfig::default());
+        let before = run(&mut simulation, "kubectl -n kube-system get pods", "");
+        let after = run(&mut simulation, "kubectl get pods -n kube-system", "");
+        assert_eq!(before, after);
+        for line in [
+            "kubectl --namespace kube-system get ns kube-system -o name",
+            "kubectl --namespace=default get ns kube-system -o name",
+            "kubectl -nkube-system get ns kube-system -o name",
+            "kubectl -v 6 --context kind-kind get ns kube-system -o name",
+        ] {
+            let output = run(&mut simulation, line, "");
+            assert_eq!(output.stdout, "namespace/kube-system\n", "{line}");
+        }
+        let created = run(
+            &mut simulation,
+            "kubectl -n kube-system create deployment web --image=nginx",
+            "",
+        );
+        assert_eq!(created.stdout, "deployment.apps/web created\n");
+        let listed = run(
+            &mut simulation,
+            "kubectl get deploy -n kube-system -o name",
+            "",
+        );
+        assert_eq!(listed.stdout, "deployment.apps/web\n");
+        let missing = run(&mut simulation, "kubectl -n", "");
+        assert_eq!(
+            missing.stderr,
+            "error: flag needs an argument: 'n' in -n\nSee 'kubectl --help' for usage.\n"
+        );
+    }
+
+    #[test]
+    fn describe_node_shows_the_kubelets_lease() {
+        let mut simulation = Simulation::new(SimulationConfig::default());
+        simulation
+            .advance_by(crate::time::SimDuration::from_secs(25))
+            .unwrap();
+        let output = run(&mut simulation, "kubectl describe node worker-1", "");
+        assert!(
+            output.stdout.contains(
+                "Lease:\n  HolderIdentity:  worker-1\n  AcquireTime:     <unset>\n  RenewTime:       Wed, 01 Jan 2025 00:00:20 +0000\n"
+            ),
+            "{}",
+            output.stdout
+        );
     }
 }

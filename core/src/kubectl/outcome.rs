@@ -79,7 +79,10 @@ pub fn check_flags(flags: &Flags, command: &str, allowed: &[&str]) -> Result<(),
             continue;
         }
         let message = if name.chars().count() == 1 {
-            format!("error: unknown shorthand flag: '{name}' in -{name}")
+            format!(
+                "error: unknown shorthand flag: '{name}' in {}",
+                flags.shorthand_word(name)
+            )
         } else {
             format!("error: unknown flag: --{name}")
         };

@@ -13,7 +13,15 @@
 //! - One-shot utilities print what they print in a busybox container and exit:
 //!   `date`, `hostname`, `uname`, `whoami`, `pwd`, `env`/`printenv` (the kubelet's
 //!   environment, see [`crate::node::kubelet::environment`]), `ls /`, `cat` of the
-//!   files the model knows (`/etc/hostname`, files the program touched).
+//!   files the model knows (`/etc/hostname`, the kubelet's `/etc/hosts` and
+//!   `/etc/resolv.conf`, the service account's `namespace`, files the program
+//!   touched); exec probes see the same files ([`Behaviour::has_file`]).
+//! - `until COND; do ...; done` / `while COND; do ...; done` whose condition asks
+//!   the cluster (`nslookup`, `getent hosts`, `wget`, `curl`, `nc -z`): the
+//!   interpretation stops at the first unanswered [`Query`] ([`Run::pending`]);
+//!   the kubelet answers it at that virtual time against live DNS and endpoints,
+//!   appends the [`Answer`] to [`Behaviour::answers`] and interprets again, so an
+//!   init container polls every 2 s until its Service exists.
 //! - Interpreter one-liners (`perl -e`, `python -c`, `node -e`, `ruby -e`) run their
 //!   prints, sleeps and exits, `bpi(N)` included ([`crate::node::interpreters`]);
 //!   script files (`python app.py`, `node server.js`) run until stopped.
@@ -45,6 +53,23 @@ const ROOT_ENTRIES: &[&str] = &[
     "bin", "dev", "etc", "home", "lib", "lib64", "proc", "root", "sys", "tmp", "usr", "var",
 ];
 
+/// Files every container has: busybox's shell and the files the kubelet mounts.
+const IMAGE_FILES: &[&str] = &[
+    "/bin/sh",
+    "/etc/hostname",
+    "/etc/hosts",
+    "/etc/resolv.conf",
+    "/etc/passwd",
+    "/etc/group",
+];
+/// The projected service account token volume (`automountServiceAccountToken`).
+const SERVICE_ACCOUNT_FILES: &[&str] = &[
+    "/var/run/secrets/kubernetes.io/serviceaccount",
+    "/var/run/secrets/kubernetes.io/serviceaccount/namespace",
+    "/var/run/secrets/kubernetes.io/serviceaccount/token",
+    "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt",
+];
+
 /// What kind of network service a container offers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Service {
@@ -66,6 +91,39 @@ pub struct Behaviour {
     /// The container's environment as the kubelet computed it (container `env`,
     /// service links), in order; `PATH`, `HOSTNAME` and `HOME` come on top.
     pub environment: Vec<(String, String)>,
+    /// The pod's namespace (the service account's `namespace` file, resolv.conf's
+    /// search path).
+    pub namespace: String,
+    /// The kubelet-managed `/etc/hosts` and `/etc/resolv.conf` of the pod (see
+    /// [`crate::node::kubelet::hosts_file`]); empty outside a pod.
+    pub hosts_file: String,
+    pub resolv_conf: String,
+    /// What the cluster answered to the program's queries so far, in the order the
+    /// program asked them (see [`Query`]). The kubelet appends one when the program
+    /// reaches a query at the time it runs.
+    pub answers: Vec<Answer>,
+}
+
+/// A question a command asks the live cluster when it runs: `nslookup NAME`,
+/// `wget URL`, `nc -z HOST PORT`. The model cannot precompute the answer, so the
+/// interpretation stops at an unanswered query and reports it ([`Run::pending`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Query {
+    /// Does `name` resolve (`nslookup`, `getent hosts`)?
+    Lookup { name: String },
+    /// Does a TCP connection to `host:port` succeed (`wget`, `curl`, `nc -z`)?
+    Connect { host: String, port: i32 },
+}
+
+/// The cluster's answer to a [`Query`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Answer {
+    /// The name resolved to this address (and, for a connection, it connected).
+    Resolved(String),
+    /// The name does not resolve.
+    Unresolved,
+    /// The name resolved to this address, but nothing accepted the connection.
+    Refused(String),
 }
 
 /// A parsed shell program, or a process that runs until stopped.
@@ -120,6 +178,24 @@ pub enum Command {
     /// `ls [PATH...]`: `/` lists busybox's root; a file the program touched lists
     /// itself; anything else is busybox's error and status 1.
     List(Vec<String>),
+    /// `until COND; do BODY; done` (`until` true) and `while COND; do BODY; done`.
+    While {
+        until: bool,
+        condition: Vec<Command>,
+        body: Vec<Command>,
+    },
+    /// A command that asks the cluster (its words unexpanded): see [`Query`].
+    Ask(Tool, Vec<String>),
+}
+
+/// The network tools whose outcome depends on the live cluster.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tool {
+    Nslookup,
+    Getent,
+    Wget,
+    Curl,
+    Netcat,
 }
 
 /// What a container instance did between its start and `until`.
@@ -131,6 +207,8 @@ pub struct Run {
     pub files: BTreeMap<String, Vec<(SimDuration, bool)>>,
     /// When and with which code the program exits, if it does by `until`.
     pub exit: Option<(SimDuration, i32)>,
+    /// The query the program is blocked on, unanswered, and when it runs.
+    pub pending: Option<(SimDuration, Query)>,
 }
 
 impl Run {
@@ -229,6 +307,10 @@ impl Behaviour {
             service: server_service,
             memory_bytes: 0,
             environment: Vec::new(),
+            namespace: String::new(),
+            hosts_file: String::new(),
+            resolv_conf: String::new(),
+            answers: Vec::new(),
         };
         if argv.is_empty() {
             if image_in(image, SHELL_IMAGES) {
@@ -237,6 +319,10 @@ impl Behaviour {
                     service: Service::None,
                     memory_bytes: 0,
                     environment: Vec::new(),
+                    namespace: String::new(),
+                    hosts_file: String::new(),
+                    resolv_conf: String::new(),
+                    answers: Vec::new(),
                 };
             }
             return default_server();
@@ -261,6 +347,10 @@ impl Behaviour {
                 service: Service::None,
                 memory_bytes,
                 environment: Vec::new(),
+                namespace: String::new(),
+                hosts_file: String::new(),
+                resolv_conf: String::new(),
+                answers: Vec::new(),
             };
         }
         match parse_argv(&argv) {
@@ -269,6 +359,10 @@ impl Behaviour {
                 service: Service::None,
                 memory_bytes: 0,
                 environment: Vec::new(),
+                namespace: String::new(),
+                hosts_file: String::new(),
+                resolv_conf: String::new(),
+                answers: Vec::new(),
             },
             None => default_server(),
         }
@@ -278,6 +372,30 @@ impl Behaviour {
     pub fn with_environment(mut self, environment: Vec<(String, String)>) -> Behaviour {
         self.environment = environment;
         self
+    }
+
+    /// The same behaviour in a pod of `namespace`.
+    pub fn with_namespace(mut self, namespace: &str) -> Behaviour {
+        self.namespace = namespace.to_string();
+        self
+    }
+
+    /// The same behaviour with the pod's kubelet-managed files.
+    pub fn with_pod_files(mut self, hosts_file: String, resolv_conf: String) -> Behaviour {
+        self.hosts_file = hosts_file;
+        self.resolv_conf = resolv_conf;
+        self
+    }
+
+    /// True when `path` exists in every container of the pod from its start: the
+    /// image's top directories and the files the kubelet mounts, whatever the
+    /// program does (exec probes `cat /etc/hostname`, `test -f /etc/hosts`, `ls /`).
+    pub fn has_file(&self, path: &str) -> bool {
+        let path = path.trim_end_matches('/');
+        path.is_empty()
+            || ROOT_ENTRIES.contains(&path.trim_start_matches('/'))
+            || IMAGE_FILES.contains(&path)
+            || SERVICE_ACCOUNT_FILES.contains(&path)
     }
 
     /// The environment as `env` prints it: `PATH` and `HOSTNAME` first (the image's
@@ -317,6 +435,12 @@ impl Behaviour {
         self.interpret(FOREVER, "", true).exit
     }
 
+    /// The program's exit, or the unanswered query it blocks on, given the answers
+    /// so far (no logs kept). `hostname` is the pod's name.
+    pub fn outcome(&self, hostname: &str) -> Run {
+        self.interpret(FOREVER, hostname, true)
+    }
+
     /// Interprets the program from its start up to `until` (an offset from start).
     /// `hostname` is what `$HOSTNAME` expands to (the pod's name).
     pub fn run(&self, until: SimDuration, hostname: &str) -> Run {
@@ -343,6 +467,10 @@ impl Behaviour {
                     commands_run: 0,
                     status: 0,
                     exit_only,
+                    namespace: self.namespace.clone(),
+                    behaviour: self,
+                    answers: &self.answers,
+                    asked: 0,
                 };
                 let flow = shell.block(commands);
                 let exit_code = match flow {
@@ -647,8 +775,10 @@ fn parse_compound(tokens: &[String], position: &mut usize) -> Option<Command> {
                 body,
             })
         }
-        "while" => {
+        keyword @ ("while" | "until") => {
+            let until = keyword == "until";
             *position += 1;
+            let condition_start = *position;
             let mut condition = Vec::new();
             while let Some(token) = tokens.get(*position).filter(|t| *t != ";" && *t != "do") {
                 condition.push(token.clone());
@@ -662,13 +792,26 @@ fn parse_compound(tokens: &[String], position: &mut usize) -> Option<Command> {
                     .as_slice(),
                 ["true"] | [":"] | ["[", "1", "]"] | ["[", "true", "]"] | ["/bin/true"]
             );
-            if !always {
+            if always && !until {
+                expect(tokens, position, "do")?;
+                let body = parse_list(tokens, position, &["done"])?;
+                expect(tokens, position, "done")?;
+                return Some(Command::Loop(body));
+            }
+            // A real condition: a command list whose status decides each iteration.
+            *position = condition_start;
+            let condition = parse_list(tokens, position, &["do"])?;
+            if condition.is_empty() {
                 return None;
             }
             expect(tokens, position, "do")?;
             let body = parse_list(tokens, position, &["done"])?;
             expect(tokens, position, "done")?;
-            Some(Command::Loop(body))
+            Some(Command::While {
+                until,
+                condition,
+                body,
+            })
         }
         _ => {
             let start = *position;
@@ -722,10 +865,62 @@ fn parse_simple(words: &[String]) -> Option<Command> {
             Command::Check(rest[1..].iter().filter(|w| *w != "]").cloned().collect())
         }
         "tail" if rest.iter().any(|w| w == "-f") => Command::Block,
+        "nslookup" => Command::Ask(Tool::Nslookup, operands(&rest, &["-type", "-port"])),
+        "getent" if rest.first().is_some_and(|w| w == "hosts") => {
+            Command::Ask(Tool::Getent, rest[1..].to_vec())
+        }
+        "wget" => Command::Ask(Tool::Wget, operands(&rest, &["-O", "-T", "-U", "-P"])),
+        "curl" => Command::Ask(
+            Tool::Curl,
+            operands(
+                &rest,
+                &[
+                    "-o",
+                    "-m",
+                    "-H",
+                    "-X",
+                    "-d",
+                    "-w",
+                    "-u",
+                    "-A",
+                    "--max-time",
+                    "--connect-timeout",
+                    "--output",
+                    "--header",
+                    "--request",
+                    "--data",
+                    "--write-out",
+                ],
+            ),
+        ),
+        "nc" if rest.iter().any(|w| w.starts_with('-') && w.contains('z')) => {
+            Command::Ask(Tool::Netcat, operands(&rest, &["-w", "-W", "-i"]))
+        }
         "date" => Command::Echo(vec!["$(date)".to_string()]),
         _ => Command::Group(interpreters::parse(words)?),
     })
 }
+
+/// The operands of a command line: the words that are neither flags nor the values
+/// of the flags in `with_value`.
+fn operands(words: &[String], with_value: &[&str]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut skip = false;
+    for word in words {
+        if skip {
+            skip = false;
+        } else if with_value.contains(&word.as_str()) {
+            skip = true;
+        } else if !word.starts_with('-') || word == "-" {
+            out.push(word.clone());
+        }
+    }
+    out
+}
+
+/// The kube-dns Service's address (kubeadm's default: the tenth address of
+/// 10.96.0.0/12), as resolv.conf and nslookup show it.
+pub const CLUSTER_DNS_IP: &str = "10.96.0.10";
 
 enum Flow {
     Next,
@@ -734,7 +929,7 @@ enum Flow {
     Stopped,
 }
 
-struct Shell {
+struct Shell<'a> {
     clock: SimDuration,
     until: SimDuration,
     variables: BTreeMap<String, String>,
@@ -745,6 +940,32 @@ struct Shell {
     status: i32,
     /// Only the exit matters: a loop without `exit` is known to run forever.
     exit_only: bool,
+    namespace: String,
+    behaviour: &'a Behaviour,
+    /// The cluster's answers, and how many the program consumed so far.
+    answers: &'a [Answer],
+    asked: usize,
+}
+
+/// How often a loop that takes no time of its own polls the cluster.
+const BUSY_LOOP_PERIOD: SimDuration = SimDuration::from_secs(1);
+
+/// True when a query ([`Command::Ask`]) appears anywhere in `commands`.
+fn contains_ask(commands: &[Command]) -> bool {
+    commands.iter().any(|command| match command {
+        Command::Ask(..) => true,
+        Command::For { body, .. } | Command::Loop(body) | Command::Group(body) => {
+            contains_ask(body)
+        }
+        Command::While {
+            condition, body, ..
+        } => contains_ask(condition) || contains_ask(body),
+        Command::And(left, right) | Command::Or(left, right) => {
+            contains_ask(std::slice::from_ref(left.as_ref()))
+                || contains_ask(std::slice::from_ref(right.as_ref()))
+        }
+        _ => false,
+    })
 }
 
 /// True when `exit` appears anywhere in `commands`.
@@ -754,6 +975,9 @@ fn contains_exit(commands: &[Command]) -> bool {
         Command::For { body, .. } | Command::Loop(body) | Command::Group(body) => {
             contains_exit(body)
         }
+        Command::While {
+            condition, body, ..
+        } => contains_exit(condition) || contains_exit(body),
         Command::And(left, right) | Command::Or(left, right) => {
             contains_exit(std::slice::from_ref(left.as_ref()))
                 || contains_exit(std::slice::from_ref(right.as_ref()))
@@ -762,7 +986,7 @@ fn contains_exit(commands: &[Command]) -> bool {
     })
 }
 
-impl Shell {
+impl Shell<'_> {
     fn block(&mut self, commands: &[Command]) -> Flow {
         for command in commands {
             match self.command(command) {
@@ -836,9 +1060,10 @@ impl Shell {
             }
             Command::Check(paths) => {
                 let clock = self.clock;
-                let all = paths
-                    .iter()
-                    .all(|path| self.run.file_exists_at(&self.expand(path), clock));
+                let all = paths.iter().all(|path| {
+                    let path = self.expand(path);
+                    self.behaviour.has_file(&path) || self.run.file_exists_at(&path, clock)
+                });
                 self.status = if all { 0 } else { 1 };
             }
             Command::Assign(name, value) => {
@@ -926,9 +1151,8 @@ impl Shell {
                 let mut status = 0;
                 for path in paths {
                     let path = self.expand(path);
-                    if path == "/etc/hostname" {
-                        let hostname = self.hostname();
-                        self.log_lines(&hostname);
+                    if let Some(content) = self.known_file(&path) {
+                        self.log_lines(&content);
                     } else if !self.run.file_exists_at(&path, self.clock) {
                         self.log_lines(&format!(
                             "cat: can't open '{path}': No such file or directory"
@@ -948,7 +1172,9 @@ impl Shell {
                 for path in paths {
                     if path == "/" {
                         self.log_lines(&ROOT_ENTRIES.join("\n"));
-                    } else if self.run.file_exists_at(&path, self.clock) {
+                    } else if self.known_file(&path).is_some()
+                        || self.run.file_exists_at(&path, self.clock)
+                    {
                         self.log_lines(&path);
                     } else {
                         self.log_lines(&format!("ls: {path}: No such file or directory"));
@@ -957,6 +1183,40 @@ impl Shell {
                 }
                 self.status = status;
             }
+            Command::While {
+                until,
+                condition,
+                body,
+            } => {
+                loop {
+                    let before = self.clock;
+                    match self.block(condition) {
+                        Flow::Next => {}
+                        other => return other,
+                    }
+                    if (self.status == 0) == *until {
+                        break;
+                    }
+                    match self.block(body) {
+                        Flow::Next => {}
+                        other => return other,
+                    }
+                    if self.clock == before {
+                        // An iteration that takes no time and asks nothing spins forever.
+                        if !contains_ask(condition) && !contains_ask(body) {
+                            return Flow::Stopped;
+                        }
+                        // Deviation: a busy loop polling the cluster re-checks once a
+                        // second here (a real shell spins as fast as it can).
+                        self.clock = self.clock + BUSY_LOOP_PERIOD;
+                        if self.clock > self.until {
+                            return Flow::Stopped;
+                        }
+                    }
+                }
+                self.status = 0;
+            }
+            Command::Ask(tool, words) => return self.ask(*tool, words),
             Command::Loop(body) if self.exit_only && !contains_exit(body) => {
                 return Flow::Stopped;
             }
@@ -993,6 +1253,103 @@ impl Shell {
         Flow::Next
     }
 
+    /// Runs a command that asks the cluster: consumes the next answer, or stops at
+    /// the query when it is not answered yet.
+    fn ask(&mut self, tool: Tool, words: &[String]) -> Flow {
+        let words: Vec<String> = words.iter().map(|word| self.expand(word)).collect();
+        let query = match tool {
+            Tool::Nslookup | Tool::Getent => words
+                .first()
+                .map(|name| Query::Lookup { name: name.clone() }),
+            Tool::Wget | Tool::Curl => words.first().and_then(|url| {
+                crate::node::http::parse_url(url)
+                    .map(|(host, port, _)| Query::Connect { host, port })
+            }),
+            Tool::Netcat => match words.as_slice() {
+                [host, port, ..] => port.parse().ok().map(|port| Query::Connect {
+                    host: host.clone(),
+                    port,
+                }),
+                _ => None,
+            },
+        };
+        let Some(query) = query else {
+            // A usage error: the tool prints its help and fails.
+            self.status = 1;
+            return Flow::Next;
+        };
+        let Some(answer) = self.answers.get(self.asked).cloned() else {
+            self.run.pending = Some((self.clock, query));
+            return Flow::Stopped;
+        };
+        self.asked += 1;
+        self.status = match answer {
+            Answer::Resolved(_) => 0,
+            Answer::Unresolved | Answer::Refused(_) => 1,
+        };
+        let text = match (&query, tool) {
+            (Query::Lookup { name }, Tool::Nslookup) => {
+                // busybox 1.28's nslookup (the docs' init-container example pins it).
+                let fqdn = if name.contains('.') {
+                    name.clone()
+                } else {
+                    format!(
+                        "{name}.{}.svc.{}",
+                        self.namespace,
+                        crate::node::dns::CLUSTER_DOMAIN
+                    )
+                };
+                let server = format!(
+                    "Server:    {CLUSTER_DNS_IP}\nAddress 1: {CLUSTER_DNS_IP} kube-dns.kube-system.svc.{}\n",
+                    crate::node::dns::CLUSTER_DOMAIN
+                );
+                match &answer {
+                    Answer::Resolved(address) | Answer::Refused(address) => {
+                        format!("{server}\nName:      {name}\nAddress 1: {address} {fqdn}")
+                    }
+                    Answer::Unresolved => format!("{server}\nnslookup: can't resolve '{name}'"),
+                }
+            }
+            (Query::Lookup { name }, _) => match &answer {
+                Answer::Resolved(address) | Answer::Refused(address) => {
+                    format!("{address:<15} {name}")
+                }
+                Answer::Unresolved => return Flow::Next,
+            },
+            (Query::Connect { host, port }, Tool::Wget) => match &answer {
+                Answer::Resolved(_) => return Flow::Next,
+                Answer::Unresolved => format!("wget: bad address '{host}:{port}'"),
+                Answer::Refused(address) => {
+                    format!("wget: can't connect to remote host ({address}): Connection refused")
+                }
+            },
+            // `curl -s` and `nc -z` print nothing.
+            (Query::Connect { .. }, _) => return Flow::Next,
+        };
+        self.log_lines(&text);
+        Flow::Next
+    }
+
+    /// What `cat PATH` prints for the files every container has, if `path` is one.
+    fn known_file(&self, path: &str) -> Option<String> {
+        match path {
+            "/etc/hostname" => Some(self.hostname()),
+            "/var/run/secrets/kubernetes.io/serviceaccount/namespace" => {
+                Some(self.namespace.clone())
+            }
+            "/etc/hosts" if !self.behaviour.hosts_file.is_empty() => {
+                Some(self.behaviour.hosts_file.trim_end_matches('\n').to_string())
+            }
+            "/etc/resolv.conf" if !self.behaviour.resolv_conf.is_empty() => Some(
+                self.behaviour
+                    .resolv_conf
+                    .trim_end_matches('\n')
+                    .to_string(),
+            ),
+            _ => None,
+        }
+    }
+
     /// Appends `text` to the logs at the current time, one entry per line.
     fn log_lines(&mut self, text: &str) {
         if self.exit_only {
@@ -1027,7 +1384,12 @@ impl Shell {
                 rest = inner.get(end + 2..).unwrap_or("");
             } else if let Some(inner) = after.strip_prefix('(') {
                 let end = inner.find(')').unwrap_or(inner.len());
-                if inner[..end].trim() == "date" {
+                let substituted = inner[..end].trim();
+                if let Some(path) = substituted.strip_prefix("cat ")
+                    && let Some(content) = self.known_file(path.trim())
+                {
+                    out.push_str(&content);
+                } else if substituted == "date" {
                     out.push_str(&date_string(self.clock));
                 } else if inner[..end].trim() == "hostname" {
                     out.push_str(
@@ -1337,6 +1699,103 @@ mod tests {
         assert_eq!(lines(&run)[0], "hello from demo");
         assert_eq!(lines(&run)[2], "42");
         assert!(run.exit.is_some());
+    }
+
+    #[test]
+    fn until_loops_block_on_the_cluster_and_resume_with_its_answers() {
+        // https://kubernetes.io/docs/concepts/workloads/pods/init-containers/
+        let script = "until nslookup myservice.$(cat /var/run/secrets/kubernetes.io/serviceaccount/namespace).svc.cluster.local; do echo waiting for myservice; sleep 2; done";
+        let mut behaviour =
+            Behaviour::of("busybox:1.28", &words(&["sh", "-c", script]), &[]).with_namespace("ns");
+        let lookup = Query::Lookup {
+            name: "myservice.ns.svc.cluster.local".to_string(),
+        };
+        // Nothing answered yet: the program waits at its first lookup.
+        let outcome = behaviour.outcome("p");
+        assert_eq!(outcome.exit, None);
+        assert_eq!(outcome.pending, Some((SimDuration::ZERO, lookup.clone())));
+        assert!(behaviour.runs_forever());
+        // Two failed lookups: two waiting lines, the third lookup 4 s in.
+        behaviour.answers = vec![Answer::Unresolved, Answer::Unresolved];
+        assert_eq!(behaviour.outcome("p").pending, Some((secs(4), lookup)));
+        let run = behaviour.run(secs(10), "p");
+        let waiting: Vec<i64> = run
+            .logs
+            .iter()
+            .filter(|(_, line)| line == "waiting for myservice")
+            .map(|(at, _)| at.as_secs())
+            .collect();
+        assert_eq!(waiting, vec![0, 2]);
+        assert!(lines(&run).contains(&"nslookup: can't resolve 'myservice.ns.svc.cluster.local'"));
+        // The Service appears: the loop ends and the shell exits 0.
+        behaviour
+            .answers
+            .push(Answer::Resolved("10.96.5.6".to_string()));
+        let outcome = behaviour.outcome("p");
+        assert_eq!(outcome.exit, Some((secs(4), 0)));
+        assert_eq!(outcome.pending, None);
+        let run = behaviour.run(secs(10), "p");
+        assert_eq!(
+            lines(&run).last(),
+            Some(&"Address 1: 10.96.5.6 myservice.ns.svc.cluster.local")
+        );
+    }
+
+    #[test]
+    fn connection_checks_ask_for_host_and_port() {
+        let pending = |script: &str| {
+            Behaviour::of("busybox", &words(&["sh", "-c", script]), &[])
+                .outcome("p")
+                .pending
+                .map(|(_, query)| query)
+        };
+        let connect = |host: &str, port: i32| {
+            Some(Query::Connect {
+                host: host.to_string(),
+                port,
+            })
+        };
+        assert_eq!(
+            pending("until wget -qO- http://web:8080/healthz; do sleep 1; done"),
+            connect("web", 8080)
+        );
+        assert_eq!(
+            pending("until curl -s -o /dev/null http://api; do sleep 1; done; echo up"),
+            connect("api", 80)
+        );
+        assert_eq!(
+            pending("until curl -s --max-time 2 https://api.team.svc; do sleep 1; done"),
+            connect("api.team.svc", 443)
+        );
+        assert_eq!(
+            pending("until nc -z db 5432; do echo waiting; sleep 2; done"),
+            connect("db", 5432)
+        );
+        assert_eq!(
+            pending("while getent hosts old; do sleep 5; done"),
+            Some(Query::Lookup {
+                name: "old".to_string()
+            })
+        );
+        // `while COND` runs while the check succeeds.
+        let mut behaviour = Behaviour::of(
+            "busybox",
+            &words(&["sh", "-c", "while nc -z db 5432; do sleep 5; done; exit 3"]),
+            &[],
+        );
+        behaviour.answers = vec![
+            Answer::Resolved("10.96.0.20".to_string()),
+            Answer::Refused("10.96.0.20".to_string()),
+        ];
+        assert_eq!(behaviour.outcome("p").exit, Some((secs(5), 3)));
+        // A busy loop without a sleep polls once a second.
+        let mut busy = Behaviour::of(
+            "busybox",
+            &words(&["sh", "-c", "until nc -z db 5432; do :; done"]),
+            &[],
+        );
+        busy.answers = vec![Answer::Unresolved];
+        assert_eq!(busy.outcome("p").pending.map(|(at, _)| at), Some(secs(1)));
     }
 
     #[test]

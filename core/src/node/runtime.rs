@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
-use crate::node::behaviour::{Behaviour, Run};
+use crate::node::behaviour::{Behaviour, Query, Run};
 use crate::node::kubelet::backoff::Backoff;
 use crate::time::{SimDuration, SimTime};
 
@@ -138,6 +138,9 @@ pub struct ContainerInstance {
     pub behaviour: Behaviour,
     /// The program's own exit, precomputed: (time, code, reason).
     pub natural_exit: Option<(SimTime, i32, &'static str)>,
+    /// The cluster query the program blocks on and when it runs (`until nslookup
+    /// svc`): the kubelet answers it then and recomputes the exit.
+    pub waiting_on: Option<(SimTime, Query)>,
     /// The actual exit once it happened.
     pub finished: Option<Finished>,
     /// When a SIGTERM was sent (deletion, liveness failure), and the kill deadline.

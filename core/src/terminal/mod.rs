@@ -164,17 +164,33 @@ pub fn run_line(
         let first = run_stage(simulation, &pipeline.command, input, files);
         let mut reaction = LineOutput::default();
         react(simulation, &mut reaction);
-        let mut piped = if pipeline.discard_stdout {
-            String::new()
-        } else {
-            first.stdout
-        };
+        // kubectl writes notices (server warnings, `Found 3 pods, using pod/x`) as it
+        // goes but aggregates its errors and prints them last (`CheckErr` on the
+        // collected errors): `pod "a" deleted` comes before the NotFound of `b`, the
+        // waiting lines of `rollout status` before its timeout.
+        let (notices, errors) = split_notices(&first.stderr);
+        let mut piped = String::new();
+        let mut trailing_errors = String::new();
+        if !pipeline.discard_stderr {
+            if pipeline.stderr_to_stdout {
+                piped.push_str(&notices);
+            } else if !notices.is_empty() {
+                output.chunks.push(Chunk::Stderr(notices));
+            }
+        }
+        if !pipeline.discard_stdout {
+            piped.push_str(&first.stdout);
+        }
         let mut exit_code = first.exit_code;
         if !pipeline.discard_stderr {
             if pipeline.stderr_to_stdout {
-                piped.push_str(&first.stderr);
-            } else if !first.stderr.is_empty() {
-                output.chunks.push(Chunk::Stderr(first.stderr));
+                piped.push_str(&errors);
+            } else if pipeline.filters.is_empty() {
+                trailing_errors = errors;
+            } else if !errors.is_empty() {
+                // Through a pipe the error reaches the terminal before the filter
+                // prints what it read.
+                output.chunks.push(Chunk::Stderr(errors));
             }
         }
         for filter in &pipeline.filters {
@@ -188,6 +204,9 @@ pub fn run_line(
         if !piped.is_empty() {
             output.chunks.push(Chunk::Stdout(piped));
         }
+        if !trailing_errors.is_empty() {
+            output.chunks.push(Chunk::Stderr(trailing_errors));
+        }
         output.exit_code = exit_code;
         if reaction.exit_code != 0 {
             output.chunks.extend(reaction.chunks);
@@ -195,6 +214,26 @@ pub fn run_line(
         }
     }
     output
+}
+
+/// Splits a command's stderr into the notices kubectl prints before its output
+/// and the errors it prints after.
+fn split_notices(stderr: &str) -> (String, String) {
+    const NOTICE_PREFIXES: [&str; 4] = ["Warning: ", "Found ", "Defaulted container ", "Flag --"];
+    let mut notices = String::new();
+    let mut errors = String::new();
+    for line in stderr.split_inclusive('\n') {
+        if errors.is_empty()
+            && NOTICE_PREFIXES
+                .iter()
+                .any(|prefix| line.starts_with(prefix))
+        {
+            notices.push_str(line);
+        } else {
+            errors.push_str(line);
+        }
+    }
+    (notices, errors)
 }
 
 #[cfg(test)]
@@ -282,5 +321,28 @@ mod tests {
         );
         assert_eq!(pods.text(), "2\n");
         assert_eq!(simulation.now(), crate::time::SimTime::DEFAULT_EPOCH);
+    }
+
+    #[test]
+    fn kubectl_errors_follow_its_output_and_notices_precede_it() {
+        let mut simulation = simulation();
+        run_line(&mut simulation, "kubectl run x --image=nginx", "", &files());
+        let deleted = run_line(&mut simulation, "kubectl delete pod x nope", "", &files());
+        assert_eq!(
+            deleted.chunks,
+            [
+                Chunk::Stdout("pod \"x\" deleted\n".to_string()),
+                Chunk::Stderr(
+                    "Error from server (NotFound): pods \"nope\" not found\n".to_string()
+                ),
+            ]
+        );
+        assert_eq!(
+            split_notices("Warning: a\nFound 2 pods, using pod/p\nerror: b\nWarning: c\n"),
+            (
+                "Warning: a\nFound 2 pods, using pod/p\n".to_string(),
+                "error: b\nWarning: c\n".to_string()
+            )
+        );
     }
 }

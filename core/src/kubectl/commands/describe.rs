@@ -20,6 +20,7 @@ use crate::kubectl::{CommandOutput, Flags};
 use crate::model::Object;
 use crate::model::registry::{ResourceType, lookup_kind_name};
 use crate::model::selector::Selector;
+use crate::node::kubelet::node_status::NODE_LEASE_NAMESPACE;
 use crate::simulation::Simulation;
 
 const MISSING_RESOURCE: &str = "You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nSee 'kubectl describe -h' for help and examples\n";
@@ -146,6 +147,9 @@ pub fn describe_object(simulation: &Simulation, object: &Object, show_events: bo
             {
                 context.pods = found.iter().map(|pod| pod.to_value()).collect();
             }
+            context.lease = lookup_kind_name("Lease")
+                .and_then(|leases| api.get(leases, NODE_LEASE_NAMESPACE, object.name()).ok())
+                .map(|lease| lease.to_value());
         }
         "Deployment" => {
             let (old, new) = deployment_replica_sets(simulation, object, &value);

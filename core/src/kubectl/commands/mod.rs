@@ -1,6 +1,7 @@
 //! One file per kubectl command.
 
 pub mod api_resources;
+pub mod api_versions;
 pub mod apply;
 pub mod cluster_info;
 pub mod cordon;
@@ -22,5 +23,6 @@ pub mod scale;
 pub mod set_image;
 pub mod sim;
 pub mod taint;
+pub mod top;
 pub mod version;
 pub mod wait;

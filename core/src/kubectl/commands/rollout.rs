@@ -487,10 +487,7 @@ fn describe_template(template: &Value) -> String {
     let context = DescribeContext {
         now: crate::time::SimTime::DEFAULT_EPOCH,
         events: None,
-        pods: Vec::new(),
-        old_replica_sets: Vec::new(),
-        new_replica_sets: Vec::new(),
-        endpoint_slices: Vec::new(),
+        ..DescribeContext::default()
     };
     let text = describe_deployment(&synthetic, &context);
     let mut out = String::new();

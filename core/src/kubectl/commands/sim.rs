@@ -131,7 +131,10 @@ fn check_flags(
     for name in flags.names() {
         if !allowed.contains(&name) {
             let message = if name.chars().count() == 1 {
-                format!("unknown shorthand flag: '{name}' in -{name}")
+                format!(
+                    "unknown shorthand flag: '{name}' in {}",
+                    flags.shorthand_word(name)
+                )
             } else {
                 format!("unknown flag: --{name}")
             };

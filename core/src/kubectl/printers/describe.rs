@@ -34,6 +34,8 @@ pub struct DescribeContext {
     /// A Deployment's ReplicaSets: (old, new).
     pub old_replica_sets: Vec<Value>,
     pub new_replica_sets: Vec<Value>,
+    /// A Node's Lease in `kube-node-lease`; `None` when there is none.
+    pub lease: Option<Value>,
     /// A Service's EndpointSlices.
     pub endpoint_slices: Vec<Value>,
 }
@@ -1818,14 +1820,31 @@ pub fn describe_node(node: &Value, context: &DescribeContext) -> String {
             flag(node, &["spec", "unschedulable"])
         ),
     );
-    // kubesim's kubelets keep no Lease objects, so kubectl's lookup fails as it would.
-    w.write(
-        0,
-        &format!(
-            "Lease:\tFailed to get lease: leases.coordination.k8s.io \"{}\" not found\n",
-            text(node, &["metadata", "name"])
+    // describeNode/describeNodeLease in kubectl's describe.go: the kubelet's Lease
+    // in kube-node-lease, or the error of looking it up.
+    match &context.lease {
+        Some(lease) => {
+            let field = |name: &str| match opt_text(lease, &["spec", name]) {
+                Some(value) if name == "holderIdentity" => value.to_string(),
+                Some(value) => rfc1123z_text(Some(value)),
+                None => "<unset>".to_string(),
+            };
+            w.write(0, "Lease:\n");
+            w.write(
+                1,
+                &format!("HolderIdentity:\t{}\n", field("holderIdentity")),
+            );
+            w.write(1, &format!("AcquireTime:\t{}\n", field("acquireTime")));
+            w.write(1, &format!("RenewTime:\t{}\n", field("renewTime")));
+        }
+        None => w.write(
+            0,
+            &format!(
+                "Lease:\tFailed to get lease: leases.coordination.k8s.io \"{}\" not found\n",
+                text(node, &["metadata", "name"])
+            ),
         ),
-    );
+    }
     let conditions = list(node, &["status", "conditions"]);
     if !conditions.is_empty() {
         w.write(

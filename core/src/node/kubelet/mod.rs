@@ -12,9 +12,11 @@
 
 pub mod backoff;
 pub mod environment;
+pub mod hosts_file;
 pub mod node_status;
 pub mod pod_worker;
 pub mod prober;
+pub mod queries;
 pub mod status;
 
 use std::collections::BTreeMap;
@@ -200,7 +202,18 @@ impl Kubelet {
         };
         let mut probe_events = Vec::new();
         pod_worker::run_probes(pod, pod_runtime, now, &mut probe_events);
-        let mut result = pod_worker::sync(pod, pod_runtime, node_state, container_sequence, now);
+        let api = &*context.api;
+        let namespace = pod.metadata.namespace();
+        let resolver =
+            |query: &crate::node::behaviour::Query| queries::answer(api, namespace, query);
+        let mut result = pod_worker::sync(
+            pod,
+            pod_runtime,
+            node_state,
+            container_sequence,
+            &resolver,
+            now,
+        );
         let mut events = probe_events;
         events.append(&mut result.events);
         let generated = status::generate(pod, pod_runtime, &host_ip, now);

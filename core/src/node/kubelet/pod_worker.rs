@@ -18,7 +18,7 @@
 //!   10–15 s timer; kubesim restarts it exactly when the back-off ends.
 
 use crate::model::pod::{Container, Pod, PodSpec, Probe};
-use crate::node::behaviour::{Behaviour, STRESS_ALLOCATION_DELAY, short_repository};
+use crate::node::behaviour::{Answer, Behaviour, Query, STRESS_ALLOCATION_DELAY, short_repository};
 use crate::node::image_registry::{self, PullOutcome};
 use crate::node::kubelet::backoff;
 use crate::node::kubelet::prober::{self, ProbeKind};
@@ -200,9 +200,13 @@ fn should_restart(spec: &PodSpec, container: &ContainerRuntime, exit_code: i32) 
     }
 }
 
+/// Answers a container's query against the live cluster (DNS, Services).
+pub type Resolver<'a> = &'a dyn Fn(&Query) -> Answer;
+
 /// The sync's working set.
 struct Worker<'a> {
     pod: &'a Pod,
+    resolver: Resolver<'a>,
     spec: PodSpec,
     node: &'a mut NodeState,
     result: SyncResult,
@@ -232,10 +236,12 @@ pub fn sync(
     runtime: &mut PodRuntime,
     node: &mut NodeState,
     container_sequence: &mut u64,
+    resolver: Resolver<'_>,
     now: SimTime,
 ) -> SyncResult {
     let mut worker = Worker {
         pod,
+        resolver,
         spec: pod.spec.clone().unwrap_or_default(),
         node,
         result: SyncResult::default(),
@@ -416,7 +422,16 @@ fn container_due(runtime: &PodRuntime, spec: &PodSpec, index: usize) -> Option<S
         }
         ContainerPhase::Running => {
             let instance = container.current.as_ref()?;
-            instance_end(instance, &container.image).map(|(at, _, _)| at)
+            let end = instance_end(instance, &container.image).map(|(at, _, _)| at);
+            let query = instance
+                .waiting_on
+                .as_ref()
+                .filter(|_| instance.stopping.is_none())
+                .map(|(at, _)| *at);
+            match (end, query) {
+                (Some(end), Some(query)) => Some(end.min(query)),
+                (end, query) => end.or(query),
+            }
         }
         ContainerPhase::Exited { restart_at } => {
             if runtime.killing_since.is_some() {
@@ -552,7 +567,15 @@ fn apply_transition(
             let Some(instance) = container.current.as_mut() else {
                 return;
             };
-            let Some((at, exit_code, reason)) = instance_end(instance, &image) else {
+            let end = instance_end(instance, &image);
+            if let Some((asked_at, query)) = instance.waiting_on.clone()
+                && instance.stopping.is_none()
+                && end.is_none_or(|(at, _, _)| asked_at < at)
+            {
+                answer_query(instance, asked_at, &query, worker.resolver);
+                return;
+            }
+            let Some((at, exit_code, reason)) = end else {
                 return;
             };
             instance.finished = Some(Finished {
@@ -616,6 +639,29 @@ fn apply_transition(
         }
     }
     let _ = now;
+}
+
+/// Answers the query a running program reached at `asked_at`, then moves the
+/// program on: its exit, or its next query.
+fn answer_query(
+    instance: &mut ContainerInstance,
+    asked_at: SimTime,
+    query: &Query,
+    resolver: Resolver<'_>,
+) {
+    instance.behaviour.answers.push(resolver(query));
+    let outcome = instance.behaviour.outcome(&instance.hostname);
+    let started_at = instance.started_at;
+    instance.waiting_on = outcome
+        .pending
+        .map(|(offset, query)| ((started_at + offset).max(asked_at), query));
+    instance.natural_exit = outcome.exit.map(|(offset, code)| {
+        (
+            started_at + offset,
+            code,
+            if code == 0 { "Completed" } else { "Error" },
+        )
+    });
 }
 
 /// Once every regular container has exited for good, the pod is terminal.
@@ -777,8 +823,16 @@ fn start_container(worker: &mut Worker<'_>, runtime: &mut PodRuntime, index: usi
         &super::environment::expand_all(spec.command.as_deref().unwrap_or(&[]), &environment),
         &super::environment::expand_all(spec.args.as_deref().unwrap_or(&[]), &environment),
     )
-    .with_environment(environment);
-    let mut natural_exit = behaviour.exit().map(|(offset, code)| {
+    .with_environment(environment)
+    .with_namespace(worker.pod.metadata.namespace())
+    .with_pod_files(
+        super::hosts_file::hosts_file(worker.pod, runtime.pod_ip.as_deref().unwrap_or("")),
+        super::hosts_file::resolv_conf(worker.pod.metadata.namespace()),
+    );
+    let hostname = worker.pod.metadata.name().to_string();
+    let outcome = behaviour.outcome(&hostname);
+    let waiting_on = outcome.pending.map(|(offset, query)| (at + offset, query));
+    let mut natural_exit = outcome.exit.map(|(offset, code)| {
         (
             at + offset,
             code,
@@ -799,10 +853,11 @@ fn start_container(worker: &mut Worker<'_>, runtime: &mut PodRuntime, index: usi
         started_at: at,
         behaviour,
         natural_exit,
+        waiting_on,
         finished: None,
         stopping: None,
         extra_logs: Vec::new(),
-        hostname: worker.pod.metadata.name().to_string(),
+        hostname,
     };
     worker.event(
         &container,

@@ -198,7 +198,10 @@ pub fn probe(
         Check::Files(paths) => {
             let offset = at - instance.started_at;
             let run = instance.behaviour.run(offset, &instance.hostname);
-            match paths.iter().find(|path| !run.file_exists_at(path, offset)) {
+            let exists = |path: &String| {
+                instance.behaviour.has_file(path) || run.file_exists_at(path, offset)
+            };
+            match paths.iter().find(|path| !exists(path)) {
                 None => Ok(()),
                 Some(missing) => Err(format!(
                     "cat: can't open '{missing}': No such file or directory"
