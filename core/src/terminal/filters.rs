@@ -1,7 +1,8 @@
 //! The text filters scripts pipe kubectl into, with GNU coreutils' behaviour for
 //! the options scripts use: `grep [-v -i -E -F -w -c -q -e P]`, `head`/`tail
 //! [-n N | -N | -n +N]`, `wc [-l -w -c]`, `sort [-r -u -n]`, `uniq [-c]`,
-//! `awk '{print $N, …}'` and `cut -d D -f N[,M]`.
+//! `awk '{print $N, …}'` and `cut -c LIST` / `cut -d D -f LIST` (GNU lists: `1-3,5`,
+//! `-4`, `7-`).
 
 use crate::kubectl::{CommandOutput, shell_words};
 
@@ -362,11 +363,123 @@ fn awk(arguments: &[String], input: &str) -> Result<CommandOutput, String> {
     Ok(CommandOutput::ok(out))
 }
 
+/// One range of a cut list: `N`, `N-M`, `N-` (to the end), `-M` (from 1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct CutRange {
+    first: usize,
+    last: Option<usize>,
+}
+
+/// What cut selects: bytes (`-b`, and `-c`, which GNU cut treats as bytes), or
+/// fields (`-f`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum CutUnit {
+    Bytes,
+    Fields,
+}
+
+/// Parses a cut list as GNU's `set_fields` does (`src/set-fields.c`):
+/// `1-3,5` → [1-3, 5]; `-4` → [1-4]; `7-` → [7-]; a blank also separates items.
+/// Errors carry GNU's messages: `0` → "fields and positions are numbered from 1",
+/// `3-2` → "invalid decreasing range", `-` → "invalid range with no endpoint: -".
+fn parse_cut_list(list: &str, unit: CutUnit) -> Result<Vec<CutRange>, String> {
+    let invalid = match unit {
+        CutUnit::Bytes => "invalid byte or character range",
+        CutUnit::Fields => "invalid field range",
+    };
+    let mut ranges = Vec::new();
+    for item in list.split([',', ' ', '\t']) {
+        if item.is_empty() {
+            return Err("fields and positions are numbered from 1".to_string());
+        }
+        let number = |text: &str| -> Result<usize, String> {
+            if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(invalid.to_string());
+            }
+            text.parse::<usize>().map_err(|_| match unit {
+                CutUnit::Bytes => format!("byte/character offset '{text}' is too large"),
+                CutUnit::Fields => format!("field number '{text}' is too large"),
+            })
+        };
+        let range = match item.split_once('-') {
+            None => {
+                let value = number(item)?;
+                CutRange {
+                    first: value,
+                    last: Some(value),
+                }
+            }
+            Some(("", "")) => return Err("invalid range with no endpoint: -".to_string()),
+            Some(("", last)) => CutRange {
+                first: 1,
+                last: Some(number(last)?),
+            },
+            Some((first, "")) => CutRange {
+                first: number(first)?,
+                last: None,
+            },
+            Some((first, last)) => CutRange {
+                first: number(first)?,
+                last: Some(number(last)?),
+            },
+        };
+        if range.first == 0 {
+            return Err(match (unit, range.last) {
+                (_, Some(0)) => "fields and positions are numbered from 1".to_string(),
+                (CutUnit::Bytes, _) => "byte/character positions are numbered from 1".to_string(),
+                (CutUnit::Fields, _) => "fields are numbered from 1".to_string(),
+            });
+        }
+        if range.last.is_some_and(|last| last < range.first) {
+            return Err("invalid decreasing range".to_string());
+        }
+        ranges.push(range);
+    }
+    Ok(ranges)
+}
+
+fn cut_selected(ranges: &[CutRange], position: usize, complement: bool) -> bool {
+    let inside = ranges
+        .iter()
+        .any(|r| position >= r.first && r.last.is_none_or(|last| position <= last));
+    inside != complement
+}
+
+/// GNU cut: `-b LIST`, `-c LIST`, `-f LIST [-d D] [-s]`, `--complement`,
+/// `--output-delimiter=S`. Selected pieces come out in input order, each once
+/// (`cut -f 3,1` prints field 1 then field 3). Usage errors exit 1 with GNU's
+/// "Try 'cut --help'" line.
 fn cut(arguments: &[String], input: &str) -> Result<CommandOutput, String> {
-    let mut delimiter = '\t';
-    let mut fields: Vec<usize> = Vec::new();
+    let usage = |message: &str| {
+        Ok(CommandOutput {
+            stdout: String::new(),
+            stderr: format!("cut: {message}\nTry 'cut --help' for more information.\n"),
+            exit_code: 1,
+        })
+    };
+    let mut delimiter: Option<char> = None;
+    let mut output_delimiter: Option<String> = None;
+    let mut list: Option<(CutUnit, String)> = None;
+    let mut only_delimited = false;
+    let mut complement = false;
     let mut rest = arguments.iter();
     while let Some(argument) = rest.next() {
+        if let Some(value) = argument.strip_prefix("--output-delimiter=") {
+            output_delimiter = Some(value.to_string());
+            continue;
+        }
+        match argument.as_str() {
+            "--complement" => {
+                complement = true;
+                continue;
+            }
+            "-s" | "--only-delimited" => {
+                only_delimited = true;
+                continue;
+            }
+            "-n" => continue,
+            _ => {}
+        }
         let (flag, inline) = if argument.len() > 2 && argument.starts_with('-') {
             (&argument[..2], Some(argument[2..].to_string()))
         } else {
@@ -381,40 +494,78 @@ fn cut(arguments: &[String], input: &str) -> Result<CommandOutput, String> {
                     .ok_or_else(|| format!("option requires an argument -- '{}'", &flag[1..])),
             }
         };
-        match flag {
+        let unit = match flag {
             "-d" => {
                 let text = value()?;
                 let mut characters = text.chars();
                 delimiter = match (characters.next(), characters.next()) {
-                    (Some(c), None) => c,
-                    _ => return Err("the delimiter must be a single character".to_string()),
+                    (Some(c), None) => Some(c),
+                    (None, _) => Some('\0'),
+                    _ => return usage("the delimiter must be a single character"),
                 };
+                continue;
             }
-            "-f" => {
-                for part in value()?.split(',') {
-                    fields.push(
-                        part.parse()
-                            .map_err(|_| format!("invalid field value '{part}'"))?,
-                    );
-                }
+            "-b" | "-c" => CutUnit::Bytes,
+            "-f" => CutUnit::Fields,
+            _ if flag.starts_with("--") || !flag.starts_with('-') => {
+                return Err(format!("kubesim's cut reads only its input: {argument}"));
             }
-            _ => return Err(format!("kubesim's cut takes -d and -f: {argument}")),
+            _ => return usage(&format!("invalid option -- '{}'", &flag[1..2])),
+        };
+        let text = value()?;
+        if list.is_some() {
+            return usage("only one list may be specified");
         }
+        list = Some((unit, text));
     }
-    if fields.is_empty() || fields.contains(&0) {
-        return Err("you must specify a list of fields (from 1)".to_string());
+    let Some((unit, text)) = list else {
+        return usage("you must specify a list of bytes, characters, or fields");
+    };
+    if unit == CutUnit::Bytes && delimiter.is_some() {
+        return usage("an input delimiter may be specified only when operating on fields");
     }
+    if unit == CutUnit::Bytes && only_delimited {
+        return usage(
+            "suppressing non-delimited lines makes sense\n\tonly when operating on fields",
+        );
+    }
+    let ranges = match parse_cut_list(&text, unit) {
+        Ok(ranges) => ranges,
+        Err(message) => return usage(&message),
+    };
+    let delimiter = delimiter.unwrap_or('\t');
     let mut out = String::new();
     for line in input.lines() {
-        if !line.contains(delimiter) {
-            out.push_str(line);
-        } else {
-            let parts: Vec<&str> = line.split(delimiter).collect();
-            let values: Vec<&str> = fields
-                .iter()
-                .filter_map(|&n| parts.get(n - 1).copied())
-                .collect();
-            out.push_str(&values.join(&delimiter.to_string()));
+        match unit {
+            CutUnit::Bytes => {
+                let bytes: Vec<u8> = line
+                    .bytes()
+                    .enumerate()
+                    .filter(|(index, _)| cut_selected(&ranges, index + 1, complement))
+                    .map(|(_, byte)| byte)
+                    .collect();
+                // GNU cut's -c counts bytes; a split character shows as U+FFFD.
+                out.push_str(&String::from_utf8_lossy(&bytes));
+            }
+            CutUnit::Fields => {
+                if !line.contains(delimiter) {
+                    if only_delimited {
+                        continue;
+                    }
+                    out.push_str(line);
+                } else {
+                    let separator = output_delimiter
+                        .clone()
+                        .unwrap_or_else(|| delimiter.to_string());
+                    let values: Vec<&str> = line
+                        .split(delimiter)
+                        .enumerate()
+                        .filter(|(index, _)| cut_selected(&ranges, index + 1, complement))
+                        .map(|(_, value)| value)
+                        .collect();
+                    out.push_str(&values.join(&separator));
+                }
+            }
         }
         out.push('\n');
     }
@@ -476,6 +627,62 @@ mod tests {
             "web\napi\n"
         );
         assert_eq!(run_filter("cut -d/ -f2", "pod/web\n").stdout, "web\n");
+    }
+
+    #[test]
+    fn cut_lists_as_gnu_cut() {
+        let line = "2025-01-01T00:00:05Z web-1 started\n";
+        let cut = |command: &str| run_filter(command, line).stdout;
+        assert_eq!(cut("cut -c1-10"), "2025-01-01\n");
+        assert_eq!(cut("cut -c 1-4,6-7"), "202501\n");
+        assert_eq!(cut("cut -c -4"), "2025\n");
+        assert_eq!(cut("cut -c 22-"), "web-1 started\n");
+        assert_eq!(cut("cut -c 1"), "2\n");
+        assert_eq!(cut("cut -b 1-4"), "2025\n");
+        // Overlapping and unordered items select each position once, in order.
+        assert_eq!(cut("cut -c 3,1,1-2"), "202\n");
+        assert_eq!(cut("cut -c 100-"), "\n");
+        assert_eq!(cut("cut -c 1-60"), line);
+        assert_eq!(cut("cut --complement -c 1-21"), "web-1 started\n");
+        // Fields take the same lists and keep input order.
+        assert_eq!(cut("cut -d ' ' -f 3,1"), "2025-01-01T00:00:05Z started\n");
+        assert_eq!(cut("cut -d ' ' -f 2-"), "web-1 started\n");
+        assert_eq!(
+            cut("cut -d ' ' -f -2 --output-delimiter=,"),
+            "2025-01-01T00:00:05Z,web-1\n"
+        );
+        assert_eq!(run_filter("cut -d: -f1 -s", "a:b\nplain\n").stdout, "a\n");
+        // GNU's errors (src/set-fields.c, src/cut.c), exit 1.
+        let error = |command: &str| {
+            let output = run_filter(command, line);
+            assert_eq!(output.exit_code, 1, "{command}");
+            output.stderr.lines().next().unwrap_or_default().to_string()
+        };
+        assert_eq!(
+            error("cut -c 0"),
+            "cut: fields and positions are numbered from 1"
+        );
+        assert_eq!(
+            error("cut -c 0-3"),
+            "cut: byte/character positions are numbered from 1"
+        );
+        assert_eq!(error("cut -f 0-3"), "cut: fields are numbered from 1");
+        assert_eq!(error("cut -c 5-3"), "cut: invalid decreasing range");
+        assert_eq!(error("cut -c -"), "cut: invalid range with no endpoint: -");
+        assert_eq!(error("cut -c x"), "cut: invalid byte or character range");
+        assert_eq!(error("cut -f 1-2-3"), "cut: invalid field range");
+        assert_eq!(
+            error("cut -c 1 -f 2"),
+            "cut: only one list may be specified"
+        );
+        assert_eq!(
+            error("cut -d: -c 1"),
+            "cut: an input delimiter may be specified only when operating on fields"
+        );
+        assert_eq!(
+            error("cut -d:"),
+            "cut: you must specify a list of bytes, characters, or fields"
+        );
     }
 
     #[test]
