@@ -669,8 +669,12 @@ fn answer_query(
                 && *period == Some(interval)
                 && interval > SimDuration::ZERO
                 && instance.behaviour.answers.last() == Some(&answer)
-                && instance.behaviour.answers.len() % POLL_RESYNC_ANSWERS != 0)
-                .then_some(interval)
+                && !instance
+                    .behaviour
+                    .answers
+                    .len()
+                    .is_multiple_of(POLL_RESYNC_ANSWERS))
+            .then_some(interval)
         });
     let period = instance.last_poll.as_ref().map(|(at, _, _)| asked_at - *at);
     instance.behaviour.answers.push(answer);
