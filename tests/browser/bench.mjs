@@ -14,7 +14,7 @@ import { gzipSync } from 'node:zlib';
 import { distDir, launchBrowser, openPage, pause, repoRoot, run, serveDist, supported } from './harness.mjs';
 
 const WORKLOADS = (process.env.BENCH_WORKLOADS
-  ?? 'schedule:5000:10000,deployment:1000:10000,rolling-update:1000:10000,idle:1000:10000')
+  ?? 'schedule:5000:10000,deployment:200:2000')
   .split(',')
   .map((entry) => {
     const [workload, nodes, pods] = entry.split(':');

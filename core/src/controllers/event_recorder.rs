@@ -8,7 +8,7 @@
 //! - The API server drops events an hour after their last update (`--event-ttl=1h`);
 //!   [`EventTtl`] does that here.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use crate::api_server::{ApiServer, DeleteOptions, ObjectKey, WatchEvent, WatchEventType};
@@ -56,6 +56,9 @@ type EventIdentity = (
 pub struct EventRecorder {
     /// Identity → (namespace, name) of the stored Event.
     seen: BTreeMap<EventIdentity, (String, String)>,
+    /// (namespace, name) of a stored Event → the identities in `seen` that point to
+    /// it, so that forgetting a deleted Event is not a scan of every identity.
+    by_event: BTreeMap<(String, String), BTreeSet<EventIdentity>>,
     /// Disambiguates events recorded for the same object in the same millisecond.
     sequence: u64,
 }
@@ -112,7 +115,7 @@ impl EventRecorder {
                     return;
                 }
             }
-            self.seen.remove(&identity);
+            self.unsee(&identity);
         }
         let namespace = if meta.namespace().is_empty() {
             "default"
@@ -157,14 +160,33 @@ impl EventRecorder {
             reporting_instance: Some(String::new()),
         };
         if api.create(Object::Event(event)).is_ok() {
-            self.seen.insert(identity, (namespace.to_string(), name));
+            let target = (namespace.to_string(), name);
+            self.unsee(&identity);
+            self.by_event
+                .entry(target.clone())
+                .or_default()
+                .insert(identity.clone());
+            self.seen.insert(identity, target);
+        }
+    }
+
+    fn unsee(&mut self, identity: &EventIdentity) {
+        if let Some(target) = self.seen.remove(identity)
+            && let Some(identities) = self.by_event.get_mut(&target)
+        {
+            identities.remove(identity);
+            if identities.is_empty() {
+                self.by_event.remove(&target);
+            }
         }
     }
 
     /// Forgets events that no longer exist, so the cache stays bounded.
     pub fn forget(&mut self, namespace: &str, name: &str) {
-        self.seen
-            .retain(|_, stored| stored.0 != namespace || stored.1 != name);
+        let target = (namespace.to_string(), name.to_string());
+        for identity in self.by_event.remove(&target).into_iter().flatten() {
+            self.seen.remove(&identity);
+        }
     }
 }
 
