@@ -141,6 +141,9 @@ pub struct ContainerInstance {
     /// The cluster query the program blocks on and when it runs (`until nslookup
     /// svc`): the kubelet answers it then and recomputes the exit.
     pub waiting_on: Option<(SimTime, Query)>,
+    /// The last answered query, when it ran, and the time since the one before:
+    /// lets the kubelet predict a steady polling loop's next check.
+    pub last_poll: Option<(SimTime, Query, Option<SimDuration>)>,
     /// The actual exit once it happened.
     pub finished: Option<Finished>,
     /// When a SIGTERM was sent (deletion, liveness failure), and the kill deadline.

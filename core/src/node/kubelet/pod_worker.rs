@@ -641,15 +641,48 @@ fn apply_transition(
     let _ = now;
 }
 
+/// Re-interpret a steadily polling program at least every this many answers.
+const POLL_RESYNC_ANSWERS: usize = 64;
+
 /// Answers the query a running program reached at `asked_at`, then moves the
 /// program on: its exit, or its next query.
+///
+/// Cost: interpreting the program from its start after every answer would make
+/// an init container that polls for an hour cost 1800² steps. A loop that asks
+/// the same query, gets the same answer as last time and polled at the same
+/// interval twice in a row repeats itself, so the kubelet schedules the next check
+/// one interval later without interpreting; it interprets again when an answer
+/// changes (so the exit is exact) and every [`POLL_RESYNC_ANSWERS`] answers.
 fn answer_query(
     instance: &mut ContainerInstance,
     asked_at: SimTime,
     query: &Query,
     resolver: Resolver<'_>,
 ) {
-    instance.behaviour.answers.push(resolver(query));
+    let answer = resolver(query);
+    let steady = instance
+        .last_poll
+        .as_ref()
+        .and_then(|(at, last_query, period)| {
+            let interval = asked_at - *at;
+            (last_query == query
+                && *period == Some(interval)
+                && interval > SimDuration::ZERO
+                && instance.behaviour.answers.last() == Some(&answer)
+                && !instance
+                    .behaviour
+                    .answers
+                    .len()
+                    .is_multiple_of(POLL_RESYNC_ANSWERS))
+            .then_some(interval)
+        });
+    let period = instance.last_poll.as_ref().map(|(at, _, _)| asked_at - *at);
+    instance.behaviour.answers.push(answer);
+    instance.last_poll = Some((asked_at, query.clone(), period));
+    if let Some(interval) = steady {
+        instance.waiting_on = Some((asked_at + interval, query.clone()));
+        return;
+    }
     let outcome = instance.behaviour.outcome(&instance.hostname);
     let started_at = instance.started_at;
     instance.waiting_on = outcome
@@ -854,6 +887,7 @@ fn start_container(worker: &mut Worker<'_>, runtime: &mut PodRuntime, index: usi
         behaviour,
         natural_exit,
         waiting_on,
+        last_poll: None,
         finished: None,
         stopping: None,
         extra_logs: Vec::new(),
