@@ -1036,28 +1036,8 @@ impl Shell<'_> {
                 return Flow::Exit(code.rem_euclid(256));
             }
             Command::Status(code) => self.status = *code,
-            Command::Touch(paths) => {
-                for path in paths {
-                    let path = self.expand(path);
-                    self.run
-                        .files
-                        .entry(path)
-                        .or_default()
-                        .push((self.clock, true));
-                }
-                self.status = 0;
-            }
-            Command::Remove(paths) => {
-                for path in paths {
-                    let path = self.expand(path);
-                    self.run
-                        .files
-                        .entry(path)
-                        .or_default()
-                        .push((self.clock, false));
-                }
-                self.status = 0;
-            }
+            Command::Touch(paths) => self.record_files(paths, true),
+            Command::Remove(paths) => self.record_files(paths, false),
             Command::Check(paths) => {
                 let clock = self.clock;
                 let all = paths.iter().all(|path| {
@@ -1372,6 +1352,19 @@ impl Shell<'_> {
     }
 
     /// Expands `$VAR`, `${VAR}`, `$((arithmetic))` and `$(date)` in a word.
+    /// `touch` (exists) or `rm` (gone) of `paths` at the current instant.
+    fn record_files(&mut self, paths: &[String], exists: bool) {
+        for path in paths {
+            let path = self.expand(path);
+            self.run
+                .files
+                .entry(path)
+                .or_default()
+                .push((self.clock, exists));
+        }
+        self.status = 0;
+    }
+
     fn expand(&self, word: &str) -> String {
         let mut out = String::new();
         let mut rest = word;

@@ -6,9 +6,34 @@
 
 use crate::kubectl::{CommandOutput, Flags};
 
+/// The flags of `top node` and `top pod` (kubectl's global flags are always accepted).
+const FLAGS: &[&str] = &[
+    "l",
+    "selector",
+    "sort-by",
+    "no-headers",
+    "use-protocol-buffers",
+    "show-capacity",
+    "A",
+    "all-namespaces",
+    "containers",
+    "field-selector",
+    "sum",
+    "n",
+    "namespace",
+];
+
 pub fn run(flags: &Flags) -> CommandOutput {
     match flags.positional.first().map(String::as_str) {
-        Some("node" | "nodes" | "no" | "pod" | "pods" | "po") => {
+        Some(resource @ ("node" | "nodes" | "no" | "pod" | "pods" | "po")) => {
+            let command = if resource.starts_with('n') {
+                "top node"
+            } else {
+                "top pod"
+            };
+            if let Err(output) = crate::kubectl::outcome::check_flags(flags, command, FLAGS) {
+                return output;
+            }
             CommandOutput::error("error: Metrics API not available")
         }
         // `cmdutil.DefaultSubCommandRun` / `UsageErrorf` in `cmd/util/helpers.go`.

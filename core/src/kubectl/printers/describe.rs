@@ -1824,18 +1824,15 @@ pub fn describe_node(node: &Value, context: &DescribeContext) -> String {
     // in kube-node-lease, or the error of looking it up.
     match &context.lease {
         Some(lease) => {
-            let field = |name: &str| match opt_text(lease, &["spec", name]) {
-                Some(value) if name == "holderIdentity" => value.to_string(),
-                Some(value) => rfc1123z_text(Some(value)),
-                None => "<unset>".to_string(),
+            let holder = opt_text(lease, &["spec", "holderIdentity"]).unwrap_or("<unset>");
+            let time = |name: &str| {
+                opt_text(lease, &["spec", name])
+                    .map_or_else(|| "<unset>".to_string(), |time| rfc1123z_text(Some(time)))
             };
             w.write(0, "Lease:\n");
-            w.write(
-                1,
-                &format!("HolderIdentity:\t{}\n", field("holderIdentity")),
-            );
-            w.write(1, &format!("AcquireTime:\t{}\n", field("acquireTime")));
-            w.write(1, &format!("RenewTime:\t{}\n", field("renewTime")));
+            w.write(1, &format!("HolderIdentity:\t{holder}\n"));
+            w.write(1, &format!("AcquireTime:\t{}\n", time("acquireTime")));
+            w.write(1, &format!("RenewTime:\t{}\n", time("renewTime")));
         }
         None => w.write(
             0,
