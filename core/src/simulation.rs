@@ -404,7 +404,13 @@ impl Simulation {
                             }
                         }
                     }
-                    if self.routes.scheduler.get(type_index).copied().unwrap_or(true) {
+                    if self
+                        .routes
+                        .scheduler
+                        .get(type_index)
+                        .copied()
+                        .unwrap_or(true)
+                    {
                         self.scheduler.observe(event, now);
                     }
                 }

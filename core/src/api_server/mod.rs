@@ -584,7 +584,10 @@ impl ApiServer {
 }
 
 /// Sets `fields` in a generic object's `spec` (made an object if it is not one).
-fn set_spec_fields(generic: &mut crate::model::GenericObject, fields: &[(&str, serde_json::Value)]) {
+fn set_spec_fields(
+    generic: &mut crate::model::GenericObject,
+    fields: &[(&str, serde_json::Value)],
+) {
     let spec = generic
         .body
         .entry("spec".to_string())

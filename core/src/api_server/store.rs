@@ -375,9 +375,21 @@ mod tests {
     #[test]
     fn keys_order_as_their_texts_do() {
         let texts = [
-            "", "a", "ab", "abcdefgh", "abcdefghi", "abcdefgi", "worker-1", "worker-10",
-            "worker-2", "web-5f7d8c9b4-abcde", "web-5f7d8c9b4-abcdf", "kube-node-lease",
-            "kube-system", "\u{e9}t\u{e9}", "zzzzzzzzzzzzzzzzz",
+            "",
+            "a",
+            "ab",
+            "abcdefgh",
+            "abcdefghi",
+            "abcdefgi",
+            "worker-1",
+            "worker-10",
+            "worker-2",
+            "web-5f7d8c9b4-abcde",
+            "web-5f7d8c9b4-abcdf",
+            "kube-node-lease",
+            "kube-system",
+            "\u{e9}t\u{e9}",
+            "zzzzzzzzzzzzzzzzz",
         ];
         for left in texts {
             for right in texts {
