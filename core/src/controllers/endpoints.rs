@@ -587,6 +587,10 @@ impl Controller for EndpointsController {
         "endpoint-controller"
     }
 
+    fn watches(&self) -> crate::controllers::Watches {
+        crate::controllers::Watches::Kinds(&["Endpoints", "Service", "Pod"])
+    }
+
     fn observe(&mut self, event: &WatchEvent, api: &ApiServer, queue: &mut WorkQueue) {
         if let Object::Endpoints(endpoints) = &*event.object {
             // A deleted Endpoints object is recreated if its Service still selects pods.
@@ -709,9 +713,9 @@ impl Controller for EndpointsController {
         });
         next.subsets = (!subsets.is_empty()).then_some(subsets);
         let result = if current.is_some() {
-            context.api.update(Object::Endpoints(next))
+            context.api.update(Object::Endpoints(Box::new(next)))
         } else {
-            context.api.create(Object::Endpoints(next))
+            context.api.create(Object::Endpoints(Box::new(next)))
         };
         match result {
             Ok(_) => context.trace(format!(

@@ -51,6 +51,10 @@ impl Controller for PodGcController {
         "pod-garbage-collector"
     }
 
+    fn watches(&self) -> crate::controllers::Watches {
+        crate::controllers::Watches::Kinds(&["Node", "Pod"])
+    }
+
     fn observe(&mut self, event: &WatchEvent, api: &ApiServer, queue: &mut WorkQueue) {
         let deleted = event.event_type == WatchEventType::Deleted;
         match &*event.object {
@@ -133,7 +137,7 @@ fn mark_failed_and_delete(pod: &Pod, context: &mut ControllerContext<'_>) {
         };
         conditions.retain(|c| c.type_.as_deref() != Some("DisruptionTarget"));
         conditions.push(condition);
-        let _ = context.api.update_status(Object::Pod(updated));
+        let _ = context.api.update_status(Object::Pod(Box::new(updated)));
     }
     let force = DeleteOptions {
         grace_period_seconds: Some(0),

@@ -362,6 +362,10 @@ impl Controller for ReplicaSetController {
         "replicaset-controller"
     }
 
+    fn watches(&self) -> crate::controllers::Watches {
+        crate::controllers::Watches::Kinds(&["ReplicaSet", "Pod"])
+    }
+
     fn observe(&mut self, event: &WatchEvent, api: &ApiServer, queue: &mut WorkQueue) {
         match event.object.as_ref() {
             Object::ReplicaSet(rs) => {
@@ -466,7 +470,10 @@ impl Controller for ReplicaSetController {
         if current.status.as_ref() != Some(&new_status) {
             let mut updated = current.clone();
             updated.status = Some(new_status.clone());
-            if let Err(error) = context.api.update_status(Object::ReplicaSet(updated)) {
+            if let Err(error) = context
+                .api
+                .update_status(Object::ReplicaSet(Box::new(updated)))
+            {
                 sync_error.get_or_insert(error.to_string());
             }
         }
