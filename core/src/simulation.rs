@@ -23,10 +23,10 @@ use crate::controllers::replica_set::ReplicaSetController;
 use crate::controllers::taint_eviction::TaintEvictionController;
 use crate::controllers::ttl_after_finished::TtlAfterFinishedController;
 use crate::controllers::{
-    Action, Controller, ControllerContext, EventRecorder, TraceEntry, WorkQueue,
+    Action, Controller, ControllerContext, EventRecorder, TraceEntry, Watches, WorkQueue,
 };
 use crate::model::Object;
-use crate::model::registry::lookup_kind_name;
+use crate::model::registry::{RESOURCE_TYPES, lookup_kind_name};
 use crate::rng::SimRng;
 use crate::scheduler::Scheduler;
 use crate::scheduler::explain::SchedulingRecord;
@@ -98,10 +98,52 @@ struct ControllerSlot {
     queue: WorkQueue,
 }
 
+/// The kinds kube-scheduler's informers watch: those `Scheduler::observe_object`
+/// (core/src/scheduler/mod.rs) acts on. Its other events are not delivered.
+const SCHEDULER_WATCHES: Watches = Watches::Kinds(&[
+    "Node",
+    "Pod",
+    "Namespace",
+    "Service",
+    "ReplicaSet",
+    "StatefulSet",
+    "ReplicationController",
+]);
+
+/// Per resource type (by `ResourceType::index`), who hears its watch events: the
+/// controllers, by index in registration order, and whether the scheduler does.
+#[derive(Debug, Default)]
+struct WatchRoutes {
+    controllers: Vec<Vec<usize>>,
+    scheduler: Vec<bool>,
+}
+
+impl WatchRoutes {
+    fn new() -> Self {
+        WatchRoutes {
+            controllers: vec![Vec::new(); RESOURCE_TYPES.len()],
+            scheduler: RESOURCE_TYPES
+                .iter()
+                .map(|resource_type| SCHEDULER_WATCHES.includes(resource_type.kind))
+                .collect(),
+        }
+    }
+
+    fn add_controller(&mut self, index: usize, watches: Watches) {
+        for (route, resource_type) in self.controllers.iter_mut().zip(RESOURCE_TYPES) {
+            if watches.includes(resource_type.kind) {
+                route.push(index);
+            }
+        }
+    }
+}
+
 /// A simulated Kubernetes cluster.
 pub struct Simulation {
     api: ApiServer,
     controllers: Vec<ControllerSlot>,
+    /// Which controllers (and whether the scheduler) watch each resource type.
+    routes: WatchRoutes,
     /// kube-scheduler: its own queue and cache, and the explanations of its decisions.
     scheduler: Scheduler,
     agenda: Agenda,
@@ -140,6 +182,7 @@ impl Simulation {
         let mut simulation = Simulation {
             api,
             controllers: Vec::new(),
+            routes: WatchRoutes::new(),
             scheduler: Scheduler::new(config.scheduler.clone())
                 .or_else(|_| Scheduler::new(SchedulerConfig::default()))
                 .expect("the default scheduler configuration is valid"),
@@ -256,6 +299,8 @@ impl Simulation {
     pub fn add_controller(&mut self, mut controller: Box<dyn Controller>) {
         let mut queue = WorkQueue::default();
         controller.resync(&self.api, &mut queue);
+        self.routes
+            .add_controller(self.controllers.len(), controller.watches());
         self.controllers.push(ControllerSlot { controller, queue });
     }
 
@@ -334,7 +379,7 @@ impl Simulation {
         earliest(controllers, self.scheduler.next_wakeup())
     }
 
-    /// Delivers new watch events to every controller's queue.
+    /// Delivers new watch events to the queues of the controllers that watch their kind.
     fn dispatch_watch_events(&mut self) {
         let revision = self.api.resource_version();
         if revision == self.dispatched_revision {
@@ -344,10 +389,30 @@ impl Simulation {
             Some(events) => {
                 let now = self.api.now();
                 for event in events {
-                    for slot in &mut self.controllers {
-                        slot.controller.observe(event, &self.api, &mut slot.queue);
+                    let type_index = event.object.resource_type().index();
+                    match self.routes.controllers.get(type_index) {
+                        Some(route) => {
+                            for &index in route {
+                                let slot = &mut self.controllers[index];
+                                slot.controller.observe(event, &self.api, &mut slot.queue);
+                            }
+                        }
+                        // A type outside the table: everyone hears of it, as before.
+                        None => {
+                            for slot in &mut self.controllers {
+                                slot.controller.observe(event, &self.api, &mut slot.queue);
+                            }
+                        }
                     }
-                    self.scheduler.observe(event, now);
+                    if self
+                        .routes
+                        .scheduler
+                        .get(type_index)
+                        .copied()
+                        .unwrap_or(true)
+                    {
+                        self.scheduler.observe(event, now);
+                    }
                 }
             }
             None => {

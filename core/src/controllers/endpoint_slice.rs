@@ -351,6 +351,10 @@ impl Controller for EndpointSliceController {
         "endpointslice-controller"
     }
 
+    fn watches(&self) -> crate::controllers::Watches {
+        crate::controllers::Watches::Kinds(&["EndpointSlice", "Service", "Pod"])
+    }
+
     fn observe(&mut self, event: &WatchEvent, api: &ApiServer, queue: &mut WorkQueue) {
         if let Object::EndpointSlice(slice) = &*event.object {
             // A slice of ours changed or went behind our back: sync its Service.

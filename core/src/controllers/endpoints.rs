@@ -587,6 +587,10 @@ impl Controller for EndpointsController {
         "endpoint-controller"
     }
 
+    fn watches(&self) -> crate::controllers::Watches {
+        crate::controllers::Watches::Kinds(&["Endpoints", "Service", "Pod"])
+    }
+
     fn observe(&mut self, event: &WatchEvent, api: &ApiServer, queue: &mut WorkQueue) {
         if let Object::Endpoints(endpoints) = &*event.object {
             // A deleted Endpoints object is recreated if its Service still selects pods.

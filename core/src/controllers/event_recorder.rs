@@ -209,6 +209,10 @@ impl Controller for EventTtl {
         "event-ttl"
     }
 
+    fn watches(&self) -> crate::controllers::Watches {
+        crate::controllers::Watches::Kinds(&["Event"])
+    }
+
     fn observe(&mut self, event: &WatchEvent, _api: &ApiServer, queue: &mut WorkQueue) {
         if event.event_type != WatchEventType::Deleted && event.object.as_::<Event>().is_some() {
             queue.add(ObjectKey::of(&event.object));

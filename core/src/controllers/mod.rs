@@ -119,11 +119,40 @@ pub struct TraceEntry {
     pub message: String,
 }
 
+/// The resource types a controller watches. Upstream's informers are per resource type
+/// (`client-go/informers`), so a controller hears only of the kinds it has informers
+/// for; the simulation dispatches each watch event only to the controllers that name
+/// its kind, and a controller that hears every kind (the garbage collector's and the
+/// namespace controller's dynamic informers) says [`Watches::All`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Watches {
+    /// Every kind: the default, so a controller that declares nothing misses nothing.
+    All,
+    /// Only objects whose `ResourceType::kind` is one of these.
+    Kinds(&'static [&'static str]),
+}
+
+impl Watches {
+    /// True when events about objects of `kind` reach the controller.
+    pub fn includes(self, kind: &str) -> bool {
+        match self {
+            Watches::All => true,
+            Watches::Kinds(kinds) => kinds.contains(&kind),
+        }
+    }
+}
+
 /// A reconcile loop.
 pub trait Controller {
     /// The component name shown in traces and as the source of its Events,
     /// e.g. "deployment-controller", "default-scheduler", "kubelet".
     fn name(&self) -> &'static str;
+
+    /// The kinds whose watch events [`Controller::observe`] is given. It must name
+    /// every kind `observe` acts on; events of other kinds are not delivered.
+    fn watches(&self) -> Watches {
+        Watches::All
+    }
 
     /// Queues the keys a watch event concerns.
     fn observe(&mut self, event: &WatchEvent, api: &ApiServer, queue: &mut WorkQueue);

@@ -161,9 +161,16 @@ pub struct NodeLifecycleController {
 fn lease_renew_time(api: &ApiServer, node: &str) -> Option<SimTime> {
     let lease_type = lookup_kind_name("Lease")?;
     let lease = api.get_ref(lease_type, NODE_LEASE_NAMESPACE, node)?;
-    let value = lease.to_value();
-    let text = value.get("spec")?.get("renewTime")?.as_str()?;
-    SimTime::parse_rfc3339(text).ok()
+    // A Lease is stored as a generic object: its spec is read in place, not serialized.
+    let renew_time = |spec: &serde_json::Value| {
+        spec.get("renewTime")
+            .and_then(serde_json::Value::as_str)
+            .and_then(|text| SimTime::parse_rfc3339(text).ok())
+    };
+    match lease.as_ref() {
+        Object::Generic(generic) => generic.body.get("spec").and_then(renew_time),
+        other => other.to_value().get("spec").and_then(renew_time),
+    }
 }
 
 /// Sets every kubelet condition Unknown, as `tryUpdateNodeHealth` does when the
@@ -329,21 +336,28 @@ impl NodeLifecycleController {
         }
         let deadline = probe + grace;
         let observed_ready = ready.and_then(|c| c.status.clone());
-        let mut next = node.clone();
-        if now > deadline && mark_conditions_unknown(&mut next, Time(now.truncated_to_seconds())) {
-            match context.api.update_status(Object::Node(next.clone())) {
-                Ok(stored) => {
-                    if let Some(stored) = stored.as_::<Node>() {
-                        next = stored.clone();
+        // The node as it is after this pass: copied only when this pass writes it (a
+        // healthy node's check, the common case, writes nothing).
+        let mut unknown: Option<Node> = None;
+        if now > deadline {
+            let mut candidate = node.clone();
+            if mark_conditions_unknown(&mut candidate, Time(now.truncated_to_seconds())) {
+                match context.api.update_status(Object::Node(candidate.clone())) {
+                    Ok(stored) => {
+                        if let Some(stored) = stored.as_::<Node>() {
+                            candidate = stored.clone();
+                        }
+                        context.trace(format!(
+                            "node {} stopped posting status: Ready is Unknown",
+                            key.name
+                        ));
                     }
-                    context.trace(format!(
-                        "node {} stopped posting status: Ready is Unknown",
-                        key.name
-                    ));
+                    Err(_) => return Action::RequeueAfter(SimDuration::from_secs(1)),
                 }
-                Err(_) => return Action::RequeueAfter(SimDuration::from_secs(1)),
+                unknown = Some(candidate);
             }
         }
+        let next: &Node = unknown.as_ref().unwrap_or(node);
         let current_ready = next
             .condition("Ready")
             .and_then(|c| c.status.clone())
@@ -351,8 +365,8 @@ impl NodeLifecycleController {
 
         // Taints follow the conditions (and spec.unschedulable).
         if let Some(taints) = reconcile_taints(
-            &next,
-            &desired_controller_taints(&next),
+            next,
+            &desired_controller_taints(next),
             Time(now.truncated_to_seconds()),
         ) {
             let mut tainted = next.clone();
@@ -446,6 +460,10 @@ fn mark_pod_not_ready(
 impl Controller for NodeLifecycleController {
     fn name(&self) -> &'static str {
         "node-controller"
+    }
+
+    fn watches(&self) -> crate::controllers::Watches {
+        crate::controllers::Watches::Kinds(&["Node", "Pod"])
     }
 
     fn observe(&mut self, event: &WatchEvent, _api: &ApiServer, queue: &mut WorkQueue) {

@@ -51,6 +51,10 @@ impl Controller for PodGcController {
         "pod-garbage-collector"
     }
 
+    fn watches(&self) -> crate::controllers::Watches {
+        crate::controllers::Watches::Kinds(&["Node", "Pod"])
+    }
+
     fn observe(&mut self, event: &WatchEvent, api: &ApiServer, queue: &mut WorkQueue) {
         let deleted = event.event_type == WatchEventType::Deleted;
         match &*event.object {

@@ -418,6 +418,10 @@ impl Controller for ReplicaSetController {
         "replicaset-controller"
     }
 
+    fn watches(&self) -> crate::controllers::Watches {
+        crate::controllers::Watches::Kinds(&["ReplicaSet", "Pod"])
+    }
+
     fn observe(&mut self, event: &WatchEvent, api: &ApiServer, queue: &mut WorkQueue) {
         match event.object.as_ref() {
             Object::ReplicaSet(rs) => {

@@ -314,6 +314,10 @@ impl Controller for TaintEvictionController {
         "taint-eviction-controller"
     }
 
+    fn watches(&self) -> crate::controllers::Watches {
+        crate::controllers::Watches::Kinds(&["Node", "Pod"])
+    }
+
     fn observe(&mut self, event: &WatchEvent, _api: &ApiServer, queue: &mut WorkQueue) {
         let deleted = event.event_type == WatchEventType::Deleted;
         match &*event.object {

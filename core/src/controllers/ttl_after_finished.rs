@@ -35,6 +35,10 @@ impl Controller for TtlAfterFinishedController {
         "ttl-after-finished-controller"
     }
 
+    fn watches(&self) -> crate::controllers::Watches {
+        crate::controllers::Watches::Kinds(&["Job"])
+    }
+
     fn observe(&mut self, event: &WatchEvent, _api: &ApiServer, queue: &mut WorkQueue) {
         if event.event_type != WatchEventType::Deleted
             && let Object::Job(job) = &*event.object

@@ -68,6 +68,17 @@ impl ResourceType {
 
     /// This type's position in [`RESOURCE_TYPES`], a stable small key for indexes.
     pub fn index(&self) -> usize {
+        // Every key and watch dispatch asks this: the position follows from the
+        // address when `self` is an element of the table, without a scan.
+        let size = std::mem::size_of::<ResourceType>();
+        let offset =
+            (self as *const ResourceType as usize).wrapping_sub(RESOURCE_TYPES.as_ptr() as usize);
+        if offset.is_multiple_of(size) && offset / size < RESOURCE_TYPES.len() {
+            let index = offset / size;
+            if std::ptr::eq(&RESOURCE_TYPES[index], self) {
+                return index;
+            }
+        }
         RESOURCE_TYPES
             .iter()
             .position(|candidate| std::ptr::eq(candidate, self))

@@ -99,6 +99,10 @@ impl Controller for DaemonSetController {
         "daemonset-controller"
     }
 
+    fn watches(&self) -> crate::controllers::Watches {
+        crate::controllers::Watches::Kinds(&["DaemonSet", "Pod", "Node"])
+    }
+
     fn observe(&mut self, event: &WatchEvent, api: &ApiServer, queue: &mut WorkQueue) {
         let deleted = event.event_type == WatchEventType::Deleted;
         match &*event.object {

@@ -217,6 +217,10 @@ impl Controller for DeploymentController {
         "deployment-controller"
     }
 
+    fn watches(&self) -> crate::controllers::Watches {
+        crate::controllers::Watches::Kinds(&["Deployment", "ReplicaSet", "Pod"])
+    }
+
     fn observe(
         &mut self,
         event: &WatchEvent,

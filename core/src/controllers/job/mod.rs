@@ -227,6 +227,10 @@ impl Controller for JobController {
         "job-controller"
     }
 
+    fn watches(&self) -> crate::controllers::Watches {
+        crate::controllers::Watches::Kinds(&["Job", "Pod"])
+    }
+
     fn observe(&mut self, event: &WatchEvent, api: &ApiServer, queue: &mut WorkQueue) {
         match &*event.object {
             Object::Job(job) => {

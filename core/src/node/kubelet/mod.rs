@@ -352,6 +352,10 @@ impl Controller for Kubelet {
         "kubelet"
     }
 
+    fn watches(&self) -> crate::controllers::Watches {
+        crate::controllers::Watches::Kinds(&["Pod", "Node"])
+    }
+
     fn observe(&mut self, event: &WatchEvent, _api: &ApiServer, queue: &mut WorkQueue) {
         match event.object.as_ref() {
             Object::Pod(pod) => {

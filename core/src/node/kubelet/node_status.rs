@@ -74,18 +74,20 @@ pub fn renew_lease(api: &mut ApiServer, node: &Node, now: SimTime) -> Result<(),
     let renew_time = now.to_rfc3339_micros();
     match api.get_ref(lease_type, NODE_LEASE_NAMESPACE, name) {
         Some(existing) => {
-            let Object::Generic(generic) = existing.as_ref() else {
+            if !matches!(existing.as_ref(), Object::Generic(_)) {
                 return Ok(());
-            };
-            let mut lease = generic.clone();
-            let spec = lease
-                .body
-                .entry("spec".to_string())
-                .or_insert_with(|| json!({}));
-            spec["renewTime"] = json!(renew_time);
-            spec["holderIdentity"] = json!(name);
-            spec["leaseDurationSeconds"] = json!(NODE_LEASE_DURATION_SECONDS);
-            api.update(Object::Generic(lease))?;
+            }
+            // The renewal writes three spec fields, on the API server's lean path.
+            api.update_generic_spec(
+                lease_type,
+                NODE_LEASE_NAMESPACE,
+                name,
+                &[
+                    ("renewTime", json!(renew_time)),
+                    ("holderIdentity", json!(name)),
+                    ("leaseDurationSeconds", json!(NODE_LEASE_DURATION_SECONDS)),
+                ],
+            )?;
         }
         None => {
             let mut owner = OwnerReference::controller_of("v1", "Node", &node.metadata);
