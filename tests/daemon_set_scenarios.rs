@@ -204,7 +204,10 @@ fn a_node_selector_picks_the_nodes_and_relabelling_moves_pods() {
                 object.metadata.labels.as_mut().unwrap().remove("disk");
             }
         }
-        simulation.api_mut().update(Object::Node(object)).unwrap();
+        simulation
+            .api_mut()
+            .update(Object::Node(Box::new(object)))
+            .unwrap();
         settle(simulation);
     };
     label(&mut simulation, "worker-2", Some("ssd"));
@@ -229,7 +232,10 @@ fn taints_keep_new_pods_off_and_no_execute_taints_remove_them() {
                 effect: Some(effect.to_string()),
                 ..Default::default()
             }]);
-        simulation.api_mut().update(Object::Node(object)).unwrap();
+        simulation
+            .api_mut()
+            .update(Object::Node(Box::new(object)))
+            .unwrap();
         settle(simulation);
     };
     taint(&mut simulation, "worker-1", "NoSchedule");
@@ -248,7 +254,10 @@ fn taints_keep_new_pods_off_and_no_execute_taints_remove_them() {
     // A cordoned node still runs its daemon pod.
     let mut node: Node = get(&simulation, "", "worker-2").unwrap();
     node.spec.get_or_insert_with(Default::default).unschedulable = Some(true);
-    simulation.api_mut().update(Object::Node(node)).unwrap();
+    simulation
+        .api_mut()
+        .update(Object::Node(Box::new(node)))
+        .unwrap();
     settle(&mut simulation);
     assert_eq!(nodes_of(&simulation), vec!["worker-2", "worker-3"]);
 }
@@ -303,7 +312,10 @@ fn a_rolling_update_replaces_one_node_at_a_time() {
         .as_mut()
         .unwrap()[0]
         .image = Some("agent:2".to_string());
-    simulation.api_mut().update(Object::DaemonSet(ds)).unwrap();
+    simulation
+        .api_mut()
+        .update(Object::DaemonSet(Box::new(ds)))
+        .unwrap();
     settle(&mut simulation);
     let mut rounds = 0;
     loop {

@@ -626,7 +626,7 @@ fn a_replica_set_relabelled_out_of_the_selector_is_released_and_replaced() {
     relabelled.metadata.set_label("app", "debug");
     cluster
         .api_mut()
-        .update(kubesim::model::Object::ReplicaSet(relabelled))
+        .update(kubesim::model::Object::ReplicaSet(Box::new(relabelled)))
         .unwrap();
     kubelet.settle(&mut cluster);
 

@@ -273,7 +273,7 @@ fn a_service_whose_selector_stops_matching_empties_its_endpoints() {
     pod.metadata.set_label("app", "other");
     simulation
         .api_mut()
-        .update(kubesim::model::Object::Pod(pod))
+        .update(kubesim::model::Object::Pod(Box::new(pod)))
         .unwrap();
     settle(&mut simulation);
     let endpoints: Endpoints = get(&simulation, "default", "web").unwrap();

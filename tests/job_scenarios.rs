@@ -360,7 +360,7 @@ fn suspending_a_job_deletes_its_pods_and_resuming_starts_them_again() {
         job.spec.as_mut().unwrap().suspend = Some(value);
         simulation
             .api_mut()
-            .update(kubesim::model::Object::Job(job))
+            .update(kubesim::model::Object::Job(Box::new(job)))
             .unwrap();
         settle(simulation);
     };

@@ -94,7 +94,7 @@ fn a_node_reporting_not_ready_gets_the_not_ready_taints() {
     }
     simulation
         .api_mut()
-        .update_status(kubesim::model::Object::Node(node))
+        .update_status(kubesim::model::Object::Node(Box::new(node)))
         .unwrap();
     settle(&mut simulation);
     assert_eq!(
@@ -114,7 +114,7 @@ fn cordoning_a_node_adds_the_unschedulable_taint_and_uncordoning_removes_it() {
         node.spec.get_or_insert_with(Default::default).unschedulable = value.then_some(true);
         simulation
             .api_mut()
-            .update(kubesim::model::Object::Node(node))
+            .update(kubesim::model::Object::Node(Box::new(node)))
             .unwrap();
         settle(simulation);
     };
@@ -260,7 +260,7 @@ fn an_untolerated_no_execute_taint_evicts_at_once() {
         }]);
     simulation
         .api_mut()
-        .update(kubesim::model::Object::Node(node))
+        .update(kubesim::model::Object::Node(Box::new(node)))
         .unwrap();
     settle(&mut simulation);
     assert!(being_deleted(&simulation, "default", "app"));

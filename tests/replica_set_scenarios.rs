@@ -86,7 +86,10 @@ fn scaling_down_deletes_unready_pods_first() {
     // Two more pods that never become ready.
     let mut rs = get::<ReplicaSet>(&cluster, "web");
     rs.spec.as_mut().unwrap().replicas = Some(4);
-    cluster.api_mut().update(Object::ReplicaSet(rs)).unwrap();
+    cluster
+        .api_mut()
+        .update(Object::ReplicaSet(Box::new(rs)))
+        .unwrap();
     let broken = FakeKubelet {
         broken_images: ["nginx".to_string()].into(),
         ..FakeKubelet::default()
@@ -96,7 +99,10 @@ fn scaling_down_deletes_unready_pods_first() {
 
     let mut rs = get::<ReplicaSet>(&cluster, "web");
     rs.spec.as_mut().unwrap().replicas = Some(2);
-    cluster.api_mut().update(Object::ReplicaSet(rs)).unwrap();
+    cluster
+        .api_mut()
+        .update(Object::ReplicaSet(Box::new(rs)))
+        .unwrap();
     kubelet.settle(&mut cluster);
 
     assert_eq!(pod_names(&cluster), ready, "the two ready pods stay");
@@ -146,7 +152,10 @@ fn a_pod_relabelled_out_of_the_selector_is_released_and_replaced() {
 
     let mut pod = get::<Pod>(&cluster, &name);
     pod.metadata.set_label("app", "debug");
-    cluster.api_mut().update(Object::Pod(pod)).unwrap();
+    cluster
+        .api_mut()
+        .update(Object::Pod(Box::new(pod)))
+        .unwrap();
     kubelet.settle(&mut cluster);
 
     let released = get::<Pod>(&cluster, &name);

@@ -223,7 +223,7 @@ impl NodeConfig {
         });
         let node: Node =
             serde_json::from_value(value).expect("the node template matches the Node type");
-        Object::Node(node)
+        Object::Node(Box::new(node))
     }
 }
 

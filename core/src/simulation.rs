@@ -281,17 +281,17 @@ impl Simulation {
         }))
         .expect("the kubernetes Service matches the Service type");
         self.api
-            .create(Object::Service(service))
+            .create(Object::Service(Box::new(service)))
             .expect("the kubernetes Service is valid");
         self.api
-            .create(Object::Endpoints(
+            .create(Object::Endpoints(Box::new(
                 crate::controllers::endpoints::kubernetes_service_endpoints(&apiserver_ip),
-            ))
+            )))
             .expect("the kubernetes Endpoints are valid");
         self.api
-            .create(Object::EndpointSlice(
+            .create(Object::EndpointSlice(Box::new(
                 crate::controllers::endpoint_slice::kubernetes_service_slice(&apiserver_ip),
-            ))
+            )))
             .expect("the kubernetes EndpointSlice is valid");
     }
 

@@ -231,7 +231,7 @@ fn ranked_ordering_uses_deletion_cost_rank_and_log_buckets() {
     // The ranking counts related active pods per node.
     let objects = |pods: Vec<Pod>| {
         pods.into_iter()
-            .map(|p| Arc::new(Object::Pod(p)))
+            .map(|p| Arc::new(Object::Pod(Box::new(p))))
             .collect::<Vec<_>>()
     };
     let mut crowded = objects(vec![
@@ -466,7 +466,7 @@ fn replica_set(name: &str, uid_labels: &[(&str, &str)]) -> ReplicaSet {
 #[test]
 fn pods_from_templates_carry_labels_annotations_and_the_controller_ref() {
     let rs = replica_set("web-5d8f9", &[("app", "web")]);
-    let owner = Object::ReplicaSet(rs.clone());
+    let owner = Object::ReplicaSet(Box::new(rs.clone()));
     let pod = pod_from_template(
         rs.spec.as_ref().unwrap().template.as_ref().unwrap(),
         &rs.metadata,
@@ -497,10 +497,16 @@ fn claim_adopts_orphans_releases_strays_and_ignores_others() {
     let mut simulation = Simulation::new(SimulationConfig::default());
     let api: &mut ApiServer = simulation.api_mut();
     let owner = api
-        .create(Object::ReplicaSet(replica_set("web", &[("app", "web")])))
+        .create(Object::ReplicaSet(Box::new(replica_set(
+            "web",
+            &[("app", "web")],
+        ))))
         .unwrap();
     let other = api
-        .create(Object::ReplicaSet(replica_set("other", &[("app", "web")])))
+        .create(Object::ReplicaSet(Box::new(replica_set(
+            "other",
+            &[("app", "web")],
+        ))))
         .unwrap();
     let template = ReplicaSet::from_object(&owner)
         .unwrap()
@@ -513,7 +519,7 @@ fn claim_adopts_orphans_releases_strays_and_ignores_others() {
         pod.metadata.generate_name = None;
         pod.metadata.name = Some(name.to_string());
         pod.metadata.set_label("app", app);
-        api.create(Object::Pod(pod)).unwrap()
+        api.create(Object::Pod(Box::new(pod))).unwrap()
     };
     make("orphan-match", "web", None);
     make("orphan-other-labels", "db", None);

@@ -90,7 +90,7 @@ pub fn bind(simulation: &mut Simulation, namespace: &str, name: &str, node: &str
     pod.spec.get_or_insert_with(Default::default).node_name = Some(node.to_string());
     simulation
         .api_mut()
-        .update(Object::Pod(pod))
+        .update(Object::Pod(Box::new(pod)))
         .expect("binding is accepted");
 }
 
@@ -133,7 +133,7 @@ pub fn run(simulation: &mut Simulation, namespace: &str, name: &str, ip: &str, r
     set_condition(&mut pod, "Ready", if ready { "True" } else { "False" }, now);
     simulation
         .api_mut()
-        .update_status(Object::Pod(pod))
+        .update_status(Object::Pod(Box::new(pod)))
         .expect("status is accepted");
 }
 
@@ -175,7 +175,7 @@ pub fn finish(simulation: &mut Simulation, namespace: &str, name: &str, phase: &
     );
     simulation
         .api_mut()
-        .update_status(Object::Pod(pod))
+        .update_status(Object::Pod(Box::new(pod)))
         .expect("status is accepted");
 }
 
@@ -243,7 +243,7 @@ pub fn heartbeat(simulation: &mut Simulation, node: &str) {
     }
     simulation
         .api_mut()
-        .update_status(Object::Node(object))
+        .update_status(Object::Node(Box::new(object)))
         .expect("node status is accepted");
 }
 

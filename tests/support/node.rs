@@ -147,7 +147,7 @@ pub fn events_for(simulation: &Simulation, namespace: &str, name: &str) -> Vec<(
         .api()
         .list(event_type, Some(namespace))
         .filter_map(|o| match o.as_ref() {
-            Object::Event(event) => Some(event.clone()),
+            Object::Event(event) => Some((**event).clone()),
             _ => None,
         })
         .filter(|e: &Event| e.involved_object.name.as_deref() == Some(name))

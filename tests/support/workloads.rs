@@ -161,7 +161,7 @@ impl FakeKubelet {
                 };
                 *per_node.entry(node.clone()).or_default() += 1;
                 pod.spec.get_or_insert_with(Default::default).node_name = Some(node);
-                match api.update(Object::Pod(pod)) {
+                match api.update(Object::Pod(Box::new(pod))) {
                     Ok(bound) => {
                         pod = bound.as_::<Pod>().cloned().expect("a pod");
                         writes += 1;
@@ -228,7 +228,7 @@ impl FakeKubelet {
                 start_time: time,
                 ..PodStatus::default()
             });
-            if api.update_status(Object::Pod(pod)).is_ok() {
+            if api.update_status(Object::Pod(Box::new(pod))).is_ok() {
                 writes += 1;
             }
         }
@@ -392,7 +392,7 @@ pub fn edit_deployment(
     edit(&mut current);
     simulation
         .api_mut()
-        .update(Object::Deployment(current))
+        .update(Object::Deployment(Box::new(current)))
         .expect("the edit is accepted");
 }
 

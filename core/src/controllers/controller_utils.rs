@@ -465,7 +465,7 @@ pub fn create_pod(
     if pod.metadata.labels.as_ref().is_none_or(BTreeMap::is_empty) {
         return Err("unable to create pods, no labels".to_string());
     }
-    match context.api.create(Object::Pod(pod)) {
+    match context.api.create(Object::Pod(Box::new(pod))) {
         Ok(created) => {
             context.record_event(
                 owner,

@@ -465,13 +465,16 @@ impl Controller for EndpointSliceController {
         }
         for mut slice in plan.to_update {
             stamp(&mut slice);
-            failed |= context.api.update(Object::EndpointSlice(slice)).is_err();
+            failed |= context
+                .api
+                .update(Object::EndpointSlice(Box::new(slice)))
+                .is_err();
         }
         let created = plan.to_create.len();
         for mut slice in plan.to_create {
             stamp(&mut slice);
             // A terminating namespace refuses new slices; retrying would not help.
-            if let Err(error) = context.api.create(Object::EndpointSlice(slice)) {
+            if let Err(error) = context.api.create(Object::EndpointSlice(Box::new(slice))) {
                 failed |= !error.to_string().contains("being terminated");
             }
         }

@@ -713,9 +713,9 @@ impl Controller for EndpointsController {
         });
         next.subsets = (!subsets.is_empty()).then_some(subsets);
         let result = if current.is_some() {
-            context.api.update(Object::Endpoints(next))
+            context.api.update(Object::Endpoints(Box::new(next)))
         } else {
-            context.api.create(Object::Endpoints(next))
+            context.api.create(Object::Endpoints(Box::new(next)))
         };
         match result {
             Ok(_) => context.trace(format!(

@@ -111,7 +111,7 @@ impl EventRecorder {
                 let mut event = event.clone();
                 event.count = Some(event.count.unwrap_or(1) + 1);
                 event.last_timestamp = Some(now);
-                if api.update(Object::Event(event)).is_ok() {
+                if api.update(Object::Event(Box::new(event))).is_ok() {
                     return;
                 }
             }
@@ -159,7 +159,7 @@ impl EventRecorder {
             reporting_component: Some(String::new()),
             reporting_instance: Some(String::new()),
         };
-        if api.create(Object::Event(event)).is_ok() {
+        if api.create(Object::Event(Box::new(event))).is_ok() {
             let target = (namespace.to_string(), name);
             self.unsee(&identity);
             self.by_event

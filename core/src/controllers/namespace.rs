@@ -106,7 +106,11 @@ impl Controller for NamespaceController {
         {
             finalizers.retain(|finalizer| finalizer != FINALIZER_KUBERNETES);
         }
-        if context.api.update(Object::Namespace(finalized)).is_ok() {
+        if context
+            .api
+            .update(Object::Namespace(Box::new(finalized)))
+            .is_ok()
+        {
             context.trace(format!("namespace {name} is empty and finalized"));
         }
         Action::Done

@@ -342,7 +342,10 @@ impl NodeLifecycleController {
         if now > deadline {
             let mut candidate = node.clone();
             if mark_conditions_unknown(&mut candidate, Time(now.truncated_to_seconds())) {
-                match context.api.update_status(Object::Node(candidate.clone())) {
+                match context
+                    .api
+                    .update_status(Object::Node(Box::new(candidate.clone())))
+                {
                     Ok(stored) => {
                         if let Some(stored) = stored.as_::<Node>() {
                             candidate = stored.clone();
@@ -372,7 +375,7 @@ impl NodeLifecycleController {
             let mut tainted = next.clone();
             tainted.spec.get_or_insert_with(Default::default).taints =
                 (!taints.is_empty()).then_some(taints);
-            match context.api.update(Object::Node(tainted)) {
+            match context.api.update(Object::Node(Box::new(tainted))) {
                 Ok(_) => context.trace(format!("node {}: taints updated", key.name)),
                 Err(_) => return Action::RequeueAfter(SimDuration::from_secs(1)),
             }
@@ -447,7 +450,7 @@ fn mark_pod_not_ready(
     }
     condition.status = Some("False".to_string());
     condition.last_transition_time = Some(now);
-    if let Ok(stored) = context.api.update_status(Object::Pod(pod)) {
+    if let Ok(stored) = context.api.update_status(Object::Pod(Box::new(pod))) {
         context.record_event(
             &stored,
             EventType::Warning,

@@ -137,7 +137,7 @@ fn mark_failed_and_delete(pod: &Pod, context: &mut ControllerContext<'_>) {
         };
         conditions.retain(|c| c.type_.as_deref() != Some("DisruptionTarget"));
         conditions.push(condition);
-        let _ = context.api.update_status(Object::Pod(updated));
+        let _ = context.api.update_status(Object::Pod(Box::new(updated)));
     }
     let force = DeleteOptions {
         grace_period_seconds: Some(0),

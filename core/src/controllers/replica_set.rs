@@ -550,7 +550,10 @@ impl Controller for ReplicaSetController {
         if current.status.as_ref() != Some(&new_status) {
             let mut updated = current.clone();
             updated.status = Some(new_status.clone());
-            if let Err(error) = context.api.update_status(Object::ReplicaSet(updated)) {
+            if let Err(error) = context
+                .api
+                .update_status(Object::ReplicaSet(Box::new(updated)))
+            {
                 sync_error.get_or_insert(error.to_string());
             }
         }

@@ -256,7 +256,7 @@ impl TaintEvictionController {
 fn evict(pod: &Pod, context: &mut ControllerContext<'_>) {
     let namespace = pod.metadata.namespace().to_string();
     let name = pod.metadata.name().to_string();
-    let object = Object::Pod(pod.clone());
+    let object = Object::Pod(Box::new(pod.clone()));
     context.record_event(
         &object,
         EventType::Normal,
@@ -292,7 +292,7 @@ fn evict(pod: &Pod, context: &mut ControllerContext<'_>) {
         }
         None => conditions.push(wanted),
     }
-    let _ = context.api.update_status(Object::Pod(updated));
+    let _ = context.api.update_status(Object::Pod(Box::new(updated)));
     if context
         .api
         .delete(

@@ -539,19 +539,29 @@ fn decode_one(value: Value) -> Result<Object, ManifestErrorKind> {
     };
     let typed = |map| -> Result<Object, ManifestErrorKind> {
         Ok(match resource_type.kind {
-            "Namespace" => Object::Namespace(context.decode::<namespace::Namespace>(map)?),
-            "Node" => Object::Node(context.decode::<node::Node>(map)?),
-            "Pod" => Object::Pod(context.decode::<pod::Pod>(map)?),
-            "ReplicaSet" => Object::ReplicaSet(context.decode::<replica_set::ReplicaSet>(map)?),
-            "Deployment" => Object::Deployment(context.decode::<deployment::Deployment>(map)?),
-            "DaemonSet" => Object::DaemonSet(context.decode::<daemon_set::DaemonSet>(map)?),
-            "Job" => Object::Job(context.decode::<job::Job>(map)?),
-            "Service" => Object::Service(context.decode::<service::Service>(map)?),
-            "Endpoints" => Object::Endpoints(context.decode::<endpoints::Endpoints>(map)?),
-            "EndpointSlice" => {
-                Object::EndpointSlice(context.decode::<endpoint_slice::EndpointSlice>(map)?)
+            "Namespace" => {
+                Object::Namespace(Box::new(context.decode::<namespace::Namespace>(map)?))
             }
-            "Event" => Object::Event(context.decode::<event::Event>(map)?),
+            "Node" => Object::Node(Box::new(context.decode::<node::Node>(map)?)),
+            "Pod" => Object::Pod(Box::new(context.decode::<pod::Pod>(map)?)),
+            "ReplicaSet" => {
+                Object::ReplicaSet(Box::new(context.decode::<replica_set::ReplicaSet>(map)?))
+            }
+            "Deployment" => {
+                Object::Deployment(Box::new(context.decode::<deployment::Deployment>(map)?))
+            }
+            "DaemonSet" => {
+                Object::DaemonSet(Box::new(context.decode::<daemon_set::DaemonSet>(map)?))
+            }
+            "Job" => Object::Job(Box::new(context.decode::<job::Job>(map)?)),
+            "Service" => Object::Service(Box::new(context.decode::<service::Service>(map)?)),
+            "Endpoints" => {
+                Object::Endpoints(Box::new(context.decode::<endpoints::Endpoints>(map)?))
+            }
+            "EndpointSlice" => Object::EndpointSlice(Box::new(
+                context.decode::<endpoint_slice::EndpointSlice>(map)?,
+            )),
+            "Event" => Object::Event(Box::new(context.decode::<event::Event>(map)?)),
             _ => generic(resource_type, &context, map)?,
         })
     };

@@ -80,7 +80,7 @@ macro_rules! objects {
         /// Any object the API server stores.
         #[derive(Clone, Debug, PartialEq)]
         pub enum Object {
-            $($variant($crate::model::$module::$type),)*
+            $($variant(Box<$crate::model::$module::$type>),)*
             Generic(GenericObject),
         }
 
@@ -89,12 +89,12 @@ macro_rules! objects {
                 const KIND: &'static str = stringify!($variant);
                 fn metadata(&self) -> &ObjectMeta { &self.metadata }
                 fn metadata_mut(&mut self) -> &mut ObjectMeta { &mut self.metadata }
-                fn into_object(self) -> Object { Object::$variant(self) }
+                fn into_object(self) -> Object { Object::$variant(Box::new(self)) }
                 fn from_object(object: &Object) -> Option<&Self> {
-                    match object { Object::$variant(inner) => Some(inner), _ => None }
+                    match object { Object::$variant(inner) => Some(&**inner), _ => None }
                 }
                 fn from_object_mut(object: &mut Object) -> Option<&mut Self> {
-                    match object { Object::$variant(inner) => Some(inner), _ => None }
+                    match object { Object::$variant(inner) => Some(&mut **inner), _ => None }
                 }
             }
         )*

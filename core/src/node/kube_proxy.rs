@@ -193,7 +193,7 @@ pub fn service_for<'a>(
                 .then(|| ports.iter().find(|p| p.port == Some(port)))
                 .flatten()
         };
-        matched.map(|p| (service, p.clone()))
+        matched.map(|p| (&**service, p.clone()))
     })
 }
 

@@ -591,7 +591,7 @@ impl Scheduler {
 }
 
 fn queued_pod_info(pod: &crate::model::pod::Pod) -> Arc<PodInfo> {
-    Arc::new(PodInfo::new(Arc::new(Object::Pod(pod.clone()))).expect("a pod"))
+    Arc::new(PodInfo::new(Arc::new(Object::Pod(Box::new(pod.clone())))).expect("a pod"))
 }
 
 /// `selectHost`: the highest total; ties are broken uniformly at random (reservoir

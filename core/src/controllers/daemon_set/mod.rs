@@ -483,7 +483,7 @@ impl DaemonSetController {
             if updated.status != daemon_set.status
                 && context
                     .api
-                    .update_status(Object::DaemonSet(updated))
+                    .update_status(Object::DaemonSet(Box::new(updated)))
                     .is_err()
             {
                 return Action::RequeueAfter(SimDuration::from_secs(1));
@@ -531,7 +531,7 @@ impl DaemonSetController {
                 Some(controller_ref(object)),
             );
             pin_to_node(pod.spec.get_or_insert_with(Default::default), node);
-            match context.api.create(Object::Pod(pod)) {
+            match context.api.create(Object::Pod(Box::new(pod))) {
                 Ok(created) => {
                     context.record_event(
                         object,

@@ -56,7 +56,7 @@ impl DeploymentSync<'_, '_> {
         let written = self
             .context
             .api
-            .update_status(Object::Deployment(object))
+            .update_status(Object::Deployment(Box::new(object)))
             .map_err(|error| error.to_string())?;
         self.adopt_written(written);
         Ok(())
@@ -69,7 +69,7 @@ impl DeploymentSync<'_, '_> {
         let written = self
             .context
             .api
-            .update(Object::Deployment(object))
+            .update(Object::Deployment(Box::new(object)))
             .map_err(|error| error.to_string())?;
         self.adopt_written(written);
         Ok(())

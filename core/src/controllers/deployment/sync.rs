@@ -182,7 +182,7 @@ pub(crate) fn scale_replica_set(
     let written = sync
         .context
         .api
-        .update(Object::ReplicaSet(copy))
+        .update(Object::ReplicaSet(Box::new(copy)))
         .map_err(|error| error.to_string())?;
     let written = written.as_::<ReplicaSet>().cloned().unwrap_or_default();
     if size_needs_update {
@@ -302,7 +302,7 @@ fn get_new_replica_set(
             let written = sync
                 .context
                 .api
-                .update(Object::ReplicaSet(copy))
+                .update(Object::ReplicaSet(Box::new(copy)))
                 .map_err(|error| error.to_string())?;
             return Ok(written.as_::<ReplicaSet>().cloned());
         }
@@ -378,7 +378,11 @@ fn get_new_replica_set(
     set_rs_replicas(&mut new_rs, new_replicas);
     set_new_replica_set_annotations(&sync.d, &mut new_rs, new_revision, false);
 
-    let created = match sync.context.api.create(Object::ReplicaSet(new_rs.clone())) {
+    let created = match sync
+        .context
+        .api
+        .create(Object::ReplicaSet(Box::new(new_rs.clone())))
+    {
         Ok(created) => (
             created.as_::<ReplicaSet>().cloned().unwrap_or_default(),
             false,

@@ -863,7 +863,7 @@ pub fn replica_sets_of(api: &ApiServer, d: &Deployment) -> Vec<ReplicaSet> {
             Object::ReplicaSet(rs)
                 if rs.metadata.controller_ref().is_some_and(|r| r.uid == uid) =>
             {
-                Some(rs.clone())
+                Some((**rs).clone())
             }
             _ => None,
         })

@@ -665,7 +665,11 @@ impl JobController {
         if job.status.as_ref() != Some(&status) {
             let mut updated = job.clone();
             updated.status = Some(status);
-            if context.api.update_status(Object::Job(updated)).is_err() {
+            if context
+                .api
+                .update_status(Object::Job(Box::new(updated)))
+                .is_err()
+            {
                 return Action::RequeueAfter(SimDuration::from_secs(1));
             }
         }
@@ -837,7 +841,7 @@ fn create_job_pod(
             }
         }
     }
-    match context.api.create(Object::Pod(pod)) {
+    match context.api.create(Object::Pod(Box::new(pod))) {
         Ok(created) => {
             context.record_event(
                 object,

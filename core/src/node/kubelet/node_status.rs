@@ -212,7 +212,7 @@ pub fn update_node_status(
     let mut next = node.clone();
     next.status = Some(status);
     next.metadata.resource_version = None;
-    api.update_status(Object::Node(next))?;
+    api.update_status(Object::Node(Box::new(next)))?;
     state.last_status_report = Some(now);
     state.images_changed = false;
     Ok(true)
