@@ -401,7 +401,7 @@ fn ranked_selection_equals_the_full_merge_sort() {
         let related: Vec<Arc<Object>> = random_pods(seed + 1000, 12, now)
             .into_iter()
             .chain(pods.iter().cloned())
-            .map(|pod| Arc::new(Object::Pod(pod)))
+            .map(|pod| Arc::new(Object::Pod(Box::new(pod))))
             .collect();
         let rank_of = |pod: &Pod| {
             related
@@ -422,7 +422,7 @@ fn ranked_selection_equals_the_full_merge_sort() {
             .collect();
         let mut sorted: Vec<Arc<Object>> = pods
             .iter()
-            .map(|pod| Arc::new(Object::Pod(pod.clone())))
+            .map(|pod| Arc::new(Object::Pod(Box::new(pod.clone()))))
             .collect();
         sort_pods_for_deletion(&mut sorted, &related, now);
         let got: Vec<String> = sorted.iter().map(|o| o.name().to_string()).collect();
