@@ -5,9 +5,9 @@ use std::sync::Arc;
 
 use kubesim::api_server::ApiServer;
 use kubesim::controllers::controller_utils::{
-    ControllerExpectations, EXPECTATIONS_TIMEOUT, active_pods_less, claim, claim_candidates,
-    controller_ref, delete_first, pod_from_template, pod_name_prefix, slow_start_batch,
-    sort_pods_for_deletion,
+    ControllerExpectations, DeletionClass, DeletionRank, EXPECTATIONS_TIMEOUT, active_pods_less,
+    claim, claim_candidates, controller_ref, delete_first, first_to_delete, pod_from_template,
+    pod_name_prefix, slow_start_batch, sort_pods_for_deletion,
 };
 use kubesim::model::pod::{ContainerStatus, Pod, PodCondition, PodStatus, PodTemplateSpec};
 use kubesim::model::replica_set::ReplicaSet;
@@ -253,6 +253,195 @@ fn ranked_ordering_uses_deletion_cost_rank_and_log_buckets() {
     ]);
     sort_pods_for_deletion(&mut crowded, &related, now);
     assert_eq!(crowded[0].name(), "p-crowded");
+}
+
+/// The scale-down comparator as written before ranks were computed once per pod (a
+/// direct transcription of `ActivePodsWithRanks.Less`), the oracle for the tests below.
+fn oracle_delete_first(a: (&Pod, usize), b: (&Pod, usize), now: SimTime) -> bool {
+    use kubesim::model::pod_util::{
+        is_pod_ready, max_container_restarts, pod_deletion_cost, pod_ready_time,
+    };
+    let ((a, rank_a), (b, rank_b)) = (a, b);
+    let phase = |pod: &Pod| match pod.phase() {
+        "Unknown" => 1,
+        "Running" => 2,
+        _ => 0,
+    };
+    let bucket = |time: SimTime| {
+        let nanos = (now - time).as_millis() as f64 * 1e6;
+        if nanos > 0.0 {
+            nanos.log2().floor() as i64
+        } else {
+            -1
+        }
+    };
+    let after_or_zero = |l: Option<SimTime>, r: Option<SimTime>| match (l, r) {
+        (None, _) | (_, None) => l.is_none(),
+        (Some(l), Some(r)) => l > r,
+    };
+    let (node_a, node_b) = (a.node_name(), b.node_name());
+    if node_a != node_b && (node_a.is_empty() || node_b.is_empty()) {
+        return node_a.is_empty();
+    }
+    if phase(a) != phase(b) {
+        return phase(a) < phase(b);
+    }
+    if is_pod_ready(a) != is_pod_ready(b) {
+        return !is_pod_ready(a);
+    }
+    if pod_deletion_cost(a) != pod_deletion_cost(b) {
+        return pod_deletion_cost(a) < pod_deletion_cost(b);
+    }
+    if rank_a != rank_b {
+        return rank_a > rank_b;
+    }
+    let uid_order = || a.metadata.uid() < b.metadata.uid();
+    if is_pod_ready(a) && is_pod_ready(b) {
+        let (ready_a, ready_b) = (pod_ready_time(a), pod_ready_time(b));
+        if ready_a != ready_b {
+            return match (ready_a, ready_b) {
+                (Some(ta), Some(tb)) => {
+                    let diff = bucket(ta) - bucket(tb);
+                    if diff == 0 { uid_order() } else { diff < 0 }
+                }
+                _ => after_or_zero(ready_a, ready_b),
+            };
+        }
+    }
+    let (restarts_a, restarts_b) = (max_container_restarts(a), max_container_restarts(b));
+    if restarts_a != restarts_b {
+        return restarts_a > restarts_b;
+    }
+    let created_a = a.metadata.creation_timestamp.map(|time| time.0);
+    let created_b = b.metadata.creation_timestamp.map(|time| time.0);
+    if created_a != created_b {
+        return match (created_a, created_b) {
+            (Some(ta), Some(tb)) => {
+                let diff = bucket(ta) - bucket(tb);
+                if diff == 0 { uid_order() } else { diff < 0 }
+            }
+            _ => after_or_zero(created_a, created_b),
+        };
+    }
+    false
+}
+
+/// The oracle's stable, panic-free top-down merge sort (as kubesim's).
+fn oracle_sort(items: &mut [(Pod, usize)], now: SimTime) {
+    if items.len() <= 1 {
+        return;
+    }
+    let middle = items.len() / 2;
+    oracle_sort(&mut items[..middle], now);
+    oracle_sort(&mut items[middle..], now);
+    let mut merged = Vec::new();
+    let (mut left, mut right) = (0, middle);
+    while left < middle && right < items.len() {
+        let (r, l) = (&items[right], &items[left]);
+        if oracle_delete_first((&r.0, r.1), (&l.0, l.1), now) {
+            merged.push(items[right].clone());
+            right += 1;
+        } else {
+            merged.push(items[left].clone());
+            left += 1;
+        }
+    }
+    merged.extend_from_slice(&items[left..middle]);
+    merged.extend_from_slice(&items[right..]);
+    items.clone_from_slice(&merged);
+}
+
+/// Pods drawn from few values, so that ties and the comparator's inconsistent cases
+/// (equal ready times beside different ones in one log bucket) are frequent.
+fn random_pods(seed: u64, len: usize, now: SimTime) -> Vec<Pod> {
+    let mut state = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    let mut draw = |n: u64| {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 33) % n
+    };
+    (0..len)
+        .map(|i| {
+            let node = ["", "node-a", "node-b", "node-c"][draw(4) as usize];
+            let phase = ["Pending", "Running", "Running", "Unknown"][draw(4) as usize];
+            let mut pod = pod(&format!("p{i:03}"), node, phase);
+            pod.metadata.uid = Some(format!("uid-{:02}", draw(40)));
+            if draw(3) > 0 {
+                let ago = [None, Some(3), Some(5), Some(6), Some(7), Some(20)][draw(6) as usize];
+                let restarts = [draw(2) as i32];
+                pod = ready(pod, ago.map(|s| now - SimDuration::from_secs(s)), &restarts);
+            }
+            if draw(4) > 0 {
+                let ago = [0, 3, 5, 6, 100][draw(5) as usize];
+                pod = created(pod, now - SimDuration::from_secs(ago));
+            }
+            if draw(8) == 0 {
+                pod.metadata.set_annotation(
+                    "controller.kubernetes.io/pod-deletion-cost",
+                    ["-1", "5", "x"][draw(3) as usize],
+                );
+            }
+            pod
+        })
+        .collect()
+}
+
+// The ranks computed once per pod order pods exactly as the comparator did, and the
+// class-by-class selection of the first k equals the first k of the full sort, for
+// every k, inconsistent cases included.
+#[test]
+fn ranked_selection_equals_the_full_merge_sort() {
+    let now = SimTime::DEFAULT_EPOCH + SimDuration::from_secs(10_000);
+    for seed in 0..300 {
+        let len = 1 + (seed as usize * 7) % 40;
+        let pods = random_pods(seed, len, now);
+        let related: Vec<Arc<Object>> = random_pods(seed + 1000, 12, now)
+            .into_iter()
+            .chain(pods.iter().cloned())
+            .map(|pod| Arc::new(Object::Pod(Box::new(pod))))
+            .collect();
+        let rank_of = |pod: &Pod| {
+            related
+                .iter()
+                .filter_map(|object| object.as_::<Pod>())
+                .filter(|other| {
+                    kubesim::model::pod_util::is_pod_active(other)
+                        && other.node_name() == pod.node_name()
+                })
+                .count()
+        };
+        let mut oracle: Vec<(Pod, usize)> =
+            pods.iter().map(|pod| (pod.clone(), rank_of(pod))).collect();
+        oracle_sort(&mut oracle, now);
+        let want: Vec<String> = oracle
+            .iter()
+            .map(|(pod, _)| pod.metadata.name().to_string())
+            .collect();
+        let mut sorted: Vec<Arc<Object>> = pods
+            .iter()
+            .map(|pod| Arc::new(Object::Pod(Box::new(pod.clone()))))
+            .collect();
+        sort_pods_for_deletion(&mut sorted, &related, now);
+        let got: Vec<String> = sorted.iter().map(|o| o.name().to_string()).collect();
+        assert_eq!(got, want, "seed {seed}: full sort");
+        let classes: Vec<DeletionClass> = pods
+            .iter()
+            .map(|pod| DeletionClass::of(pod, rank_of(pod)))
+            .collect();
+        for count in 1..len {
+            let chosen = first_to_delete(&classes, count, |position| {
+                DeletionRank::with_class(&pods[position], classes[position], Some(now))
+            });
+            let names: Vec<String> = chosen
+                .iter()
+                .map(|&position| pods[position].metadata.name().to_string())
+                .collect();
+            assert_eq!(names, want[..count], "seed {seed}: first {count}");
+        }
+    }
 }
 
 fn replica_set(name: &str, uid_labels: &[(&str, &str)]) -> ReplicaSet {

@@ -572,15 +572,167 @@ fn after_or_zero(left: Option<SimTime>, right: Option<SimTime>) -> bool {
 /// `floor(log2(nanoseconds))` buckets; an instant not in the past is bucket −1.
 /// Example: 3 s and 5 s ago are buckets 31 and 32 (2^31 ns ≈ 2.1 s, 2^32 ns ≈ 4.3 s).
 pub fn logarithmic_rank_diff(left: SimTime, right: SimTime, now: SimTime) -> i64 {
-    let bucket = |time: SimTime| {
-        let nanos = (now - time).as_millis() as f64 * 1e6;
-        if nanos > 0.0 {
-            nanos.log2().floor() as i64
-        } else {
-            -1
+    log_bucket(left, now) - log_bucket(right, now)
+}
+
+/// Steps 1–5 of `ActivePodsWithRanks.Less`: each step compares one key, so together
+/// they are a consistent lexicographic order (smaller is deleted first). Only pods of
+/// the same class reach the later steps, whose log buckets and uid tie-break are not
+/// a total order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DeletionClass {
+    /// 1. Unassigned < assigned.
+    pub assigned: bool,
+    /// 2. Pending < Unknown < Running.
+    pub phase: u8,
+    /// 3. Not ready < ready.
+    pub ready: bool,
+    /// 4. Lower pod-deletion-cost < higher.
+    pub cost: i32,
+    /// 5. Doubled up < not doubled up: more related pods on the node first.
+    pub crowding: std::cmp::Reverse<usize>,
+}
+
+impl DeletionClass {
+    /// The class of `pod`, with `rank` active related pods on its node.
+    pub fn of(pod: &Pod, rank: usize) -> Self {
+        DeletionClass {
+            assigned: !pod.node_name().is_empty(),
+            phase: phase_ordinal(pod),
+            ready: is_pod_ready(pod),
+            cost: pod_deletion_cost(pod),
+            crowding: std::cmp::Reverse(rank),
         }
-    };
-    bucket(left) - bucket(right)
+    }
+}
+
+/// What steps 6–8 of `ActivePodsWithRanks.Less` read of a pod besides its uid: the
+/// ready time, the restarts and the creation time. Independent of `now`, so a cache
+/// of pods can keep it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RankTimes {
+    ready_time: Option<SimTime>,
+    restarts: i32,
+    created: Option<SimTime>,
+}
+
+impl RankTimes {
+    pub fn of(pod: &Pod) -> Self {
+        RankTimes {
+            ready_time: pod_ready_time(pod),
+            restarts: max_container_restarts(pod),
+            created: pod.metadata.creation_timestamp.map(|time| time.0),
+        }
+    }
+}
+
+/// Everything `ActivePodsWithRanks.Less` reads of one pod, read once: the comparator
+/// otherwise scans conditions and parses annotations on every comparison.
+#[derive(Clone, Copy, Debug)]
+pub struct DeletionRank<'a> {
+    pub class: DeletionClass,
+    ready_time: Option<SimTime>,
+    restarts: i32,
+    created: Option<SimTime>,
+    /// `floor(log2(ns ago))` of the ready and creation times (see
+    /// [`logarithmic_rank_diff`]); None without `now` or without the time.
+    ready_bucket: Option<i64>,
+    created_bucket: Option<i64>,
+    uid: &'a str,
+}
+
+/// The bucket [`logarithmic_rank_diff`] puts an instant in.
+fn log_bucket(time: SimTime, now: SimTime) -> i64 {
+    let nanos = (now - time).as_millis() as f64 * 1e6;
+    if nanos > 0.0 {
+        nanos.log2().floor() as i64
+    } else {
+        -1
+    }
+}
+
+impl<'a> DeletionRank<'a> {
+    /// The rank of `pod` with `rank` active related pods on its node, at `now`.
+    pub fn of(pod: &'a Pod, rank: usize, now: Option<SimTime>) -> Self {
+        Self::with_class(pod, DeletionClass::of(pod, rank), now)
+    }
+
+    /// The same, with the class already computed.
+    pub fn with_class(pod: &'a Pod, class: DeletionClass, now: Option<SimTime>) -> Self {
+        Self::from_parts(class, RankTimes::of(pod), pod.metadata.uid(), now)
+    }
+
+    /// The same, from a pod's class, times and uid.
+    pub fn from_parts(
+        class: DeletionClass,
+        times: RankTimes,
+        uid: &'a str,
+        now: Option<SimTime>,
+    ) -> Self {
+        let RankTimes {
+            ready_time,
+            restarts,
+            created,
+        } = times;
+        DeletionRank {
+            class,
+            ready_time,
+            restarts,
+            created,
+            ready_bucket: now.zip(ready_time).map(|(now, time)| log_bucket(time, now)),
+            created_bucket: now.zip(created).map(|(now, time)| log_bucket(time, now)),
+            uid,
+        }
+    }
+
+    /// `ActivePodsWithRanks.Less`: true when `self` should be deleted before `other`.
+    /// `logarithmic` is the LogarithmicScaleDown gate (on by default since 1.22); the
+    /// buckets are used only when both ranks were made with `now`.
+    pub fn delete_first(&self, other: &DeletionRank<'_>, logarithmic: bool) -> bool {
+        let (a, b) = (self, other);
+        // Steps 1–5.
+        if a.class != b.class {
+            return a.class < b.class;
+        }
+        let uid_order = || a.uid < b.uid;
+        // 6. Ready for less time < more time (empty first).
+        if a.class.ready && a.ready_time != b.ready_time {
+            return match (logarithmic, a.ready_bucket, b.ready_bucket) {
+                (true, Some(bucket_a), Some(bucket_b)) => {
+                    let diff = bucket_a - bucket_b;
+                    if diff == 0 { uid_order() } else { diff < 0 }
+                }
+                _ => after_or_zero(a.ready_time, b.ready_time),
+            };
+        }
+        // 7. Higher restart count < lower.
+        if a.restarts != b.restarts {
+            return a.restarts > b.restarts;
+        }
+        // 8. Empty creation time < newer < older.
+        if a.created != b.created {
+            return match (logarithmic, a.created_bucket, b.created_bucket) {
+                (true, Some(bucket_a), Some(bucket_b)) => {
+                    let diff = bucket_a - bucket_b;
+                    if diff == 0 { uid_order() } else { diff < 0 }
+                }
+                _ => after_or_zero(a.created, b.created),
+            };
+        }
+        false
+    }
+
+    /// The comparator the sort uses: Less when `self` goes first, Greater when `other`
+    /// does, Equal when neither.
+    fn compare(&self, other: &DeletionRank<'_>) -> Ordering {
+        if self.delete_first(other, true) {
+            Ordering::Less
+        } else if other.delete_first(self, true) {
+            Ordering::Greater
+        } else {
+            Ordering::Equal
+        }
+    }
 }
 
 /// `ActivePodsWithRanks.Less`: true when `left` should be deleted before `right`.
@@ -592,60 +744,19 @@ pub fn delete_first(
     now: Option<SimTime>,
     logarithmic: bool,
 ) -> bool {
-    let ((a, rank_a), (b, rank_b)) = (left, right);
-    // 1. Unassigned < assigned.
-    let (node_a, node_b) = (a.node_name(), b.node_name());
-    if node_a != node_b && (node_a.is_empty() || node_b.is_empty()) {
-        return node_a.is_empty();
-    }
-    // 2. Pending < Unknown < Running.
-    if phase_ordinal(a) != phase_ordinal(b) {
-        return phase_ordinal(a) < phase_ordinal(b);
-    }
-    // 3. Not ready < ready.
-    if is_pod_ready(a) != is_pod_ready(b) {
-        return !is_pod_ready(a);
-    }
-    // 4. Lower pod-deletion-cost < higher (PodDeletionCost, on by default since 1.22).
-    if pod_deletion_cost(a) != pod_deletion_cost(b) {
-        return pod_deletion_cost(a) < pod_deletion_cost(b);
-    }
-    // 5. Doubled up < not doubled up.
-    if rank_a != rank_b {
-        return rank_a > rank_b;
-    }
-    let uid_order = || a.metadata.uid() < b.metadata.uid();
-    // 6. Ready for less time < more time (empty first).
-    if is_pod_ready(a) && is_pod_ready(b) {
-        let (ready_a, ready_b) = (pod_ready_time(a), pod_ready_time(b));
-        if ready_a != ready_b {
-            return match (logarithmic, now, ready_a, ready_b) {
-                (true, Some(now), Some(ta), Some(tb)) => {
-                    let diff = logarithmic_rank_diff(ta, tb, now);
-                    if diff == 0 { uid_order() } else { diff < 0 }
-                }
-                _ => after_or_zero(ready_a, ready_b),
-            };
+    DeletionRank::of(left.0, left.1, now)
+        .delete_first(&DeletionRank::of(right.0, right.1, now), logarithmic)
+}
+
+/// Active related pods per node name (`getPodsRankedByRelatedPodsOnSameNode`).
+fn related_on_node(related: &[Arc<Object>]) -> BTreeMap<&str, usize> {
+    let mut on_node: BTreeMap<&str, usize> = BTreeMap::new();
+    for pod in related.iter().filter_map(|object| object.as_::<Pod>()) {
+        if is_pod_active(pod) {
+            *on_node.entry(pod.node_name()).or_default() += 1;
         }
     }
-    // 7. Higher restart count < lower.
-    let (restarts_a, restarts_b) = (max_container_restarts(a), max_container_restarts(b));
-    if restarts_a != restarts_b {
-        return restarts_a > restarts_b;
-    }
-    // 8. Empty creation time < newer < older.
-    let created_a = a.metadata.creation_timestamp.map(|time| time.0);
-    let created_b = b.metadata.creation_timestamp.map(|time| time.0);
-    if created_a != created_b {
-        return match (logarithmic, now, created_a, created_b) {
-            (true, Some(now), Some(ta), Some(tb)) => {
-                let diff = logarithmic_rank_diff(ta, tb, now);
-                if diff == 0 { uid_order() } else { diff < 0 }
-            }
-            _ => after_or_zero(created_a, created_b),
-        };
-    }
-    false
+    on_node
 }
 
 /// `getPodsRankedByRelatedPodsOnSameNode` + `sort.Sort(ActivePodsWithRanks)`: orders
@@ -655,50 +766,134 @@ pub fn delete_first(
 /// kubesim sorts stably, so pods that compare equal keep their input order (name
 /// order from the store); upstream's unstable sort leaves them in lister order.
 pub fn sort_pods_for_deletion(pods: &mut [Arc<Object>], related: &[Arc<Object>], now: SimTime) {
-    let mut on_node: BTreeMap<&str, usize> = BTreeMap::new();
-    for pod in related.iter().filter_map(|object| object.as_::<Pod>()) {
-        if is_pod_active(pod) {
-            *on_node.entry(pod.node_name()).or_default() += 1;
-        }
-    }
-    let mut ranked: Vec<(Arc<Object>, usize)> = pods
+    let on_node = related_on_node(related);
+    let default_pod = Pod::default();
+    let ranks: Vec<DeletionRank<'_>> = pods
         .iter()
         .map(|object| {
+            let pod = object.as_::<Pod>().unwrap_or(&default_pod);
             let rank = object
                 .as_::<Pod>()
                 .map(|pod| on_node.get(pod.node_name()).copied().unwrap_or(0))
                 .unwrap_or(0);
-            (Arc::clone(object), rank)
+            DeletionRank::of(pod, rank, Some(now))
         })
         .collect();
-    let default_pod = Pod::default();
     // Upstream's Less is not a total order once log buckets mix with the uid and
     // creation-time steps (A~B by ready time, B~C by bucket and uid); Go's sort.Sort
     // tolerates that, and so must we: std's sort may panic on an inconsistent order.
-    merge_sort_tolerant(&mut ranked, &|(left, rank_left), (right, rank_right)| {
-        let left_pod = left.as_::<Pod>().unwrap_or(&default_pod);
-        let right_pod = right.as_::<Pod>().unwrap_or(&default_pod);
-        if delete_first(
-            (left_pod, *rank_left),
-            (right_pod, *rank_right),
-            Some(now),
-            true,
-        ) {
-            Ordering::Less
-        } else if delete_first(
-            (right_pod, *rank_right),
-            (left_pod, *rank_left),
-            Some(now),
-            true,
-        ) {
-            Ordering::Greater
-        } else {
-            Ordering::Equal
-        }
+    let mut order: Vec<usize> = (0..pods.len()).collect();
+    merge_sort_tolerant(&mut order, &|left: &usize, right: &usize| {
+        ranks[*left].compare(&ranks[*right])
     });
-    for (slot, (object, _)) in pods.iter_mut().zip(ranked) {
+    let sorted: Vec<Arc<Object>> = order
+        .iter()
+        .map(|&index| Arc::clone(&pods[index]))
+        .collect();
+    for (slot, object) in pods.iter_mut().zip(sorted) {
         *slot = object;
     }
+}
+
+/// The first `count` positions of the order [`sort_pods_for_deletion`] gives a list
+/// whose pod at position `i` has class `classes[i]`, computing full ranks (`rank_at`)
+/// only for the classes that reach the first `count`: O(n) for the classes, plus
+/// O(m log count) for the m pods of those classes, instead of sorting all n.
+///
+/// Why this equals the full sort: every merge of the merge sort takes its inputs in
+/// class order (classes are a consistent order), so the pods of one class come out
+/// as the merge of that class's pods of each half, compared among themselves alone.
+/// The class's order is therefore the same merge tree (split at the same midpoints of
+/// the whole list) evaluated on its own pods. Example: positions 0..8 with class-A
+/// pods at 1, 2 and 6: the tree merges {1} with {2} (inside 0..4), then that with {6}
+/// (4..8), exactly as the full sort compares them. And the first k a merge gives
+/// depend only on the first k of each input, so each subtree stops at k.
+pub fn first_to_delete<'a>(
+    classes: &[DeletionClass],
+    count: usize,
+    rank_at: impl Fn(usize) -> DeletionRank<'a>,
+) -> Vec<usize> {
+    let len = classes.len();
+    if count >= len {
+        // manageReplicas sorts only when it keeps some pods.
+        return (0..len).collect();
+    }
+    if count == 0 {
+        return Vec::new();
+    }
+    let mut keyed: Vec<(DeletionClass, usize)> = classes
+        .iter()
+        .enumerate()
+        .map(|(position, class)| (*class, position))
+        .collect();
+    let (_, threshold, _) = keyed.select_nth_unstable(count - 1);
+    let threshold = threshold.0;
+    let mut members: Vec<(DeletionClass, usize)> = keyed
+        .into_iter()
+        .filter(|(class, _)| *class <= threshold)
+        .collect();
+    members.sort_unstable();
+    let mut chosen = Vec::with_capacity(members.len());
+    for group in members.chunk_by(|a, b| a.0 == b.0) {
+        let ranked: Vec<(usize, DeletionRank<'a>)> = group
+            .iter()
+            .map(|(_, position)| (*position, rank_at(*position)))
+            .collect();
+        chosen.extend(merge_tree_order(&ranked, 0, len, count - chosen.len()));
+        if chosen.len() >= count {
+            break;
+        }
+    }
+    chosen.truncate(count);
+    chosen
+}
+
+/// The first `limit` of the order [`merge_sort_tolerant`] over positions `lo..hi`
+/// gives `members` (sorted by position, all inside `lo..hi`), as positions.
+fn merge_tree_order(
+    members: &[(usize, DeletionRank<'_>)],
+    lo: usize,
+    hi: usize,
+    limit: usize,
+) -> Vec<usize> {
+    merge_tree(members, 0, members.len(), lo, hi, limit)
+        .into_iter()
+        .map(|index| members[index].0)
+        .collect()
+}
+
+/// [`merge_tree_order`] for `members[first..last]`, the members inside `lo..hi`, as
+/// indices into `members`.
+fn merge_tree(
+    members: &[(usize, DeletionRank<'_>)],
+    first: usize,
+    last: usize,
+    lo: usize,
+    hi: usize,
+    limit: usize,
+) -> Vec<usize> {
+    if last - first <= 1 {
+        return (first..last).collect();
+    }
+    let middle = lo + (hi - lo) / 2;
+    let split = first + members[first..last].partition_point(|(position, _)| *position < middle);
+    let left = merge_tree(members, first, split, lo, middle, limit);
+    let right = merge_tree(members, split, last, middle, hi, limit);
+    let mut merged = Vec::with_capacity((left.len() + right.len()).min(limit));
+    let (mut l, mut r) = (0, 0);
+    while l < left.len() && r < right.len() && merged.len() < limit {
+        if members[right[r]].1.compare(&members[left[l]].1) == Ordering::Less {
+            merged.push(right[r]);
+            r += 1;
+        } else {
+            merged.push(left[l]);
+            l += 1;
+        }
+    }
+    merged.extend_from_slice(&left[l..]);
+    merged.extend_from_slice(&right[r..]);
+    merged.truncate(limit);
+    merged
 }
 
 /// A stable top-down merge sort that never panics, whatever `compare` answers. For a

@@ -145,18 +145,20 @@ impl ReplicaSetController {
         related
     }
 
-    /// The tally's totals when this sync would write no pod: no active orphan in the
-    /// namespace matches (nothing to adopt), every active controlled pod matches
-    /// (nothing to release), and manageReplicas would do nothing (expectations
-    /// pending, being deleted, or the count is right). minReadySeconds must be 0, as
-    /// availability then needs no clock. None means: take the full path.
-    fn writes_nothing(
+    /// The sync from the tally, when a claim would write nothing: no active orphan in
+    /// the namespace matches (nothing to adopt) and every active controlled pod
+    /// matches (nothing to release). Then the claimed pods are the tally's, and
+    /// manageReplicas needs only their count, or (to delete) the first of them in
+    /// deletion order. minReadySeconds must be 0, as availability then needs no clock.
+    /// None means: take the full path.
+    fn fast_plan(
         &mut self,
         rs: &ReplicaSet,
         selector: &Selector,
         needs_sync: bool,
         api: &ApiServer,
-    ) -> Option<Totals> {
+        now: SimTime,
+    ) -> Option<(Totals, Plan)> {
         let spec = rs.spec.as_ref()?;
         if spec.min_ready_seconds.unwrap_or(0) != 0 {
             return None;
@@ -171,9 +173,20 @@ impl ReplicaSetController {
             return None;
         }
         let totals = self.tally.totals(rs, selector, api);
+        if totals.not_matching != 0 {
+            return None;
+        }
         let desired = spec.replicas.unwrap_or(1).max(0) as usize;
-        let manages = needs_sync && !rs.metadata.is_being_deleted() && totals.matching != desired;
-        (totals.not_matching == 0 && !manages).then_some(totals)
+        if !needs_sync || rs.metadata.is_being_deleted() || totals.matching == desired {
+            return Some((totals, Plan::Nothing));
+        }
+        if totals.matching < desired {
+            let count = (desired - totals.matching).min(BURST_REPLICAS);
+            return Some((totals, Plan::Create(count)));
+        }
+        let count = (totals.matching - desired).min(BURST_REPLICAS);
+        let pods = self.tally.pods_to_delete(rs, count, now, api)?;
+        Some((totals, Plan::Delete(pods)))
     }
 
     /// `manageReplicas`: creates or deletes pods to move towards `spec.replicas`.
@@ -184,54 +197,97 @@ impl ReplicaSetController {
         rs: &ReplicaSet,
         context: &mut ControllerContext<'_>,
     ) -> Result<(), String> {
-        let spec = rs.spec();
-        let desired = spec.replicas.unwrap_or(1).max(0) as usize;
-        let rs_key = key_of(&rs.metadata);
-        let now = context.now();
+        let desired = rs.spec().replicas.unwrap_or(1).max(0) as usize;
         if filtered.len() < desired {
             let count = (desired - filtered.len()).min(BURST_REPLICAS);
-            self.expectations.expect_creations(&rs_key, count, now);
-            let template = spec.template.unwrap_or_default();
-            let (successes, error) = slow_start_batch(count, SLOW_START_INITIAL_BATCH_SIZE, || {
-                match create_pod(context, &template, rs_object) {
-                    Ok(_) => Ok(()),
-                    // Upstream ignores creations refused because the namespace is terminating.
-                    Err(message) if message.contains("because it is being terminated") => Ok(()),
-                    Err(message) => Err(message),
-                }
-            });
-            let skipped = count - successes;
-            if skipped > 0 {
-                self.expectations.lower(&rs_key, skipped, 0);
-            }
-            return error.map_or(Ok(()), Err);
+            return self.create_replicas(count, rs_object, rs, context);
         }
         if filtered.len() > desired {
             let count = (filtered.len() - desired).min(BURST_REPLICAS);
-            let mut pods: Vec<Arc<Object>> = filtered.to_vec();
-            if count < pods.len() {
-                let related = Self::related_pods(context.api, rs);
-                sort_pods_for_deletion(&mut pods, &related, now);
-            }
-            pods.truncate(count);
-            let pod_keys: Vec<String> = pods.iter().map(|pod| key_of(pod.metadata())).collect();
-            self.expectations
-                .expect_deletions_of(&rs_key, pod_keys.clone(), now);
-            let mut first_error = None;
-            for (pod, pod_key) in pods.iter().zip(&pod_keys) {
-                if let Err(error) = delete_pod(context, pod.namespace(), pod.name(), rs_object) {
-                    self.expectations.deletion_observed(&rs_key, pod_key);
-                    if !matches!(error, crate::api_server::ApiError::NotFound { .. })
-                        && first_error.is_none()
-                    {
-                        first_error = Some(format!("unable to delete pods: {error}"));
-                    }
-                }
-            }
-            return first_error.map_or(Ok(()), Err);
+            let pods = Self::pods_to_delete(filtered, count, rs, context.api, context.now());
+            return self.delete_replicas(&pods, rs_object, rs, context);
         }
         Ok(())
     }
+
+    /// `getPodsToDelete`: the first `count` of `filtered` in `ActivePodsWithRanks` order
+    /// (unsorted when all of them go).
+    fn pods_to_delete(
+        filtered: &[Arc<Object>],
+        count: usize,
+        rs: &ReplicaSet,
+        api: &ApiServer,
+        now: SimTime,
+    ) -> Vec<Arc<Object>> {
+        let mut pods: Vec<Arc<Object>> = filtered.to_vec();
+        if count < pods.len() {
+            let related = Self::related_pods(api, rs);
+            sort_pods_for_deletion(&mut pods, &related, now);
+        }
+        pods.truncate(count);
+        pods
+    }
+
+    /// manageReplicas' creations: `count` pods in slow-start batches.
+    fn create_replicas(
+        &mut self,
+        count: usize,
+        rs_object: &Arc<Object>,
+        rs: &ReplicaSet,
+        context: &mut ControllerContext<'_>,
+    ) -> Result<(), String> {
+        let rs_key = key_of(&rs.metadata);
+        let now = context.now();
+        self.expectations.expect_creations(&rs_key, count, now);
+        let template = rs.spec().template.unwrap_or_default();
+        let (successes, error) = slow_start_batch(count, SLOW_START_INITIAL_BATCH_SIZE, || {
+            match create_pod(context, &template, rs_object) {
+                Ok(_) => Ok(()),
+                // Upstream ignores creations refused because the namespace is terminating.
+                Err(message) if message.contains("because it is being terminated") => Ok(()),
+                Err(message) => Err(message),
+            }
+        });
+        let skipped = count - successes;
+        if skipped > 0 {
+            self.expectations.lower(&rs_key, skipped, 0);
+        }
+        error.map_or(Ok(()), Err)
+    }
+
+    /// manageReplicas' deletions of `pods`, awaited by key.
+    fn delete_replicas(
+        &mut self,
+        pods: &[Arc<Object>],
+        rs_object: &Arc<Object>,
+        rs: &ReplicaSet,
+        context: &mut ControllerContext<'_>,
+    ) -> Result<(), String> {
+        let rs_key = key_of(&rs.metadata);
+        let now = context.now();
+        let pod_keys: Vec<String> = pods.iter().map(|pod| key_of(pod.metadata())).collect();
+        self.expectations
+            .expect_deletions_of(&rs_key, pod_keys.clone(), now);
+        let mut first_error = None;
+        for (pod, pod_key) in pods.iter().zip(&pod_keys) {
+            if let Err(error) = delete_pod(context, pod.namespace(), pod.name(), rs_object) {
+                self.expectations.deletion_observed(&rs_key, pod_key);
+                if !matches!(error, crate::api_server::ApiError::NotFound { .. })
+                    && first_error.is_none()
+                {
+                    first_error = Some(format!("unable to delete pods: {error}"));
+                }
+            }
+        }
+        first_error.map_or(Ok(()), Err)
+    }
+}
+
+/// What a sync from the tally does to the pods.
+enum Plan {
+    Nothing,
+    Create(usize),
+    Delete(Vec<Arc<Object>>),
 }
 
 /// `calculateStatus` (replica_set_utils.go): the status `filtered` (the claimed active
@@ -413,9 +469,36 @@ impl Controller for ReplicaSetController {
             // Upstream logs the invalid selector and drops the key.
             return Action::Done;
         };
-        let fast = self.writes_nothing(rs, &selector, needs_sync, context.api);
-        let (filtered, mut sync_error, manage_error) = match fast {
-            Some(_) => (Vec::new(), None, None),
+        let fast = self.fast_plan(rs, &selector, needs_sync, context.api, now);
+        // What the full path would claim, for checking the tally in debug builds.
+        let expected_claim = (cfg!(debug_assertions) && fast.is_some())
+            .then(|| filtered_active_claimed(context.api, rs, &selector));
+        let (filtered, mut sync_error, manage_error, totals) = match fast {
+            Some((totals, plan)) => {
+                let manage_error = match plan {
+                    Plan::Nothing => None,
+                    Plan::Create(count) => {
+                        self.create_replicas(count, &rs_object, rs, context).err()
+                    }
+                    Plan::Delete(pods) => {
+                        if let Some(claimed) = &expected_claim {
+                            let want =
+                                Self::pods_to_delete(claimed, pods.len(), rs, context.api, now);
+                            debug_assert_eq!(
+                                pods.iter()
+                                    .map(|p| key_of(p.metadata()))
+                                    .collect::<Vec<_>>(),
+                                want.iter()
+                                    .map(|p| key_of(p.metadata()))
+                                    .collect::<Vec<_>>(),
+                                "the tally's scale-down of {key} disagrees with a full ranking"
+                            );
+                        }
+                        self.delete_replicas(&pods, &rs_object, rs, context).err()
+                    }
+                };
+                (Vec::new(), None, manage_error, Some(totals))
+            }
             None => {
                 let candidates = filter_active_pods(claim_candidates(
                     context.api,
@@ -431,7 +514,7 @@ impl Controller for ReplicaSetController {
                         .manage_replicas(&filtered, &rs_object, rs, context)
                         .err();
                 }
-                (filtered, sync_error, manage_error)
+                (filtered, sync_error, manage_error, None)
             }
         };
 
@@ -443,7 +526,7 @@ impl Controller for ReplicaSetController {
         else {
             return Action::Done;
         };
-        let new_status = match fast {
+        let new_status = match totals {
             Some(totals) => {
                 let counts = Counts {
                     replicas: totals.matching,
@@ -452,17 +535,14 @@ impl Controller for ReplicaSetController {
                     // minReadySeconds is 0 on this path: ready means available.
                     available: totals.ready,
                 };
-                let status = status_from_counts(current, counts, None, now);
-                debug_assert_eq!(
-                    status,
-                    calculate_status(
-                        current,
-                        &filtered_active_claimed(context.api, current, &selector),
-                        None,
-                        now
-                    ),
-                    "the pod tally of {key} disagrees with a full count"
-                );
+                let status = status_from_counts(current, counts, manage_error.as_deref(), now);
+                if let Some(claimed) = &expected_claim {
+                    debug_assert_eq!(
+                        status,
+                        calculate_status(current, claimed, manage_error.as_deref(), now),
+                        "the pod tally of {key} disagrees with a full count"
+                    );
+                }
                 status
             }
             None => calculate_status(current, &filtered, manage_error.as_deref(), now),
