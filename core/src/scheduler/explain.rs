@@ -144,8 +144,12 @@ pub struct SchedulingRecord {
     pub outcome: Outcome,
     /// True once the per-node detail was dropped to stay within the memory budget.
     pub detail_dropped: bool,
-    pub(crate) rejected: Vec<(Arc<str>, Status)>,
-    pub(crate) feasible: Vec<Arc<str>>,
+    /// The cache's node names at the time (shared by every record of the same node
+    /// set); `rejected` and `feasible` hold indices into it, so a record costs no
+    /// reference count per node.
+    pub(crate) names: Option<Arc<[Arc<str>]>>,
+    pub(crate) rejected: Vec<(u32, Status)>,
+    pub(crate) feasible: Vec<u32>,
     pub(crate) scores: RecordScores,
 }
 
@@ -175,6 +179,7 @@ impl SchedulingRecord {
                 message: String::new(),
             },
             detail_dropped: false,
+            names: None,
             rejected: Vec::new(),
             feasible: Vec::new(),
             scores: RecordScores::default(),
@@ -221,6 +226,13 @@ impl SchedulingRecord {
         Verdict::Feasible { scores, total }
     }
 
+    fn node_name(&self, index: u32) -> &str {
+        self.names
+            .as_ref()
+            .and_then(|names| names.get(index as usize))
+            .map_or("", |name| name)
+    }
+
     /// Every evaluated node with its verdict: rejected nodes in evaluation order, then
     /// the feasible ones.
     pub fn nodes(&self) -> Vec<NodeVerdict<'_>> {
@@ -228,7 +240,7 @@ impl SchedulingRecord {
             .rejected
             .iter()
             .map(|(node, status)| NodeVerdict {
-                node,
+                node: self.node_name(*node),
                 verdict: Verdict::Rejected {
                     plugin: status.plugin(),
                     code: status.code(),
@@ -238,7 +250,7 @@ impl SchedulingRecord {
             .collect();
         for (index, node) in self.feasible.iter().enumerate() {
             nodes.push(NodeVerdict {
-                node,
+                node: self.node_name(*node),
                 verdict: self.feasible_verdict(index),
             });
         }
@@ -256,6 +268,7 @@ impl SchedulingRecord {
     }
 
     fn drop_detail(&mut self) {
+        self.names = None;
         self.rejected = Vec::new();
         self.feasible = Vec::new();
         self.scores = RecordScores::default();

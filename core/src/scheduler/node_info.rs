@@ -482,6 +482,9 @@ pub struct Cache {
     /// Per (namespace, selector, topology key, required keys): matching pods per
     /// topology domain over every node, kept up to date from `changes`.
     domain_tallies: RefCell<BTreeMap<String, DomainTally>>,
+    /// Every node's name in cache order, shared by the scheduling records; rebuilt
+    /// after a node was added or removed.
+    names: Option<Arc<[Arc<str>]>>,
 }
 
 /// The log of node changes (by index into [`Cache::nodes`]).
@@ -687,6 +690,20 @@ impl Cache {
         self.nodes.len()
     }
 
+    /// The node names in cache order (index i names `nodes()[i]`).
+    pub fn node_names(&mut self) -> Arc<[Arc<str>]> {
+        let nodes = &self.nodes;
+        Arc::clone(
+            self.names
+                .get_or_insert_with(|| nodes.iter().map(|n| Arc::clone(&n.name)).collect()),
+        )
+    }
+
+    /// Where the named node is in [`Cache::nodes`].
+    pub fn position(&self, name: &str) -> Option<usize> {
+        self.index.get(name).copied()
+    }
+
     pub fn get(&self, name: &str) -> Option<&NodeInfo> {
         self.index.get(name).map(|&i| &self.nodes[i])
     }
@@ -779,6 +796,7 @@ impl Cache {
         }
         self.index.insert(name, self.nodes.len());
         self.nodes.push(info);
+        self.names = None;
         self.changes.record(self.nodes.len() - 1, self.nodes.len());
     }
 
@@ -789,6 +807,7 @@ impl Cache {
         };
         let info = self.nodes.remove(index);
         self.changes.shift();
+        self.names = None;
         self.add_images(&info.object, -1);
         for value in self.index.values_mut() {
             if *value > index {

@@ -203,6 +203,7 @@ impl Scheduler {
         let framework = &self.frameworks[framework_index];
         let num_all_nodes = self.cache.num_nodes();
         record.total_nodes = num_all_nodes;
+        record.names = Some(self.cache.node_names());
         if num_all_nodes == 0 {
             return Err(Failure::Unschedulable {
                 message: "no nodes available to schedule pods".to_string(),
@@ -248,11 +249,12 @@ impl Scheduler {
             .and_then(|s| s.nominated_node_name.clone())
             .unwrap_or_default();
         if !nominated_name.is_empty()
-            && let Some(node) = self.cache.get(&nominated_name)
+            && let Some(index) = self.cache.position(&nominated_name)
         {
+            let node = &self.cache.nodes()[index];
             let status = self.run_filter_with_nominated_pods(framework, state, pod, node);
             if status.is_success() {
-                record.feasible.push(Arc::clone(&node.name));
+                record.feasible.push(index as u32);
                 record.nodes_to_find = 1;
                 record.nodes_not_evaluated = num_all_nodes - 1;
                 return Ok(nominated_name);
@@ -284,7 +286,9 @@ impl Scheduler {
         }
         record.nodes_to_find = num_to_find;
         let mut feasible: Vec<&NodeInfo> = Vec::with_capacity(num_to_find.min(num_nodes));
-        let mut rejected: Vec<(Arc<str>, Status)> = Vec::new();
+        // Cache indices (into `record.names`) of the feasible nodes, for the record.
+        let mut feasible_indices: Vec<u32> = Vec::with_capacity(num_to_find.min(num_nodes));
+        let mut rejected: Vec<(u32, Status)> = Vec::new();
         let mut processed = 0;
         let start = if num_nodes == 0 {
             0
@@ -294,10 +298,11 @@ impl Scheduler {
         let nodes = self.cache.nodes();
         for i in 0..num_nodes {
             let position = (start + i) % num_nodes;
-            let node = match &candidates {
-                None => &nodes[position],
-                Some(candidates) => &nodes[candidates[position]],
+            let index = match &candidates {
+                None => position,
+                Some(candidates) => candidates[position],
             };
+            let node = &nodes[index];
             processed += 1;
             let status = self.run_filter_with_nominated_pods(framework, state, pod, node);
             if status.code() == Code::Error {
@@ -307,11 +312,12 @@ impl Scheduler {
             }
             if status.is_success() {
                 feasible.push(node);
+                feasible_indices.push(index as u32);
                 if feasible.len() >= num_to_find {
                     break;
                 }
             } else {
-                rejected.push((Arc::clone(&node.name), status));
+                rejected.push((index as u32, status));
             }
         }
         self.next_start_node_index = (self.next_start_node_index + processed) % num_all_nodes;
@@ -326,7 +332,11 @@ impl Scheduler {
                 plugins.extend(pre.rejected_by.iter().copied());
             }
             let absent_count = num_all_nodes.saturating_sub(rejected.len());
-            let mut statuses: BTreeMap<Arc<str>, Status> = rejected.iter().cloned().collect();
+            let named: Vec<(Arc<str>, Status)> = rejected
+                .iter()
+                .map(|(index, status)| (Arc::clone(&nodes[*index as usize].name), status.clone()))
+                .collect();
+            let mut statuses: BTreeMap<Arc<str>, Status> = named.iter().cloned().collect();
             if let Some(absent) = &absent_status {
                 for node in self.cache.nodes() {
                     statuses
@@ -339,7 +349,7 @@ impl Scheduler {
             let message = fit_error_message(
                 num_all_nodes,
                 None,
-                &rejected,
+                &named,
                 absent_status.as_ref().map(|s| (s, absent_count)),
                 post.as_deref(),
             );
@@ -352,7 +362,7 @@ impl Scheduler {
                 nominated,
             });
         }
-        record.feasible = feasible.iter().map(|n| Arc::clone(&n.name)).collect();
+        record.feasible = feasible_indices;
         record.rejected = rejected;
         // A single feasible node is chosen without scoring.
         if feasible.len() == 1 {
@@ -366,7 +376,8 @@ impl Scheduler {
             .skip_score_plugins
             .contains(super::plugins::pod_topology_spread::NAME)
         {
-            state.write(SCORED_NODES_KEY, ScoredNodes(record.feasible.clone()));
+            let names = feasible.iter().map(|n| Arc::clone(&n.name)).collect();
+            state.write(SCORED_NODES_KEY, ScoredNodes(names));
         }
         let matrix = &mut self.score_matrix;
         framework
