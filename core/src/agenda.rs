@@ -25,8 +25,9 @@ pub struct Agenda {
     /// (controller, keyed by a Node) → its timers, so that the earliest timer of a
     /// class is found without a scan of the whole agenda.
     by_class: BTreeMap<(usize, bool), BTreeSet<Slot>>,
-    /// (controller, node name) → the timers of Node-keyed requeues.
-    by_node: BTreeMap<(usize, String), BTreeSet<Slot>>,
+    /// controller → node name → the timers of Node-keyed requeues (nested, so that a
+    /// lookup by name does not build a key).
+    by_node: BTreeMap<usize, BTreeMap<String, BTreeSet<Slot>>>,
 }
 
 fn node_keyed(key: &ObjectKey) -> bool {
@@ -44,10 +45,15 @@ impl Agenda {
             .or_default()
             .insert(slot);
         if node {
-            self.by_node
-                .entry((*controller, key.name.clone()))
-                .or_default()
-                .insert(slot);
+            let nodes = self.by_node.entry(*controller).or_default();
+            match nodes.get_mut(&key.name) {
+                Some(slots) => {
+                    slots.insert(slot);
+                }
+                None => {
+                    nodes.insert(key.name.clone(), BTreeSet::from([slot]));
+                }
+            }
         }
         self.timers.insert(slot, timer);
     }
@@ -81,13 +87,15 @@ impl Agenda {
                 self.by_class.remove(&(*controller, node));
             }
         }
-        if node {
-            let index = (*controller, key.name.clone());
-            if let Some(set) = self.by_node.get_mut(&index) {
+        if node && let Some(nodes) = self.by_node.get_mut(controller) {
+            if let Some(set) = nodes.get_mut(&key.name) {
                 set.remove(&slot);
                 if set.is_empty() {
-                    self.by_node.remove(&index);
+                    nodes.remove(&key.name);
                 }
+            }
+            if nodes.is_empty() {
+                self.by_node.remove(controller);
             }
         }
     }
@@ -102,7 +110,8 @@ impl Agenda {
     /// The earliest due time of `controller`'s requeues of the Node `node`.
     pub fn earliest_for_node(&self, controller: usize, node: &str) -> Option<SimTime> {
         self.by_node
-            .get(&(controller, node.to_string()))
+            .get(&controller)
+            .and_then(|nodes| nodes.get(node))
             .and_then(|slots| slots.first())
             .map(|(due, _)| *due)
     }

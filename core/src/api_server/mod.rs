@@ -376,12 +376,12 @@ impl ApiServer {
     /// which this keeps as stored. It skips the admission passes and the comparison of
     /// whole objects. Anything else (a typed kind, an object being deleted) takes the
     /// full update path.
-    pub fn update_generic_spec(
+    pub fn update_generic_spec<const N: usize>(
         &mut self,
         resource_type: &'static ResourceType,
         namespace: &str,
         name: &str,
-        fields: &[(&str, serde_json::Value)],
+        fields: [(&str, serde_json::Value); N],
     ) -> Result<Arc<Object>, ApiError> {
         let key = ObjectKey::new(resource_type, namespace, name);
         let Some(current) = self.store.get(&key) else {
@@ -418,7 +418,7 @@ impl ApiServer {
         set_spec_fields(&mut next, fields);
         let next = Object::Generic(next);
         debug_assert!(validation::validate_update(&next, current).is_empty());
-        Ok(self.store.put(next))
+        Ok(self.store.put_at(key, next))
     }
 
     /// Applies a JSON merge patch (`kubectl patch --type merge`) to the stored
@@ -484,7 +484,6 @@ impl ApiServer {
             return Err(ApiError::stale(&resource_type.group_resource(), name));
         }
 
-        let mut next = (*current).clone();
         let grace_seconds =
             admission::deletion_grace_period(&current, options.grace_period_seconds);
         let policy = options.propagation_policy.unwrap_or_else(|| {
@@ -497,30 +496,37 @@ impl ApiServer {
                 PropagationPolicy::default_for(resource_type)
             }
         });
-        {
-            let meta = next.metadata_mut();
-            let mut finalizers: Vec<String> = meta.finalizers().to_vec();
-            finalizers.retain(|f| f != FINALIZER_ORPHAN && f != FINALIZER_FOREGROUND);
-            match policy {
-                PropagationPolicy::Orphan => finalizers.push(FINALIZER_ORPHAN.to_string()),
-                PropagationPolicy::Foreground => finalizers.push(FINALIZER_FOREGROUND.to_string()),
-                PropagationPolicy::Background => {}
-            }
-            // Only objects that have dependents need the GC's finalizers.
-            let has_dependents = self
-                .store
-                .dependents_of(current_meta.uid())
-                .next()
-                .is_some();
-            if !has_dependents && policy != PropagationPolicy::Foreground {
-                finalizers.retain(|f| f != FINALIZER_ORPHAN);
-            }
-            meta.finalizers = if finalizers.is_empty() {
-                None
-            } else {
-                Some(finalizers)
-            };
+        let mut finalizers: Vec<String> = current_meta.finalizers().to_vec();
+        finalizers.retain(|f| f != FINALIZER_ORPHAN && f != FINALIZER_FOREGROUND);
+        match policy {
+            PropagationPolicy::Orphan => finalizers.push(FINALIZER_ORPHAN.to_string()),
+            PropagationPolicy::Foreground => finalizers.push(FINALIZER_FOREGROUND.to_string()),
+            PropagationPolicy::Background => {}
         }
+        // Only objects that have dependents need the GC's finalizers.
+        let has_dependents = self
+            .store
+            .dependents_of(current_meta.uid())
+            .next()
+            .is_some();
+        if !has_dependents && policy != PropagationPolicy::Foreground {
+            finalizers.retain(|f| f != FINALIZER_ORPHAN);
+        }
+        // Nothing holds the object and no grace period is due (an expired Event, most
+        // deletions): it goes now, as below, without a copy that is never stored.
+        if finalizers.is_empty()
+            && grace_seconds.is_none_or(|grace| grace <= 0)
+            && !matches!(current.as_ref(), Object::Namespace(_))
+        {
+            let removed = self.remove(&key).unwrap_or(current);
+            return Ok(DeleteOutcome::Deleted(removed));
+        }
+        let mut next = (*current).clone();
+        next.metadata_mut().finalizers = if finalizers.is_empty() {
+            None
+        } else {
+            Some(finalizers)
+        };
 
         let now = self.now;
         let meta = next.metadata_mut();
@@ -584,9 +590,9 @@ impl ApiServer {
 }
 
 /// Sets `fields` in a generic object's `spec` (made an object if it is not one).
-fn set_spec_fields(
+fn set_spec_fields<const N: usize>(
     generic: &mut crate::model::GenericObject,
-    fields: &[(&str, serde_json::Value)],
+    fields: [(&str, serde_json::Value); N],
 ) {
     let spec = generic
         .body
@@ -596,7 +602,9 @@ fn set_spec_fields(
         *spec = serde_json::json!({});
     }
     for (field, value) in fields {
-        spec[*field] = value.clone();
+        if spec.get(field) != Some(&value) {
+            spec[field] = value;
+        }
     }
 }
 

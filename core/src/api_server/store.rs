@@ -239,10 +239,16 @@ impl Store {
 
     /// Writes `object` (new or replacing) at the next revision and logs the event.
     /// Returns the stored object with its new resourceVersion.
-    pub fn put(&mut self, mut object: Object) -> Arc<Object> {
+    pub fn put(&mut self, object: Object) -> Arc<Object> {
+        let key = ObjectKey::of(&object);
+        self.put_at(key, object)
+    }
+
+    /// [`Store::put`] for a caller that has the object's key at hand.
+    pub fn put_at(&mut self, key: ObjectKey, mut object: Object) -> Arc<Object> {
+        debug_assert_eq!(key, ObjectKey::of(&object));
         self.revision += 1;
         object.metadata_mut().resource_version = Some(self.revision.to_string());
-        let key = ObjectKey::of(&object);
         let object = Arc::new(object);
         let previous = self.objects.insert(key.clone(), Arc::clone(&object));
         match &previous {
@@ -281,7 +287,18 @@ impl Store {
         if after < self.compacted_revision {
             return None;
         }
-        let first = self.log.partition_point(|event| event.revision <= after);
+        // Every write appends one event at the next revision, so the log's revisions are
+        // consecutive and the first event after `after` is found by subtraction.
+        let first = match self.log.front() {
+            Some(front) => usize::try_from((after + 1).saturating_sub(front.revision))
+                .unwrap_or(usize::MAX)
+                .min(self.log.len()),
+            None => 0,
+        };
+        debug_assert_eq!(
+            first,
+            self.log.partition_point(|event| event.revision <= after)
+        );
         Some(self.log.range(first..))
     }
 

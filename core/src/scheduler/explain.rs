@@ -13,6 +13,63 @@ use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
 use super::framework::{Code, ScoreMatrix, Status};
+
+/// Raw scores, plugin-major: 16 bits each when every one fits (the default plugins'
+/// raw scores are counts and 0–100 values), else 64.
+#[derive(Clone, Debug)]
+enum RawScores {
+    Narrow(Vec<i16>),
+    Wide(Vec<i64>),
+}
+
+impl Default for RawScores {
+    fn default() -> Self {
+        RawScores::Narrow(Vec::new())
+    }
+}
+
+impl RawScores {
+    fn get(&self, index: usize) -> i64 {
+        match self {
+            RawScores::Narrow(values) => i64::from(values[index]),
+            RawScores::Wide(values) => values[index],
+        }
+    }
+}
+
+/// One attempt's scores, kept as compactly as they are exact: normalized scores are
+/// 0–100 after the framework's clamp (a byte each); totals are not stored but summed
+/// again from normalized × weight, as `Framework::run_score` summed them.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct RecordScores {
+    plugins: Vec<(&'static str, i64)>,
+    raw: RawScores,
+    normalized: Vec<u8>,
+}
+
+impl RecordScores {
+    pub(crate) fn of(matrix: &ScoreMatrix) -> RecordScores {
+        let narrow = matrix.raw.iter().all(|&v| i16::try_from(v).is_ok());
+        let raw = if narrow {
+            RawScores::Narrow(matrix.raw.iter().map(|&v| v as i16).collect())
+        } else {
+            RawScores::Wide(matrix.raw.clone())
+        };
+        let normalized = matrix
+            .normalized
+            .iter()
+            .map(|&v| {
+                debug_assert!((0..=100).contains(&v), "normalized scores are clamped");
+                v as u8
+            })
+            .collect();
+        RecordScores {
+            plugins: matrix.plugins.clone(),
+            raw,
+            normalized,
+        }
+    }
+}
 use crate::time::SimTime;
 
 /// How an attempt ended.
@@ -89,7 +146,7 @@ pub struct SchedulingRecord {
     pub detail_dropped: bool,
     pub(crate) rejected: Vec<(Arc<str>, Status)>,
     pub(crate) feasible: Vec<Arc<str>>,
-    pub(crate) scores: ScoreMatrix,
+    pub(crate) scores: RecordScores,
 }
 
 impl SchedulingRecord {
@@ -120,7 +177,7 @@ impl SchedulingRecord {
             detail_dropped: false,
             rejected: Vec::new(),
             feasible: Vec::new(),
-            scores: ScoreMatrix::default(),
+            scores: RecordScores::default(),
         }
     }
 
@@ -139,32 +196,29 @@ impl SchedulingRecord {
 
     fn feasible_verdict(&self, index: usize) -> Verdict<'_> {
         let n = self.feasible.len();
-        if self.scores.plugins.is_empty() || self.scores.totals.len() != n {
+        let plugins = &self.scores.plugins;
+        if plugins.is_empty() || self.scores.normalized.len() != plugins.len() * n {
             return Verdict::Feasible {
                 scores: Vec::new(),
                 total: 0,
             };
         }
-        let scores = self
-            .scores
-            .plugins
+        let scores: Vec<PluginScore> = plugins
             .iter()
             .enumerate()
             .map(|(p, (plugin, weight))| {
-                let normalized = self.scores.normalized[p * n + index];
+                let normalized = i64::from(self.scores.normalized[p * n + index]);
                 PluginScore {
                     plugin,
                     weight: *weight,
-                    raw: self.scores.raw[p * n + index],
+                    raw: self.scores.raw.get(p * n + index),
                     normalized,
                     weighted: normalized * weight,
                 }
             })
             .collect();
-        Verdict::Feasible {
-            scores,
-            total: self.scores.totals[index],
-        }
+        let total = scores.iter().map(|score| score.weighted).sum();
+        Verdict::Feasible { scores, total }
     }
 
     /// Every evaluated node with its verdict: rejected nodes in evaluation order, then
@@ -204,7 +258,7 @@ impl SchedulingRecord {
     fn drop_detail(&mut self) {
         self.rejected = Vec::new();
         self.feasible = Vec::new();
-        self.scores = ScoreMatrix::default();
+        self.scores = RecordScores::default();
         self.detail_dropped = true;
     }
 }

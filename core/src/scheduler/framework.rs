@@ -170,6 +170,10 @@ pub struct CycleState {
     pub skip_filter_plugins: BTreeSet<&'static str>,
     /// Plugins whose PreScore returned Skip: their Score does not run.
     pub skip_score_plugins: BTreeSet<&'static str>,
+    /// `skip_filter_plugins` as a mask over the framework's filter plugins (bit i:
+    /// plugin i is skipped), set by `run_pre_filter` so Filter, which runs once per
+    /// node, tests a bit instead of looking names up (None: look the names up).
+    filter_skip_mask: Option<u64>,
 }
 
 impl Clone for CycleState {
@@ -182,6 +186,7 @@ impl Clone for CycleState {
                 .collect(),
             skip_filter_plugins: self.skip_filter_plugins.clone(),
             skip_score_plugins: self.skip_score_plugins.clone(),
+            filter_skip_mask: self.filter_skip_mask,
         }
     }
 }
@@ -267,6 +272,22 @@ pub trait PreScorePlugin: Plugin {
 pub trait ScorePlugin: Plugin {
     fn score(&self, state: &CycleState, pod: &PodInfo, node: &NodeInfo) -> Result<i64, Status>;
 
+    /// Scores every node in order, appending to `scores`: the same values as
+    /// `score` node by node. Plugins override it to read their cycle state once
+    /// per cycle instead of once per node.
+    fn score_nodes(
+        &self,
+        state: &CycleState,
+        pod: &PodInfo,
+        nodes: &[&NodeInfo],
+        scores: &mut Vec<i64>,
+    ) -> Result<(), Status> {
+        for node in nodes {
+            scores.push(self.score(state, pod, node)?);
+        }
+        Ok(())
+    }
+
     /// Rescales the raw scores of all nodes to 0–100. Returns false when the plugin
     /// has no NormalizeScore (its raw scores are already in range).
     fn normalize_score(&self, _state: &CycleState, _pod: &PodInfo, _scores: &mut [i64]) -> bool {
@@ -348,6 +369,32 @@ impl Framework {
         pod: &PodInfo,
         cache: &Cache,
     ) -> PreFilterOutcome {
+        let outcome = self.run_pre_filter_plugins(state, pod, cache);
+        state.filter_skip_mask = self.filter_skip_mask(state);
+        outcome
+    }
+
+    /// The mask of `state.skip_filter_plugins` over this framework's filter plugins
+    /// (None with more filter plugins than bits).
+    fn filter_skip_mask(&self, state: &CycleState) -> Option<u64> {
+        if self.filter.len() > 64 {
+            return None;
+        }
+        let mut mask = 0u64;
+        for (index, plugin) in self.filter.iter().enumerate() {
+            if state.skip_filter_plugins.contains(plugin.name()) {
+                mask |= 1 << index;
+            }
+        }
+        Some(mask)
+    }
+
+    fn run_pre_filter_plugins(
+        &self,
+        state: &mut CycleState,
+        pod: &PodInfo,
+        cache: &Cache,
+    ) -> PreFilterOutcome {
         let mut result = PreFilterResult::default();
         let mut narrowed_by: Vec<&'static str> = Vec::new();
         for plugin in &self.pre_filter {
@@ -400,10 +447,15 @@ impl Framework {
 
     /// `RunFilterPlugins`: the first plugin that does not admit the node decides.
     pub fn run_filter(&self, state: &CycleState, pod: &PodInfo, node: &NodeInfo) -> Status {
-        for plugin in &self.filter {
-            if !state.skip_filter_plugins.is_empty()
-                && state.skip_filter_plugins.contains(plugin.name())
-            {
+        for (index, plugin) in self.filter.iter().enumerate() {
+            let skipped = match state.filter_skip_mask {
+                Some(mask) => mask & (1 << index) != 0,
+                None => {
+                    !state.skip_filter_plugins.is_empty()
+                        && state.skip_filter_plugins.contains(plugin.name())
+                }
+            };
+            if skipped {
                 continue;
             }
             let status = plugin.filter(state, pod, node);
@@ -473,23 +525,40 @@ impl Framework {
         pod: &PodInfo,
         nodes: &[&NodeInfo],
     ) -> Result<ScoreMatrix, Status> {
-        let active: Vec<usize> = (0..self.score.len())
-            .filter(|&i| !state.skip_score_plugins.contains(self.score[i].0.name()))
-            .collect();
+        let mut matrix = ScoreMatrix::default();
+        self.run_score_into(state, pod, nodes, &mut matrix)?;
+        Ok(matrix)
+    }
+
+    /// [`Framework::run_score`] into `matrix`, reusing its buffers (the scheduler keeps
+    /// one matrix across cycles rather than allocating one per pod).
+    pub fn run_score_into(
+        &self,
+        state: &CycleState,
+        pod: &PodInfo,
+        nodes: &[&NodeInfo],
+        matrix: &mut ScoreMatrix,
+    ) -> Result<(), Status> {
         let n = nodes.len();
-        let mut raw = Vec::with_capacity(active.len() * n);
-        let mut normalized = Vec::with_capacity(active.len() * n);
-        let mut plugins = Vec::with_capacity(active.len());
-        for &i in &active {
-            let (plugin, weight) = &self.score[i];
-            let start = raw.len();
-            for node in nodes {
-                raw.push(
-                    plugin
-                        .score(state, pod, node)
-                        .map_err(|s| s.with_plugin(plugin.name()))?,
-                );
+        let ScoreMatrix {
+            plugins,
+            raw,
+            normalized,
+            totals,
+        } = matrix;
+        plugins.clear();
+        raw.clear();
+        normalized.clear();
+        totals.clear();
+        for (plugin, weight) in &self.score {
+            if state.skip_score_plugins.contains(plugin.name()) {
+                continue;
             }
+            let start = raw.len();
+            plugin
+                .score_nodes(state, pod, nodes, raw)
+                .map_err(|s| s.with_plugin(plugin.name()))?;
+            debug_assert_eq!(raw.len() - start, n, "one score per node");
             normalized.extend_from_slice(&raw[start..]);
             plugin.normalize_score(state, pod, &mut normalized[start..]);
             // kubesim clamps where upstream reports "plugin returns an invalid score".
@@ -498,18 +567,13 @@ impl Framework {
             }
             plugins.push((plugin.name(), *weight));
         }
-        let mut totals = vec![0i64; n];
+        totals.resize(n, 0);
         for (p, (_, weight)) in plugins.iter().enumerate() {
             for (node, total) in totals.iter_mut().enumerate() {
                 *total += normalized[p * n + node] * weight;
             }
         }
-        Ok(ScoreMatrix {
-            plugins,
-            raw,
-            normalized,
-            totals,
-        })
+        Ok(())
     }
 
     pub fn has_score_plugins(&self) -> bool {

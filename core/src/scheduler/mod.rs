@@ -45,6 +45,8 @@ pub struct Scheduler {
     /// Where the next cycle starts looking (`nextStartNodeIndex`).
     next_start_node_index: usize,
     percentage_of_nodes_to_score: i32,
+    /// The scores of the current cycle, kept so their buffers are reused.
+    score_matrix: framework::ScoreMatrix,
 }
 
 impl Scheduler {
@@ -67,6 +69,7 @@ impl Scheduler {
             nominated_node_of: BTreeMap::new(),
             explanations: Explanations::default(),
             next_start_node_index: 0,
+            score_matrix: framework::ScoreMatrix::default(),
         })
     }
 
@@ -310,13 +313,17 @@ impl Scheduler {
             }
             let previous = self.cache.node_of(&uid).map(str::to_string);
             let assumed = self.cache.is_assumed(&uid);
-            let labels_changed = previous.is_some()
-                && self
-                    .cache
-                    .get(previous.as_deref().unwrap_or(""))
-                    .and_then(|n| n.pods.iter().find(|p| p.uid() == uid))
-                    .is_some_and(|p| p.pod().metadata.labels != pod.metadata.labels);
-            let Some(info) = PodInfo::new(Arc::clone(object)) else {
+            let existing = previous
+                .as_deref()
+                .and_then(|node| self.cache.get(node))
+                .and_then(|n| n.pods.iter().find(|p| p.uid() == uid));
+            let labels_changed =
+                existing.is_some_and(|p| p.pod().metadata.labels != pod.metadata.labels);
+            let info = match existing {
+                Some(existing) => existing.refreshed(Arc::clone(object)),
+                None => PodInfo::new(Arc::clone(object)),
+            };
+            let Some(info) = info else {
                 return;
             };
             self.cache.add_pod(Arc::new(info), node_name, false);

@@ -182,6 +182,53 @@ impl PodInfo {
         })
     }
 
+    /// The PodInfo of a newer version of the same pod: the parsed parts are reused when
+    /// everything they come from is unchanged (a binding changes only `nodeName` and
+    /// status), else the pod is parsed again. Either way equal to `PodInfo::new`.
+    pub fn refreshed(&self, object: Arc<Object>) -> Option<PodInfo> {
+        let Object::Pod(new) = object.as_ref() else {
+            return None;
+        };
+        let old = self.pod();
+        let same_inputs = old.metadata.namespace() == new.metadata.namespace()
+            && match (old.spec.as_ref(), new.spec.as_ref()) {
+                (Some(a), Some(b)) => {
+                    a.containers == b.containers
+                        && a.init_containers == b.init_containers
+                        && a.resources == b.resources
+                        && a.overhead == b.overhead
+                        && a.priority == b.priority
+                        && a.affinity == b.affinity
+                }
+                (None, None) => true,
+                _ => false,
+            };
+        if !same_inputs {
+            return PodInfo::new(object);
+        }
+        let refreshed = PodInfo {
+            object,
+            ..self.clone()
+        };
+        #[cfg(debug_assertions)]
+        {
+            let parsed = PodInfo::new(Arc::clone(&refreshed.object)).expect("a pod");
+            debug_assert!(
+                refreshed.resources == parsed.resources
+                    && refreshed.priority == parsed.priority
+                    && refreshed.host_ports == parsed.host_ports
+                    && refreshed.required_affinity_terms == parsed.required_affinity_terms
+                    && refreshed.required_anti_affinity_terms
+                        == parsed.required_anti_affinity_terms
+                    && refreshed.preferred_affinity_terms == parsed.preferred_affinity_terms
+                    && refreshed.preferred_anti_affinity_terms
+                        == parsed.preferred_anti_affinity_terms,
+                "a refreshed PodInfo equals a parsed one"
+            );
+        }
+        Some(refreshed)
+    }
+
     pub fn pod(&self) -> &Pod {
         match self.object.as_ref() {
             Object::Pod(pod) => pod,
@@ -223,6 +270,11 @@ impl PodInfo {
 pub struct NodeInfo {
     pub name: Arc<str>,
     object: Arc<Object>,
+    /// `spec.unschedulable` and whether `spec.taints` is non-empty, read from the node
+    /// object when it is set: the first filters test them for every node of every
+    /// cycle, and reading them through the object costs a cache miss per node.
+    unschedulable: bool,
+    has_taints: bool,
     pub allocatable: Resources,
     /// Sum of the real requests of the pods here (`Requested`).
     pub requested: Resources,
@@ -236,6 +288,14 @@ pub struct NodeInfo {
     pub pods_with_required_anti_affinity: usize,
     /// Bumped on every change (`Generation`).
     pub generation: u64,
+}
+
+/// (`spec.unschedulable`, `spec.taints` non-empty) of a node object.
+fn node_flags(object: &Object) -> (bool, bool) {
+    match object {
+        Object::Node(node) => (node.is_unschedulable(), !node.taints().is_empty()),
+        _ => (false, false),
+    }
 }
 
 /// Generations are unique across every NodeInfo (and its clones' changes), as
@@ -257,9 +317,12 @@ impl NodeInfo {
             ),
             _ => (Arc::from(""), Resources::default()),
         };
+        let (unschedulable, has_taints) = node_flags(&object);
         NodeInfo {
             name,
             object,
+            unschedulable,
+            has_taints,
             allocatable,
             requested: Resources::default(),
             non_zero_cpu_millis: 0,
@@ -287,12 +350,27 @@ impl NodeInfo {
         self.node().metadata.labels_or_empty()
     }
 
+    /// `spec.unschedulable` (a cordoned node).
+    pub fn is_unschedulable(&self) -> bool {
+        self.unschedulable
+    }
+
+    /// The node's taints (`spec.taints`), without touching the object when it has none.
+    pub fn taints(&self) -> &[crate::model::node::Taint] {
+        if self.has_taints {
+            self.node().taints()
+        } else {
+            &[]
+        }
+    }
+
     fn set_node(&mut self, object: Arc<Object>) {
         if let Object::Node(node) = object.as_ref() {
             self.allocatable = Resources::from_quantities(
                 node.status.as_ref().and_then(|s| s.allocatable.as_ref()),
             );
         }
+        (self.unschedulable, self.has_taints) = node_flags(&object);
         self.object = object;
         self.generation = next_generation();
     }

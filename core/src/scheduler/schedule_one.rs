@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::Scheduler;
-use super::explain::{Outcome, SchedulingRecord};
+use super::explain::{Outcome, RecordScores, SchedulingRecord};
 use super::framework::{Code, CycleState, Framework, PostFilterContext, Status};
 use super::node_info::{NodeInfo, PodInfo};
 use super::plugins::pod_topology_spread::{SCORED_NODES_KEY, ScoredNodes};
@@ -259,13 +259,13 @@ impl Scheduler {
             }
         }
         // Filter, from where the last cycle stopped, until enough nodes fit.
-        let candidates: Vec<usize> = match &pre.result.node_names {
-            None => (0..num_all_nodes).collect(),
-            Some(names) => names
+        // PreFilter's narrowing, as cache indices (None: every node, in cache order).
+        let candidates: Option<Vec<usize>> = pre.result.node_names.as_ref().map(|names| {
+            names
                 .iter()
                 .filter_map(|name| self.cache.nodes().iter().position(|n| &*n.name == name))
-                .collect(),
-        };
+                .collect()
+        });
         let absent_status = pre.result.node_names.as_ref().map(|_| {
             let plugins: Vec<&str> = pre.rejected_by.iter().copied().collect();
             Status::unresolvable(format!(
@@ -273,7 +273,7 @@ impl Scheduler {
                 plugins.join(" ")
             ))
         });
-        let num_nodes = candidates.len();
+        let num_nodes = candidates.as_ref().map_or(num_all_nodes, Vec::len);
         let mut num_to_find = num_feasible_nodes_to_find(
             framework.percentage_of_nodes_to_score,
             self.percentage_of_nodes_to_score,
@@ -293,7 +293,11 @@ impl Scheduler {
         };
         let nodes = self.cache.nodes();
         for i in 0..num_nodes {
-            let node = &nodes[candidates[(start + i) % num_nodes]];
+            let position = (start + i) % num_nodes;
+            let node = match &candidates {
+                None => &nodes[position],
+                Some(candidates) => &nodes[candidates[position]],
+            };
             processed += 1;
             let status = self.run_filter_with_nominated_pods(framework, state, pod, node);
             if status.code() == Code::Error {
@@ -364,12 +368,13 @@ impl Scheduler {
         {
             state.write(SCORED_NODES_KEY, ScoredNodes(record.feasible.clone()));
         }
-        let matrix = framework
-            .run_score(state, pod, &feasible)
+        let matrix = &mut self.score_matrix;
+        framework
+            .run_score_into(state, pod, &feasible, matrix)
             .map_err(|s| Failure::Error(s.message()))?;
         let chosen = select_host(&matrix.totals, context);
         let node_name = feasible[chosen].name.to_string();
-        record.scores = matrix;
+        record.scores = RecordScores::of(matrix);
         Ok(node_name)
     }
 
@@ -383,6 +388,9 @@ impl Scheduler {
         pod: &PodInfo,
         node: &NodeInfo,
     ) -> Status {
+        if self.nominated.is_empty() {
+            return framework.run_filter(state, pod, node);
+        }
         let nominated: Vec<&Arc<PodInfo>> = self
             .nominated
             .get(&*node.name)

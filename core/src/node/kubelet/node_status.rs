@@ -82,7 +82,7 @@ pub fn renew_lease(api: &mut ApiServer, node: &Node, now: SimTime) -> Result<(),
                 lease_type,
                 NODE_LEASE_NAMESPACE,
                 name,
-                &[
+                [
                     ("renewTime", json!(renew_time)),
                     ("holderIdentity", json!(name)),
                     ("leaseDurationSeconds", json!(NODE_LEASE_DURATION_SECONDS)),

@@ -12,7 +12,8 @@ use crate::scheduler::framework::{
 };
 use crate::scheduler::node_info::{Cache, NodeInfo, PodInfo};
 use crate::scheduler::plugins::node_resources_fit::{
-    ResourceSpec, allocatable_and_requested, default_resources, pod_request_for,
+    ResourceSpec, allocatable_and_requested, default_resources, pod_request_for, resolve_resources,
+    slot_allocatable_and_requested,
 };
 
 pub const NAME: &str = "NodeResourcesBalancedAllocation";
@@ -98,5 +99,30 @@ impl ScorePlugin for BalancedAllocation {
             &requested[..count],
             &allocatable[..count],
         ))
+    }
+
+    fn score_nodes(
+        &self,
+        _state: &CycleState,
+        pod: &PodInfo,
+        nodes: &[&NodeInfo],
+        scores: &mut Vec<i64>,
+    ) -> Result<(), Status> {
+        let count = self.resources.len().min(8);
+        let slots = resolve_resources(&self.resources[..count], pod, true);
+        let mut requested = [0i64; 8];
+        let mut allocatable = [0i64; 8];
+        for node in nodes {
+            for (i, (slot, pod_request)) in slots.iter().enumerate() {
+                let (alloc, req) = slot_allocatable_and_requested(node, *slot, *pod_request, true);
+                allocatable[i] = alloc;
+                requested[i] = req;
+            }
+            scores.push(balanced_resource_score(
+                &requested[..count],
+                &allocatable[..count],
+            ));
+        }
+        Ok(())
     }
 }

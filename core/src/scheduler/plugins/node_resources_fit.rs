@@ -217,6 +217,131 @@ pub fn allocatable_and_requested(
     }
 }
 
+/// Where one scored resource's numbers come from, resolved once per cycle so that
+/// scoring a node does not match resource names: the same values as
+/// [`allocatable_and_requested`] with the pod's request.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum ResourceSlot<'a> {
+    Cpu,
+    Memory,
+    EphemeralStorage,
+    /// An extended resource the pod does not request: (0, 0), not scored.
+    Unscored,
+    Other(&'a str),
+}
+
+/// The scored resources of one cycle: each one's slot and the pod's request of it.
+pub(crate) fn resolve_resources<'a>(
+    resources: &'a [ResourceSpec],
+    pod: &PodInfo,
+    use_requested: bool,
+) -> Vec<(ResourceSlot<'a>, i64)> {
+    resources
+        .iter()
+        .map(|resource| {
+            let name = resource.name.as_str();
+            let pod_request = pod_request_for(pod, name, use_requested);
+            let slot = if pod_request == 0 && is_scalar_resource_name(name) {
+                ResourceSlot::Unscored
+            } else {
+                match name {
+                    RESOURCE_CPU => ResourceSlot::Cpu,
+                    RESOURCE_MEMORY => ResourceSlot::Memory,
+                    RESOURCE_EPHEMERAL_STORAGE => ResourceSlot::EphemeralStorage,
+                    other => ResourceSlot::Other(other),
+                }
+            };
+            (slot, pod_request)
+        })
+        .collect()
+}
+
+/// [`allocatable_and_requested`] for a resolved resource.
+#[inline]
+pub(crate) fn slot_allocatable_and_requested(
+    node: &NodeInfo,
+    slot: ResourceSlot<'_>,
+    pod_request: i64,
+    use_requested: bool,
+) -> (i64, i64) {
+    match slot {
+        ResourceSlot::Unscored => (0, 0),
+        ResourceSlot::Cpu => {
+            let used = if use_requested {
+                node.requested.cpu_millis
+            } else {
+                node.non_zero_cpu_millis
+            };
+            (node.allocatable.cpu_millis, used + pod_request)
+        }
+        ResourceSlot::Memory => {
+            let used = if use_requested {
+                node.requested.memory_bytes
+            } else {
+                node.non_zero_memory_bytes
+            };
+            (node.allocatable.memory_bytes, used + pod_request)
+        }
+        ResourceSlot::EphemeralStorage => (
+            node.allocatable.ephemeral_storage_bytes,
+            node.requested.ephemeral_storage_bytes + pod_request,
+        ),
+        ResourceSlot::Other(name) => (
+            node.allocatable.get(name),
+            node.requested.get(name) + pod_request,
+        ),
+    }
+}
+
+/// The RequestedToCapacityRatio shape scaled to 0–100, as [`strategy_score`] does
+/// on every call; computed once per cycle by `score_nodes`.
+fn scaled_shape(strategy: &ScoringStrategy) -> Vec<UtilizationShapePoint> {
+    match strategy {
+        ScoringStrategy::RequestedToCapacityRatio(shape) => shape
+            .iter()
+            .map(|p| UtilizationShapePoint {
+                utilization: p.utilization,
+                score: p.score * (MAX_NODE_SCORE / MAX_CUSTOM_PRIORITY_SCORE),
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// [`strategy_score`] with the shape already scaled.
+fn strategy_score_scaled(
+    strategy: &ScoringStrategy,
+    scaled: &[UtilizationShapePoint],
+    resources: &[ResourceSpec],
+    requested: &[i64],
+    allocatable: &[i64],
+) -> i64 {
+    if !matches!(strategy, ScoringStrategy::RequestedToCapacityRatio(_)) {
+        return strategy_score(strategy, resources, requested, allocatable);
+    }
+    let (mut node_score, mut weight_sum) = (0i64, 0i64);
+    for i in 0..requested.len() {
+        if allocatable[i] == 0 {
+            continue;
+        }
+        let weight = resources[i].weight;
+        let score = if requested[i] > allocatable[i] {
+            broken_linear(scaled, MAX_UTILIZATION)
+        } else {
+            broken_linear(scaled, requested[i] * MAX_UTILIZATION / allocatable[i])
+        };
+        if score > 0 {
+            node_score += score * weight;
+            weight_sum += weight;
+        }
+    }
+    if weight_sum == 0 {
+        0
+    } else {
+        (node_score as f64 / weight_sum as f64).round() as i64
+    }
+}
+
 pub struct NodeResourcesFit {
     pub strategy: ScoringStrategy,
     pub resources: Vec<ResourceSpec>,
@@ -348,5 +473,40 @@ impl ScorePlugin for NodeResourcesFit {
             requested,
             allocatable,
         ))
+    }
+
+    fn score_nodes(
+        &self,
+        _state: &CycleState,
+        pod: &PodInfo,
+        nodes: &[&NodeInfo],
+        scores: &mut Vec<i64>,
+    ) -> Result<(), Status> {
+        let count = self.resources.len();
+        if count > 8 {
+            for node in nodes {
+                scores.push(self.score(_state, pod, node)?);
+            }
+            return Ok(());
+        }
+        let slots = resolve_resources(&self.resources, pod, false);
+        let scaled = scaled_shape(&self.strategy);
+        let mut requested = [0i64; 8];
+        let mut allocatable = [0i64; 8];
+        for node in nodes {
+            for (i, (slot, pod_request)) in slots.iter().enumerate() {
+                let (alloc, req) = slot_allocatable_and_requested(node, *slot, *pod_request, false);
+                allocatable[i] = alloc;
+                requested[i] = req;
+            }
+            scores.push(strategy_score_scaled(
+                &self.strategy,
+                &scaled,
+                &self.resources,
+                &requested[..count],
+                &allocatable[..count],
+            ));
+        }
+        Ok(())
     }
 }

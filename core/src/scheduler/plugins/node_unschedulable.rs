@@ -22,7 +22,7 @@ impl Plugin for NodeUnschedulable {
 
 impl FilterPlugin for NodeUnschedulable {
     fn filter(&self, _state: &CycleState, pod: &PodInfo, node: &NodeInfo) -> Status {
-        if !node.node().is_unschedulable() {
+        if !node.is_unschedulable() {
             return Status::success();
         }
         let taint = Taint {

@@ -37,7 +37,7 @@ impl Plugin for TaintToleration {
 
 impl FilterPlugin for TaintToleration {
     fn filter(&self, _state: &CycleState, pod: &PodInfo, node: &NodeInfo) -> Status {
-        let taints = node.node().taints();
+        let taints = node.taints();
         if taints.is_empty() {
             return Status::success();
         }
@@ -56,6 +56,19 @@ impl FilterPlugin for TaintToleration {
 #[derive(Clone)]
 struct PreScoreState {
     tolerations_prefer_no_schedule: Vec<Toleration>,
+}
+
+impl PreScoreState {
+    /// `countIntolerableTaintsPreferNoSchedule`.
+    fn untolerated_prefer_no_schedule(&self, taints: &[crate::model::node::Taint]) -> i64 {
+        taints
+            .iter()
+            .filter(|taint| taint.effect.as_deref() == Some(EFFECT_PREFER_NO_SCHEDULE))
+            .filter(|taint| {
+                !tolerations_tolerate_taint(&self.tolerations_prefer_no_schedule, taint)
+            })
+            .count() as i64
+    }
 }
 
 impl PreScorePlugin for TaintToleration {
@@ -87,7 +100,7 @@ impl PreScorePlugin for TaintToleration {
 
 impl ScorePlugin for TaintToleration {
     fn score(&self, state: &CycleState, _pod: &PodInfo, node: &NodeInfo) -> Result<i64, Status> {
-        let taints = node.node().taints();
+        let taints = node.taints();
         if taints.is_empty() {
             return Ok(0);
         }
@@ -96,11 +109,31 @@ impl ScorePlugin for TaintToleration {
                 "failed to read \"{PRE_SCORE_STATE_KEY}\" from cycleState"
             )));
         };
-        Ok(taints
-            .iter()
-            .filter(|taint| taint.effect.as_deref() == Some(EFFECT_PREFER_NO_SCHEDULE))
-            .filter(|taint| !tolerations_tolerate_taint(&pre.tolerations_prefer_no_schedule, taint))
-            .count() as i64)
+        Ok(pre.untolerated_prefer_no_schedule(taints))
+    }
+
+    fn score_nodes(
+        &self,
+        state: &CycleState,
+        _pod: &PodInfo,
+        nodes: &[&NodeInfo],
+        scores: &mut Vec<i64>,
+    ) -> Result<(), Status> {
+        let pre = state.read::<PreScoreState>(PRE_SCORE_STATE_KEY);
+        for node in nodes {
+            let taints = node.taints();
+            if taints.is_empty() {
+                scores.push(0);
+                continue;
+            }
+            let Some(pre) = pre else {
+                return Err(Status::error(format!(
+                    "failed to read \"{PRE_SCORE_STATE_KEY}\" from cycleState"
+                )));
+            };
+            scores.push(pre.untolerated_prefer_no_schedule(taints));
+        }
+        Ok(())
     }
 
     fn normalize_score(&self, _state: &CycleState, _pod: &PodInfo, scores: &mut [i64]) -> bool {
