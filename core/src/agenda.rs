@@ -66,16 +66,22 @@ impl Agenda {
     /// Removes and returns every timer due at or before `now`, earliest first.
     pub fn take_due(&mut self, now: SimTime) -> Vec<Timer> {
         let mut due = Vec::new();
-        while let Some(entry) = self.timers.first_entry() {
-            if entry.key().0 > now {
-                break;
-            }
-            let slot = *entry.key();
-            let timer = entry.remove();
-            self.unindex(slot, &timer);
+        while let Some(timer) = self.pop_due(now) {
             due.push(timer);
         }
         due
+    }
+
+    /// Removes and returns the earliest timer if it is due at or before `now`.
+    pub fn pop_due(&mut self, now: SimTime) -> Option<Timer> {
+        let entry = self.timers.first_entry()?;
+        if entry.key().0 > now {
+            return None;
+        }
+        let slot = *entry.key();
+        let timer = entry.remove();
+        self.unindex(slot, &timer);
+        Some(timer)
     }
 
     fn unindex(&mut self, slot: Slot, timer: &Timer) {

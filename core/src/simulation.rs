@@ -148,7 +148,8 @@ pub struct Simulation {
     scheduler: Scheduler,
     agenda: Agenda,
     recorder: EventRecorder,
-    trace: Vec<TraceEntry>,
+    /// Oldest first; a deque, so that dropping the oldest beyond the capacity is O(1).
+    trace: std::collections::VecDeque<TraceEntry>,
     /// The last revision whose watch event every controller has seen.
     dispatched_revision: u64,
     /// The controller that gets the next turn, so that no queue starves.
@@ -188,7 +189,7 @@ impl Simulation {
                 .expect("the default scheduler configuration is valid"),
             agenda: Agenda::default(),
             recorder: EventRecorder::default(),
-            trace: Vec::new(),
+            trace: std::collections::VecDeque::new(),
             dispatched_revision: 0,
             next_turn: 0,
             seed: config.seed,
@@ -246,7 +247,7 @@ impl Simulation {
             self.api.create(object).expect("bootstrap nodes are valid");
         }
         self.bootstrap_kubernetes_service(cluster);
-        self.trace.push(TraceEntry {
+        self.trace.push_back(TraceEntry {
             time: now,
             component: "kube-apiserver",
             message: format!("cluster bootstrapped with {} nodes", cluster.nodes.len()),
@@ -508,7 +509,9 @@ impl Simulation {
                 Some(due) if due <= target => {
                     self.api.set_now(due.max(self.api.now()));
                     self.scheduler.flush(self.api.now());
-                    for timer in self.agenda.take_due(self.api.now()) {
+                    // One at a time: the due timers of an instant (every node's heartbeat)
+                    // are not collected into a vector first.
+                    while let Some(timer) = self.agenda.pop_due(self.api.now()) {
                         match timer {
                             Timer::Requeue { controller, key } => {
                                 if let Some(slot) = self.controllers.get_mut(controller) {
@@ -535,7 +538,7 @@ impl Simulation {
 
     /// Takes the trace entries recorded since the last drain, oldest first.
     pub fn drain_trace(&mut self) -> Vec<TraceEntry> {
-        std::mem::take(&mut self.trace)
+        std::mem::take(&mut self.trace).into()
     }
 
     /// A read-only view of the cluster for UIs.
@@ -583,7 +586,7 @@ impl Simulation {
 
     /// Records a trace entry from outside a reconcile (faults, requests).
     pub(crate) fn push_trace(&mut self, component: &'static str, message: String) {
-        self.trace.push(TraceEntry {
+        self.trace.push_back(TraceEntry {
             time: self.api.now(),
             component,
             message,

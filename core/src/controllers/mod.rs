@@ -41,7 +41,7 @@ pub enum Action {
 pub struct ControllerContext<'a> {
     pub api: &'a mut ApiServer,
     pub recorder: &'a mut EventRecorder,
-    trace: &'a mut Vec<TraceEntry>,
+    trace: &'a mut std::collections::VecDeque<TraceEntry>,
     component: &'static str,
 }
 
@@ -49,7 +49,7 @@ impl<'a> ControllerContext<'a> {
     pub(crate) fn new(
         api: &'a mut ApiServer,
         recorder: &'a mut EventRecorder,
-        trace: &'a mut Vec<TraceEntry>,
+        trace: &'a mut std::collections::VecDeque<TraceEntry>,
         component: &'static str,
     ) -> Self {
         ControllerContext {
@@ -103,7 +103,7 @@ impl<'a> ControllerContext<'a> {
     /// Records what this component just did, for the architecture view and traces
     /// (e.g. "scheduler bound default/web-x to worker-2").
     pub fn trace(&mut self, message: impl Into<String>) {
-        self.trace.push(TraceEntry {
+        self.trace.push_back(TraceEntry {
             time: self.api.now(),
             component: self.component,
             message: message.into(),
