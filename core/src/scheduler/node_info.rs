@@ -476,6 +476,122 @@ pub struct Cache {
     /// PodTopologySpread's PreScore counts every node's pods for every pod scheduled;
     /// this keeps the counts of nodes that did not change since.
     match_counts: RefCell<BTreeMap<String, Vec<(u64, i64)>>>,
+    /// Which NodeInfos changed, in order, so per-selector domain tallies catch up on
+    /// those nodes instead of walking all of them.
+    changes: NodeChanges,
+    /// Per (namespace, selector, topology key, required keys): matching pods per
+    /// topology domain over every node, kept up to date from `changes`.
+    domain_tallies: RefCell<BTreeMap<String, DomainTally>>,
+}
+
+/// The log of node changes (by index into [`Cache::nodes`]).
+#[derive(Clone, Debug, Default)]
+struct NodeChanges {
+    /// Bumped when indices shift (a node was removed): every tally starts over.
+    epoch: u64,
+    /// The sequence number of `log[0]`.
+    first: u64,
+    log: Vec<u32>,
+}
+
+impl NodeChanges {
+    fn next(&self) -> u64 {
+        self.first + self.log.len() as u64
+    }
+
+    fn record(&mut self, index: usize, num_nodes: usize) {
+        self.log.push(index as u32);
+        // Bounded: a tally further behind than what is kept walks every node once.
+        let limit = 8 * num_nodes.max(512);
+        if self.log.len() > limit {
+            let drop = self.log.len() / 2;
+            self.log.drain(..drop);
+            self.first += drop as u64;
+        }
+    }
+
+    fn shift(&mut self) {
+        self.epoch += 1;
+        self.first = self.next();
+        self.log.clear();
+    }
+}
+
+/// One node's part of a [`DomainTally`].
+#[derive(Clone, Copy, Debug, Default)]
+struct TallyEntry {
+    /// The node's generation when counted (0: not counted; generations start at 1).
+    generation: u64,
+    /// Index into the tally's domains, or `EXCLUDED`.
+    domain: u32,
+    count: i64,
+}
+
+const EXCLUDED: u32 = u32::MAX;
+
+/// Matching pods per topology domain (a node's value of the topology key, "" when it
+/// has none) over the nodes that have every required key, summed over all nodes.
+#[derive(Clone, Debug, Default)]
+pub struct DomainTally {
+    epoch: u64,
+    /// The change sequence number this tally has caught up to.
+    seen: u64,
+    nodes: Vec<TallyEntry>,
+    domains: BTreeMap<String, u32>,
+    totals: Vec<i64>,
+}
+
+impl DomainTally {
+    /// The matching pods on the nodes of `domain`.
+    pub fn total(&self, domain: &str) -> i64 {
+        self.domains
+            .get(domain)
+            .map_or(0, |&slot| self.totals[slot as usize])
+    }
+
+    fn recount(
+        &mut self,
+        index: usize,
+        node: &NodeInfo,
+        topology_key: &str,
+        required_keys: &[&str],
+        count: &impl Fn(&NodeInfo) -> i64,
+    ) {
+        let entry = self.nodes[index];
+        if entry.generation == node.generation {
+            return;
+        }
+        if entry.generation != 0 && entry.domain != EXCLUDED {
+            self.totals[entry.domain as usize] -= entry.count;
+        }
+        let labels = node.labels();
+        let new = if required_keys.iter().all(|key| labels.contains_key(*key)) {
+            let value = labels.get(topology_key).map_or("", String::as_str);
+            let slot = match self.domains.get(value) {
+                Some(&slot) => slot,
+                None => {
+                    let slot = self.totals.len() as u32;
+                    self.domains.insert(value.to_string(), slot);
+                    self.totals.push(0);
+                    slot
+                }
+            };
+            let matching = count(node);
+            self.totals[slot as usize] += matching;
+            TallyEntry {
+                generation: node.generation,
+                domain: slot,
+                count: matching,
+            }
+        } else {
+            TallyEntry {
+                generation: node.generation,
+                domain: EXCLUDED,
+                count: 0,
+            }
+        };
+        self.nodes[index] = new;
+    }
 }
 
 static EMPTY_LABELS: BTreeMap<String, String> = BTreeMap::new();
@@ -499,6 +615,63 @@ impl Cache {
         MatchCounts { counts }
     }
 
+    /// The tally for `memo_key` (which must name the namespace, selector, topology key
+    /// and required keys it counts for), caught up with every node change since its
+    /// last use: `count(node)` is asked again only of nodes that changed. The totals are
+    /// what summing `count` over every node that has all `required_keys`, grouped by
+    /// its value of `topology_key`, gives.
+    pub fn domain_tally(
+        &self,
+        memo_key: &str,
+        topology_key: &str,
+        required_keys: &[&str],
+        count: impl Fn(&NodeInfo) -> i64,
+    ) -> std::cell::RefMut<'_, DomainTally> {
+        const MAX_TALLIES: usize = 256;
+        let mut tallies = self.domain_tallies.borrow_mut();
+        if !tallies.contains_key(memo_key) {
+            if tallies.len() >= MAX_TALLIES {
+                tallies.clear();
+            }
+            tallies.insert(
+                memo_key.to_string(),
+                DomainTally {
+                    epoch: u64::MAX,
+                    ..DomainTally::default()
+                },
+            );
+        }
+        let mut tally =
+            std::cell::RefMut::map(tallies, |t| t.get_mut(memo_key).expect("inserted above"));
+        let changes = &self.changes;
+        if tally.epoch != changes.epoch || tally.seen < changes.first {
+            // Indices shifted, or too far behind the log: every node once.
+            if tally.epoch != changes.epoch {
+                *tally = DomainTally {
+                    epoch: changes.epoch,
+                    ..DomainTally::default()
+                };
+            }
+            tally.nodes.resize(self.nodes.len(), TallyEntry::default());
+            for (index, node) in self.nodes.iter().enumerate() {
+                tally.recount(index, node, topology_key, required_keys, &count);
+            }
+        } else {
+            if tally.nodes.len() < self.nodes.len() {
+                tally.nodes.resize(self.nodes.len(), TallyEntry::default());
+            }
+            let start = (tally.seen - changes.first) as usize;
+            for &index in &changes.log[start..] {
+                let index = index as usize;
+                if let Some(node) = self.nodes.get(index) {
+                    tally.recount(index, node, topology_key, required_keys, &count);
+                }
+            }
+        }
+        tally.seen = changes.next();
+        tally
+    }
+
     /// Where `node` is in [`Cache::nodes`], if it is the cache's own NodeInfo in its
     /// current state (not a clone changed since).
     pub fn index_of(&self, node: &NodeInfo) -> Option<usize> {
@@ -519,7 +692,10 @@ impl Cache {
     }
 
     pub fn get_mut(&mut self, name: &str) -> Option<&mut NodeInfo> {
-        self.index.get(name).map(|&i| &mut self.nodes[i])
+        let index = *self.index.get(name)?;
+        // The caller may change it.
+        self.changes.record(index, self.nodes.len());
+        Some(&mut self.nodes[index])
     }
 
     pub fn image(&self, name: &str) -> Option<&ImageState> {
@@ -593,6 +769,7 @@ impl Cache {
             self.add_images(&old, -1);
             self.add_images(&object, 1);
             self.nodes[index].set_node(object);
+            self.changes.record(index, self.nodes.len());
             return;
         }
         self.add_images(&object, 1);
@@ -602,6 +779,7 @@ impl Cache {
         }
         self.index.insert(name, self.nodes.len());
         self.nodes.push(info);
+        self.changes.record(self.nodes.len() - 1, self.nodes.len());
     }
 
     /// A node was deleted. Its pods wait for it to come back, as upstream keeps them.
@@ -610,6 +788,7 @@ impl Cache {
             return;
         };
         let info = self.nodes.remove(index);
+        self.changes.shift();
         self.add_images(&info.object, -1);
         for value in self.index.values_mut() {
             if *value > index {
@@ -643,7 +822,10 @@ impl Cache {
             self.pods_with_required_anti_affinity += 1;
         }
         match self.index.get(node_name) {
-            Some(&index) => self.nodes[index].add_pod(pod),
+            Some(&index) => {
+                self.nodes[index].add_pod(pod);
+                self.changes.record(index, self.nodes.len());
+            }
             None => self
                 .waiting
                 .entry(node_name.to_string())
@@ -663,7 +845,10 @@ impl Cache {
         let node_name = self.pod_nodes.remove(uid)?;
         self.assumed.remove(uid);
         let removed = match self.index.get(&node_name) {
-            Some(&index) => self.nodes[index].remove_pod(uid),
+            Some(&index) => {
+                self.changes.record(index, self.nodes.len());
+                self.nodes[index].remove_pod(uid)
+            }
             None => {
                 let waiting = self.waiting.get_mut(&node_name)?;
                 let position = waiting.iter().position(|p| p.uid() == uid)?;
@@ -733,5 +918,120 @@ impl Cache {
             return Selector::everything();
         }
         Selector::everything().add(requirements)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::manifest::decode_object;
+    use serde_json::json;
+
+    fn node(name: &str, zone: Option<&str>) -> Arc<Object> {
+        let mut labels = json!({ "kubernetes.io/hostname": name });
+        if let Some(zone) = zone {
+            labels["topology.kubernetes.io/zone"] = json!(zone);
+        }
+        Arc::new(
+            decode_object(
+                json!({ "apiVersion": "v1", "kind": "Node",
+                    "metadata": { "name": name, "labels": labels },
+                    "status": { "allocatable": { "cpu": "4", "memory": "8Gi", "pods": "110" } } }),
+                "",
+            )
+            .unwrap(),
+        )
+    }
+
+    fn pod(name: &str, app: &str) -> Arc<PodInfo> {
+        let object = decode_object(
+            json!({ "apiVersion": "v1", "kind": "Pod",
+                "metadata": { "name": name, "namespace": "default", "uid": format!("uid-{name}"),
+                    "labels": { "app": app } },
+                "spec": { "containers": [{ "name": "c", "image": "nginx" }] } }),
+            "",
+        )
+        .unwrap();
+        Arc::new(PodInfo::new(Arc::new(object)).unwrap())
+    }
+
+    /// What `domain_tally` must equal: the walk over every node.
+    fn walked(cache: &Cache, required_keys: &[&str]) -> BTreeMap<String, i64> {
+        let mut totals = BTreeMap::new();
+        for node in cache.nodes() {
+            if !required_keys.iter().all(|k| node.labels().contains_key(*k)) {
+                continue;
+            }
+            let zone = node.labels().get(LABEL_ZONE).cloned().unwrap_or_default();
+            *totals.entry(zone).or_insert(0) += web_pods(node);
+        }
+        totals
+    }
+
+    const LABEL_ZONE: &str = "topology.kubernetes.io/zone";
+
+    fn web_pods(node: &NodeInfo) -> i64 {
+        node.pods
+            .iter()
+            .filter(|p| p.labels()["app"] == "web")
+            .count() as i64
+    }
+
+    fn check(cache: &Cache, required_keys: &[&str]) {
+        let key = format!("test\u{0}{}", required_keys.join(","));
+        let tally = cache.domain_tally(&key, LABEL_ZONE, required_keys, web_pods);
+        let expected = walked(cache, required_keys);
+        for (zone, total) in &expected {
+            assert_eq!(tally.total(zone), *total, "zone {zone:?}");
+        }
+        assert_eq!(tally.total("no-such-zone"), 0);
+    }
+
+    /// The incremental per-zone tally equals a full walk after every kind of change:
+    /// pods added and removed, nodes added, relabelled and removed, and a log that
+    /// was cut while a tally was not in use.
+    #[test]
+    fn domain_tally_equals_the_walk_over_every_node() {
+        let mut cache = Cache::default();
+        for (name, zone) in [
+            ("a", Some("z1")),
+            ("b", Some("z1")),
+            ("c", Some("z2")),
+            ("d", None),
+        ] {
+            cache.upsert_node(node(name, zone));
+        }
+        let both: &[&[&str]] = &[&[], &[LABEL_ZONE]];
+        for keys in both {
+            check(&cache, keys);
+        }
+        for (i, node_name) in ["a", "b", "c", "d", "a", "c"].iter().enumerate() {
+            let app = if i % 3 == 2 { "db" } else { "web" };
+            cache.add_pod(pod(&format!("p{i}"), app), node_name, false);
+            for keys in both {
+                check(&cache, keys);
+            }
+        }
+        cache.remove_pod("uid-p0");
+        cache.upsert_node(node("b", Some("z3")));
+        cache.upsert_node(node("e", Some("z2")));
+        cache.add_pod(pod("p9", "web"), "e", true);
+        for keys in both {
+            check(&cache, keys);
+        }
+        cache.remove_node("a");
+        for keys in both {
+            check(&cache, keys);
+        }
+        // Many changes while the tallies are idle: the log is cut and they catch up.
+        for round in 0..3000 {
+            let name = format!("q{round}");
+            cache.add_pod(pod(&name, "web"), "c", false);
+            cache.remove_pod(&format!("uid-{name}"));
+        }
+        cache.add_pod(pod("last", "web"), "c", false);
+        for keys in both {
+            check(&cache, keys);
+        }
     }
 }

@@ -83,6 +83,13 @@ pub struct Constraint {
 }
 
 impl Constraint {
+    /// True when `includes` admits every node whatever its labels and taints: the
+    /// node-affinity policy is Ignore or the pod has no required node affinity, and
+    /// taints are ignored.
+    fn includes_every_node(&self, required: &RequiredNodeAffinity) -> bool {
+        !self.honor_node_taints && (!self.honor_node_affinity || required.is_empty())
+    }
+
     /// `matchNodeInclusionPolicies`.
     fn includes(&self, pod: &PodInfo, node: &NodeInfo, required: &RequiredNodeAffinity) -> bool {
         if self.honor_node_affinity && !required.matches(NodeFields::of(node.node())) {
@@ -444,6 +451,61 @@ impl PreScorePlugin for PodTopologySpread {
                 continue;
             }
             let counts = &mut pair_counts[index];
+            if constraint.includes_every_node(&required) {
+                // Upstream walks every node here, for every pod. The cache keeps the
+                // per-domain sums of that walk up to date from the nodes that changed
+                // (`Cache::domain_tally`), so the counts equal upstream's walk without
+                // visiting every node per cycle. Debug builds check them against it.
+                let required_keys: Vec<&str> = if require_all {
+                    constraints
+                        .iter()
+                        .map(|c| c.topology_key.as_str())
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                let tally_key = format!(
+                    "{}\u{0}{}\u{0}{}",
+                    memo_key(constraint),
+                    constraint.topology_key,
+                    required_keys.join("\u{0}")
+                );
+                let tally = cache.domain_tally(
+                    &tally_key,
+                    &constraint.topology_key,
+                    &required_keys,
+                    |node| count_matching(node, &constraint.selector, pod.namespace()),
+                );
+                for (value, count) in counts.iter_mut() {
+                    *count += tally.total(value);
+                }
+                drop(tally);
+                #[cfg(debug_assertions)]
+                {
+                    let mut walked: BTreeMap<&str, i64> = BTreeMap::new();
+                    for node in cache.nodes() {
+                        if require_all && !has_all_keys(node, &constraints) {
+                            continue;
+                        }
+                        let value = node
+                            .labels()
+                            .get(&constraint.topology_key)
+                            .map_or("", String::as_str);
+                        if counts.contains_key(value) {
+                            *walked.entry(value).or_insert(0) +=
+                                count_matching(node, &constraint.selector, pod.namespace());
+                        }
+                    }
+                    for (value, count) in counts.iter() {
+                        debug_assert_eq!(
+                            *count,
+                            walked.get(value.as_str()).copied().unwrap_or(0),
+                            "the domain tally equals the walk over every node ({value})"
+                        );
+                    }
+                }
+                continue;
+            }
             let mut memo = cache.match_counts(&memo_key(constraint));
             for (node_index, node) in cache.nodes().iter().enumerate() {
                 if require_all && !has_all_keys(node, &constraints) {
