@@ -280,6 +280,18 @@ pub fn claim_candidates(
     candidates
 }
 
+/// The metadata a status write needs: the status subresource keeps everything of the
+/// stored object but its status, and reads only the name, namespace and
+/// resourceVersion of what it is sent, so a controller need not copy the whole object.
+pub fn status_write_meta(meta: &ObjectMeta) -> ObjectMeta {
+    ObjectMeta {
+        name: meta.name.clone(),
+        namespace: meta.namespace.clone(),
+        resource_version: meta.resource_version.clone(),
+        ..ObjectMeta::default()
+    }
+}
+
 /// What a claim found.
 #[derive(Debug, Default)]
 pub struct ClaimResult {

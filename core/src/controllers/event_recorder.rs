@@ -40,27 +40,78 @@ pub struct EventSourceRef {
     pub host: Option<String>,
 }
 
-/// What makes two events the same for deduplication (`getEventKey` upstream).
-type EventIdentity = (
-    String,
-    EventType,
-    String,
-    String,
-    &'static str,
-    Option<String>,
-    String,
-);
+/// (namespace, name) of a stored Event.
+type EventTarget = (String, String);
 
 /// The client-side event cache: which event object each identical event went to.
 #[derive(Clone, Debug, Default)]
 pub struct EventRecorder {
-    /// Identity → (namespace, name) of the stored Event.
-    seen: BTreeMap<EventIdentity, (String, String)>,
-    /// (namespace, name) of a stored Event → the identities in `seen` that point to
-    /// it, so that forgetting a deleted Event is not a scan of every identity.
-    by_event: BTreeMap<(String, String), BTreeSet<EventIdentity>>,
+    /// Identity (see [`identity_key`]) → the stored Event.
+    seen: BTreeMap<Arc<str>, Arc<EventTarget>>,
+    /// A stored Event → the identities in `seen` that point to it, so that forgetting a
+    /// deleted Event is not a scan of every identity.
+    by_event: BTreeMap<Arc<EventTarget>, BTreeSet<Arc<str>>>,
     /// Disambiguates events recorded for the same object in the same millisecond.
     sequence: u64,
+}
+
+/// What makes two events the same for deduplication (`getEventKey` upstream joins the
+/// same fields into one string): the object's uid, the type, reason, message, source
+/// component and host, and the field path, as one string so that a lookup builds one
+/// key. Each field is prefixed with its length, so no two identities share a key.
+fn identity_key(
+    uid: &str,
+    event_type: EventType,
+    reason: &str,
+    message: &str,
+    source: &EventSourceRef,
+    field_path: &str,
+) -> String {
+    let host = source.host.as_deref();
+    let fields = [
+        uid,
+        event_type.as_str(),
+        reason,
+        message,
+        source.component,
+        host.unwrap_or(""),
+        field_path,
+    ];
+    let mut key = String::with_capacity(fields.iter().map(|f| f.len() + 8).sum::<usize>() + 1);
+    for field in fields {
+        key.push_str(itoa(field.len()).as_str());
+        key.push(':');
+        key.push_str(field);
+    }
+    // No host and an empty host are different sources.
+    key.push(if host.is_some() { 'h' } else { '-' });
+    key
+}
+
+/// A length in decimal, without the formatting machinery.
+fn itoa(mut value: usize) -> SmallDecimal {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (value % 10) as u8;
+        value /= 10;
+        if value == 0 {
+            break;
+        }
+    }
+    SmallDecimal { digits, start }
+}
+
+struct SmallDecimal {
+    digits: [u8; 20],
+    start: usize,
+}
+
+impl SmallDecimal {
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.digits[self.start..]).unwrap_or("0")
+    }
 }
 
 /// Events are kept this long after their last update.
@@ -93,18 +144,11 @@ impl EventRecorder {
     ) {
         let meta = object.metadata();
         let now = Time(api.now().truncated_to_seconds());
-        let identity: EventIdentity = (
-            meta.uid().to_string(),
-            event_type,
-            reason.to_string(),
-            message.to_string(),
-            source.component,
-            source.host.clone(),
-            field_path.to_string(),
-        );
-        if let Some((namespace, name)) = self.seen.get(&identity).cloned() {
+        let identity = identity_key(meta.uid(), event_type, reason, message, source, field_path);
+        if let Some(target) = self.seen.get(identity.as_str()) {
+            let (namespace, name) = &**target;
             if let Some(existing) = api
-                .get_ref(Event::resource_type(), &namespace, &name)
+                .get_ref(Event::resource_type(), namespace, name)
                 .map(Arc::clone)
                 && let Some(event) = existing.as_::<Event>()
             {
@@ -115,7 +159,7 @@ impl EventRecorder {
                     return;
                 }
             }
-            self.unsee(&identity);
+            self.unsee(identity.as_str());
         }
         let namespace = if meta.namespace().is_empty() {
             "default"
@@ -160,17 +204,18 @@ impl EventRecorder {
             reporting_instance: Some(String::new()),
         };
         if api.create(Object::Event(Box::new(event))).is_ok() {
-            let target = (namespace.to_string(), name);
+            let target = Arc::new((namespace.to_string(), name));
+            let identity: Arc<str> = Arc::from(identity);
             self.unsee(&identity);
             self.by_event
-                .entry(target.clone())
+                .entry(Arc::clone(&target))
                 .or_default()
-                .insert(identity.clone());
+                .insert(Arc::clone(&identity));
             self.seen.insert(identity, target);
         }
     }
 
-    fn unsee(&mut self, identity: &EventIdentity) {
+    fn unsee(&mut self, identity: &str) {
         if let Some(target) = self.seen.remove(identity)
             && let Some(identities) = self.by_event.get_mut(&target)
         {

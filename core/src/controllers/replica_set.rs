@@ -22,10 +22,11 @@ use crate::api_server::{ApiServer, ObjectKey, WatchEvent, WatchEventType};
 use crate::controllers::controller_utils::{
     BURST_REPLICAS, ControllerExpectations, SLOW_START_INITIAL_BATCH_SIZE, claim, claim_candidates,
     create_pod, delete_pod, filter_active_pods, key_of, slow_start_batch, sort_pods_for_deletion,
+    status_write_meta,
 };
 use crate::controllers::replica_set_tally::{PodTally, Totals};
 use crate::controllers::{Action, Controller, ControllerContext, WorkQueue};
-use crate::model::pod::Pod;
+use crate::model::pod::{Pod, PodTemplateSpec};
 use crate::model::pod_util::{is_pod_active, is_pod_available, is_pod_ready, pod_available_at};
 use crate::model::replica_set::{ReplicaSet, ReplicaSetCondition, ReplicaSetStatus};
 use crate::model::selector::Selector;
@@ -197,7 +198,7 @@ impl ReplicaSetController {
         rs: &ReplicaSet,
         context: &mut ControllerContext<'_>,
     ) -> Result<(), String> {
-        let desired = rs.spec().replicas.unwrap_or(1).max(0) as usize;
+        let desired = desired_replicas(rs);
         if filtered.len() < desired {
             let count = (desired - filtered.len()).min(BURST_REPLICAS);
             return self.create_replicas(count, rs_object, rs, context);
@@ -239,9 +240,14 @@ impl ReplicaSetController {
         let rs_key = key_of(&rs.metadata);
         let now = context.now();
         self.expectations.expect_creations(&rs_key, count, now);
-        let template = rs.spec().template.unwrap_or_default();
+        let default_template = PodTemplateSpec::default();
+        let template = rs
+            .spec
+            .as_ref()
+            .and_then(|spec| spec.template.as_ref())
+            .unwrap_or(&default_template);
         let (successes, error) = slow_start_batch(count, SLOW_START_INITIAL_BATCH_SIZE, || {
-            match create_pod(context, &template, rs_object) {
+            match create_pod(context, template, rs_object) {
                 Ok(_) => Ok(()),
                 // Upstream ignores creations refused because the namespace is terminating.
                 Err(message) if message.contains("because it is being terminated") => Ok(()),
@@ -283,6 +289,15 @@ impl ReplicaSetController {
     }
 }
 
+/// `spec.replicas` (default 1), as a count.
+fn desired_replicas(rs: &ReplicaSet) -> usize {
+    rs.spec
+        .as_ref()
+        .and_then(|spec| spec.replicas)
+        .unwrap_or(1)
+        .max(0) as usize
+}
+
 /// What a sync from the tally does to the pods.
 enum Plan {
     Nothing,
@@ -300,11 +315,10 @@ pub fn calculate_status(
     manage_error: Option<&str>,
     now: SimTime,
 ) -> ReplicaSetStatus {
-    let spec = rs.spec();
-    let min_ready_seconds = spec.min_ready_seconds.unwrap_or(0);
+    let spec = rs.spec.as_ref();
+    let min_ready_seconds = spec.and_then(|spec| spec.min_ready_seconds).unwrap_or(0);
     let template_labels = spec
-        .template
-        .as_ref()
+        .and_then(|spec| spec.template.as_ref())
         .and_then(|template| template.metadata.as_ref())
         .and_then(|meta| meta.labels.clone())
         .unwrap_or_default();
@@ -346,7 +360,6 @@ fn status_from_counts(
     manage_error: Option<&str>,
     now: SimTime,
 ) -> ReplicaSetStatus {
-    let spec = rs.spec();
     let Counts {
         fully_labeled,
         ready,
@@ -360,7 +373,8 @@ fn status_from_counts(
         .any(|condition| condition.type_.as_deref() == Some(REPLICA_FAILURE));
     match manage_error {
         Some(message) if !has_failure => {
-            let diff = counts.replicas as i64 - i64::from(spec.replicas.unwrap_or(1));
+            let spec_replicas = rs.spec.as_ref().and_then(|spec| spec.replicas);
+            let diff = counts.replicas as i64 - i64::from(spec_replicas.unwrap_or(1));
             let reason = match diff.cmp(&0) {
                 std::cmp::Ordering::Less => "FailedCreate",
                 std::cmp::Ordering::Greater => "FailedDelete",
@@ -464,8 +478,12 @@ impl Controller for ReplicaSetController {
         };
         let now = context.now();
         let needs_sync = self.expectations.satisfied(&rs_key, now);
-        let spec = rs.spec();
-        let Some(Ok(selector)) = spec.selector.as_ref().map(|s| s.to_selector()) else {
+        let Some(Ok(selector)) = rs
+            .spec
+            .as_ref()
+            .and_then(|spec| spec.selector.as_ref())
+            .map(|s| s.to_selector())
+        else {
             // Upstream logs the invalid selector and drops the key.
             return Action::Done;
         };
@@ -548,8 +566,12 @@ impl Controller for ReplicaSetController {
             None => calculate_status(current, &filtered, manage_error.as_deref(), now),
         };
         if current.status.as_ref() != Some(&new_status) {
-            let mut updated = current.clone();
-            updated.status = Some(new_status.clone());
+            // The status subresource takes only the status: no copy of the template.
+            let updated = ReplicaSet {
+                metadata: status_write_meta(&current.metadata),
+                spec: None,
+                status: Some(new_status),
+            };
             if let Err(error) = context
                 .api
                 .update_status(Object::ReplicaSet(Box::new(updated)))
@@ -565,7 +587,11 @@ impl Controller for ReplicaSetController {
             return Action::RequeueAfter(delay);
         }
         self.failures.remove(&rs_key);
-        let min_ready_seconds = spec.min_ready_seconds.unwrap_or(0);
+        let min_ready_seconds = rs
+            .spec
+            .as_ref()
+            .and_then(|spec| spec.min_ready_seconds)
+            .unwrap_or(0);
         if min_ready_seconds > 0
             && let Some(delay) = next_availability(&filtered, min_ready_seconds, now)
         {

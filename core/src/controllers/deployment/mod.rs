@@ -51,8 +51,18 @@ pub(crate) struct DeploymentSync<'c, 'a> {
 impl DeploymentSync<'_, '_> {
     /// Writes `d`'s status (and, as upstream's status strategy allows, its annotations).
     pub fn write_status(&mut self) -> Result<(), String> {
-        let mut object = self.d.clone();
-        object.metadata.resource_version = None;
+        // The status subresource reads only the status and (for a Deployment) the
+        // annotations of what it is sent: no copy of the template.
+        let object = Deployment {
+            metadata: crate::model::ObjectMeta {
+                name: self.d.metadata.name.clone(),
+                namespace: self.d.metadata.namespace.clone(),
+                annotations: self.d.metadata.annotations.clone(),
+                ..crate::model::ObjectMeta::default()
+            },
+            spec: None,
+            status: self.d.status.clone(),
+        };
         let written = self
             .context
             .api

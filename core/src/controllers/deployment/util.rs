@@ -16,7 +16,7 @@ use crate::model::deployment::{Deployment, DeploymentCondition, DeploymentStatus
 use crate::model::intstr::{IntOrString, resolve_fenceposts};
 use crate::model::pod::PodTemplateSpec;
 use crate::model::replica_set::{ReplicaSet, ReplicaSetCondition};
-use crate::model::{Object, Time};
+use crate::model::{Object, ObjectMeta, Time};
 use crate::time::SimTime;
 
 /// `apps.DefaultDeploymentUniqueLabelKey`.
@@ -285,9 +285,10 @@ fn strip_empty(value: &mut serde_json::Value) -> bool {
 /// `EqualIgnoreHash`: the templates are equal once the `pod-template-hash` label is
 /// removed from both (and empty collections are taken as absent).
 pub fn equal_ignore_hash(left: &PodTemplateSpec, right: &PodTemplateSpec) -> bool {
-    let without_hash = |template: &PodTemplateSpec| {
-        let mut template = template.clone();
-        if let Some(meta) = template.metadata.as_mut()
+    // Only the metadata is copied to drop the label; the specs compare in place.
+    let without_hash = |meta: Option<&ObjectMeta>| {
+        let mut meta = meta.cloned();
+        if let Some(meta) = meta.as_mut()
             && let Some(labels) = meta.labels.as_mut()
         {
             labels.remove(POD_TEMPLATE_HASH_LABEL);
@@ -295,12 +296,41 @@ pub fn equal_ignore_hash(left: &PodTemplateSpec, right: &PodTemplateSpec) -> boo
                 meta.labels = None;
             }
         }
-        template
+        meta
     };
-    let (left, right) = (without_hash(left), without_hash(right));
-    if left == right {
+    let (left_meta, right_meta) = (
+        without_hash(left.metadata.as_ref()),
+        without_hash(right.metadata.as_ref()),
+    );
+    if left.spec == right.spec && left_meta == right_meta {
         return true;
     }
+    // A container whose image differs (`kubectl set image`) differs in JSON too: an
+    // image is a string or absent, and strip_empty keeps strings and array slots.
+    fn containers(template: &PodTemplateSpec) -> &[crate::model::pod::Container] {
+        template
+            .spec
+            .as_ref()
+            .and_then(|spec| spec.containers.as_deref())
+            .unwrap_or(&[])
+    }
+    let (left_containers, right_containers) = (containers(left), containers(right));
+    if left_containers.len() == right_containers.len()
+        && left_containers
+            .iter()
+            .zip(right_containers)
+            .any(|(a, b)| a.image != b.image)
+    {
+        return false;
+    }
+    let left = PodTemplateSpec {
+        metadata: left_meta,
+        spec: left.spec.clone(),
+    };
+    let right = PodTemplateSpec {
+        metadata: right_meta,
+        spec: right.spec.clone(),
+    };
     let mut left = serde_json::to_value(&left).unwrap_or_default();
     let mut right = serde_json::to_value(&right).unwrap_or_default();
     strip_empty(&mut left);

@@ -26,7 +26,7 @@ use crate::controllers::{Action, Controller, ControllerContext, EventType, WorkQ
 use crate::model::node::Node;
 use crate::model::pod::Pod;
 use crate::model::registry::lookup_kind_name;
-use crate::model::{Object, Resource};
+use crate::model::{Object, ObjectMeta, Resource};
 use crate::node::image_registry;
 use crate::node::runtime::{CachedImage, NodeRuntime, NodeState, SharedRuntime};
 use crate::time::SimTime;
@@ -221,9 +221,16 @@ impl Kubelet {
         drop(runtime_guard);
 
         if pod.status.as_ref() != Some(&generated) {
-            let mut next = pod.clone();
-            next.status = Some(generated);
-            next.metadata.resource_version = None;
+            // The status subresource takes only the status: no copy of the spec.
+            let next = Pod {
+                metadata: ObjectMeta {
+                    name: pod.metadata.name.clone(),
+                    namespace: pod.metadata.namespace.clone(),
+                    ..ObjectMeta::default()
+                },
+                spec: None,
+                status: Some(generated),
+            };
             match context.api.update_status(next.into_object()) {
                 Ok(written) => {
                     if let Some(version) = written.metadata().resource_version.clone() {
@@ -326,6 +333,16 @@ pub fn internal_ip(node: &Node) -> String {
 
 /// The runtime state of a node, created with its preloaded images on first use.
 pub fn ensure_node_state<'a>(runtime: &'a mut NodeRuntime, node_name: &str) -> &'a mut NodeState {
+    if !runtime.nodes.contains_key(node_name) {
+        create_node_state(runtime, node_name);
+    }
+    runtime
+        .nodes
+        .get_mut(node_name)
+        .expect("the node's state was just created")
+}
+
+fn create_node_state(runtime: &mut NodeRuntime, node_name: &str) {
     runtime
         .nodes
         .entry(node_name.to_string())
@@ -344,7 +361,7 @@ pub fn ensure_node_state<'a>(runtime: &'a mut NodeRuntime, node_name: &str) -> &
                 );
             }
             state
-        })
+        });
 }
 
 impl Controller for Kubelet {

@@ -207,7 +207,7 @@ pub type Resolver<'a> = &'a dyn Fn(&Query) -> Answer;
 struct Worker<'a> {
     pod: &'a Pod,
     resolver: Resolver<'a>,
-    spec: PodSpec,
+    spec: &'a PodSpec,
     node: &'a mut NodeState,
     result: SyncResult,
     container_sequence: &'a mut u64,
@@ -239,10 +239,18 @@ pub fn sync(
     resolver: Resolver<'_>,
     now: SimTime,
 ) -> SyncResult {
+    let no_spec;
+    let spec = match pod.spec.as_ref() {
+        Some(spec) => spec,
+        None => {
+            no_spec = PodSpec::default();
+            &no_spec
+        }
+    };
     let mut worker = Worker {
         pod,
         resolver,
-        spec: pod.spec.clone().unwrap_or_default(),
+        spec,
         node,
         result: SyncResult::default(),
         container_sequence,
@@ -277,7 +285,7 @@ pub fn sync(
         }
     }
     for _ in 0..MAX_TRANSITIONS {
-        let Some((due, index)) = next_transition(runtime, &worker.spec) else {
+        let Some((due, index)) = next_transition(runtime, worker.spec) else {
             break;
         };
         if due > now {
@@ -293,8 +301,8 @@ pub fn sync(
             .all(|c| c.current.as_ref().is_none_or(|i| !i.is_running()));
         worker.result.finish_deletion = all_stopped;
     }
-    worker.result.next_due = next_transition(runtime, &worker.spec).map(|(due, _)| due);
-    if let Some(probe_due) = next_probe_flip(runtime, &worker.spec) {
+    worker.result.next_due = next_transition(runtime, worker.spec).map(|(due, _)| due);
+    if let Some(probe_due) = next_probe_flip(runtime, worker.spec) {
         worker.result.next_due = Some(
             worker
                 .result
@@ -592,8 +600,8 @@ fn apply_transition(
                 "container {name} exited with code {exit_code} ({reason})"
             ));
             if !container.is_init {
-                update_terminal_phase(runtime, &worker.spec);
-            } else if exit_code != 0 && restart_policy(&worker.spec) == "Never" {
+                update_terminal_phase(runtime, worker.spec);
+            } else if exit_code != 0 && restart_policy(worker.spec) == "Never" {
                 runtime.terminal_phase = Some("Failed");
             }
         }
@@ -732,7 +740,7 @@ fn restart(worker: &mut Worker<'_>, runtime: &mut PodRuntime, index: usize, at: 
 /// `EnsureImageExists`: honours imagePullPolicy, the node's cache and the pull back-off.
 fn ensure_image(worker: &mut Worker<'_>, runtime: &mut PodRuntime, index: usize, at: SimTime) {
     let container = container_ref(runtime, index).clone();
-    let Some(spec) = container_spec(&worker.spec, &container).cloned() else {
+    let Some(spec) = container_spec(worker.spec, &container).cloned() else {
         return;
     };
     let image = container.image.clone();
@@ -840,7 +848,7 @@ fn memory_limit_bytes(spec: &Container) -> Option<i64> {
 /// `startContainer`: create, then start.
 fn start_container(worker: &mut Worker<'_>, runtime: &mut PodRuntime, index: usize, at: SimTime) {
     let container = container_ref(runtime, index).clone();
-    let Some(spec) = container_spec(&worker.spec, &container).cloned() else {
+    let Some(spec) = container_spec(worker.spec, &container).cloned() else {
         return;
     };
     *worker.container_sequence += 1;
@@ -980,14 +988,24 @@ pub fn run_probes(
     if runtime.killing_since.is_some() {
         return false;
     }
-    let spec = pod.spec.clone().unwrap_or_default();
+    let Some(spec) = pod.spec.as_ref() else {
+        return false;
+    };
+    let has_probe = |c: &Container| {
+        c.startup_probe.is_some() || c.readiness_probe.is_some() || c.liveness_probe.is_some()
+    };
+    if !spec.init_containers.iter().flatten().any(has_probe)
+        && !spec.containers.iter().flatten().any(has_probe)
+    {
+        return false;
+    }
     let pod_ip = runtime.pod_ip.clone().unwrap_or_default();
     let grace_default = spec.termination_grace_period_seconds.unwrap_or(30);
     let mut changed = false;
     let count = runtime.init_containers.len() + runtime.containers.len();
     for index in 0..count {
         let container = container_at(runtime, index);
-        let Some(container_spec) = container_spec(&spec, container).cloned() else {
+        let Some(container_spec) = container_spec(spec, container).filter(|c| has_probe(c)) else {
             continue;
         };
         let image = container.image.clone();

@@ -212,8 +212,16 @@ fn condition(
 /// The status the kubelet would write now, merged with the stored one as the
 /// status manager merges.
 pub fn generate(pod: &Pod, runtime: &PodRuntime, host_ip: &str, now: SimTime) -> PodStatus {
-    let spec = pod.spec.clone().unwrap_or_default();
-    let stored = pod.status.clone().unwrap_or_default();
+    let no_spec;
+    let spec = match pod.spec.as_ref() {
+        Some(spec) => spec,
+        None => {
+            no_spec = PodSpec::default();
+            &no_spec
+        }
+    };
+    let no_status = PodStatus::default();
+    let stored = pod.status.as_ref().unwrap_or(&no_status);
     let has_init = !runtime.init_containers.is_empty();
     let default_waiting = if has_init {
         "PodInitializing"
@@ -241,7 +249,7 @@ pub fn generate(pod: &Pod, runtime: &PodRuntime, host_ip: &str, now: SimTime) ->
         .iter()
         .map(|c| container_status(c, pod, default_waiting, readiness_of(c), now))
         .collect();
-    let phase = phase(&spec, runtime);
+    let phase = phase(spec, runtime);
     let sandbox_ready = runtime.sandbox_ready_at.is_some_and(|at| at <= now)
         && runtime.killing_since.is_none()
         && runtime.terminal_phase.is_none();
@@ -321,7 +329,7 @@ pub fn generate(pod: &Pod, runtime: &PodRuntime, host_ip: &str, now: SimTime) ->
         ready_condition("ContainersReady"),
         condition("PodScheduled", true, None, None),
     ];
-    let stored_conditions = stored.conditions.clone().unwrap_or_default();
+    let stored_conditions = stored.conditions.as_deref().unwrap_or(&[]);
     let mut conditions: Vec<PodCondition> = stored_conditions
         .iter()
         .filter(|c| !KUBELET_CONDITIONS.contains(&c.type_.as_deref().unwrap_or("")))
