@@ -288,9 +288,10 @@ impl Store {
             return None;
         }
         // Every write appends one event at the next revision, so the log's revisions are
-        // consecutive and the first event after `after` is found by subtraction.
+        // consecutive and the first event after `after` is found by subtraction. Callers
+        // may pass u64::MAX as "seen everything" (the playground does), hence saturating.
         let first = match self.log.front() {
-            Some(front) => usize::try_from((after + 1).saturating_sub(front.revision))
+            Some(front) => usize::try_from(after.saturating_add(1).saturating_sub(front.revision))
                 .unwrap_or(usize::MAX)
                 .min(self.log.len()),
             None => 0,
@@ -417,5 +418,18 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn events_after_the_last_revision_or_beyond_are_none_left() {
+        let mut store = Store::new(10);
+        assert_eq!(store.events_after(u64::MAX).map(Iterator::count), Some(0));
+        let mut namespace = crate::model::namespace::Namespace::default();
+        namespace.metadata.name = Some("dev".to_string());
+        store.put(Object::Namespace(Box::new(namespace)));
+        assert_eq!(store.events_after(0).map(Iterator::count), Some(1));
+        assert_eq!(store.events_after(1).map(Iterator::count), Some(0));
+        // The playground's "seen everything" marker must not overflow.
+        assert_eq!(store.events_after(u64::MAX).map(Iterator::count), Some(0));
     }
 }
