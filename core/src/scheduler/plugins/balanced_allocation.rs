@@ -12,8 +12,8 @@ use crate::scheduler::framework::{
 };
 use crate::scheduler::node_info::{Cache, NodeInfo, PodInfo};
 use crate::scheduler::plugins::node_resources_fit::{
-    ResourceSpec, allocatable_and_requested, default_resources, pod_request_for, resolve_resources,
-    slot_allocatable_and_requested,
+    ResourceSpec, allocatable_and_requested, default_resources, fill_allocatable_and_requested,
+    pod_request_for, resolve_resources,
 };
 
 pub const NAME: &str = "NodeResourcesBalancedAllocation";
@@ -113,11 +113,7 @@ impl ScorePlugin for BalancedAllocation {
         let mut requested = [0i64; 8];
         let mut allocatable = [0i64; 8];
         for node in nodes {
-            for (i, (slot, pod_request)) in slots.iter().enumerate() {
-                let (alloc, req) = slot_allocatable_and_requested(node, *slot, *pod_request, true);
-                allocatable[i] = alloc;
-                requested[i] = req;
-            }
+            fill_allocatable_and_requested(node, &slots, true, &mut allocatable, &mut requested);
             scores.push(balanced_resource_score(
                 &requested[..count],
                 &allocatable[..count],

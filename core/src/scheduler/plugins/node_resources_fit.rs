@@ -256,6 +256,23 @@ pub(crate) fn resolve_resources<'a>(
         .collect()
 }
 
+/// One node's (allocatable, requested) of every resolved resource, in `slots` order:
+/// the per-node step both NodeResourcesFit and BalancedAllocation score from.
+#[inline]
+pub(crate) fn fill_allocatable_and_requested(
+    node: &NodeInfo,
+    slots: &[(ResourceSlot<'_>, i64)],
+    use_requested: bool,
+    allocatable: &mut [i64; 8],
+    requested: &mut [i64; 8],
+) {
+    for (i, (slot, pod_request)) in slots.iter().enumerate() {
+        let (alloc, req) = slot_allocatable_and_requested(node, *slot, *pod_request, use_requested);
+        allocatable[i] = alloc;
+        requested[i] = req;
+    }
+}
+
 /// [`allocatable_and_requested`] for a resolved resource.
 #[inline]
 pub(crate) fn slot_allocatable_and_requested(
@@ -494,11 +511,7 @@ impl ScorePlugin for NodeResourcesFit {
         let mut requested = [0i64; 8];
         let mut allocatable = [0i64; 8];
         for node in nodes {
-            for (i, (slot, pod_request)) in slots.iter().enumerate() {
-                let (alloc, req) = slot_allocatable_and_requested(node, *slot, *pod_request, false);
-                allocatable[i] = alloc;
-                requested[i] = req;
-            }
+            fill_allocatable_and_requested(node, &slots, false, &mut allocatable, &mut requested);
             scores.push(strategy_score_scaled(
                 &self.strategy,
                 &scaled,
