@@ -8,7 +8,7 @@
 //! - The API server drops events an hour after their last update (`--event-ttl=1h`);
 //!   [`EventTtl`] does that here.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::api_server::{ApiServer, DeleteOptions, ObjectKey, WatchEvent, WatchEventType};
@@ -46,13 +46,51 @@ type EventTarget = (String, String);
 /// The client-side event cache: which event object each identical event went to.
 #[derive(Clone, Debug, Default)]
 pub struct EventRecorder {
-    /// Identity (see [`identity_key`]) → the stored Event.
-    seen: BTreeMap<Arc<str>, Arc<EventTarget>>,
-    /// A stored Event → the identities in `seen` that point to it, so that forgetting a
-    /// deleted Event is not a scan of every identity.
-    by_event: BTreeMap<Arc<EventTarget>, BTreeSet<Arc<str>>>,
+    /// Identity (see [`identity_key`]) → the stored Event. A deleted Event is forgotten
+    /// through its own fields, which hold its identity ([`EventRecorder::forget`]).
+    seen: BTreeMap<Identity, EventTarget>,
     /// Disambiguates events recorded for the same object in the same millisecond.
     sequence: u64,
+}
+
+/// A key of the event cache: the identity string, ordered by its FNV-1a hash first so
+/// that a lookup compares integers held in the tree's nodes and reads a stored string
+/// only on a hash tie. The map is never iterated, so its order is not observable.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Identity {
+    hash: u64,
+    key: String,
+}
+
+impl Identity {
+    fn new(key: String) -> Self {
+        Identity {
+            hash: identity_hash(key.as_bytes()),
+            key,
+        }
+    }
+}
+
+/// A word-at-a-time hash with FNV's constants: each 8-byte little-endian word (the last
+/// one zero-padded, then the length) is mixed in with a multiply and a shift. It is
+/// defined byte for byte, so the map's shape is the same on every platform; equal
+/// hashes only cost a comparison of the strings.
+fn identity_hash(bytes: &[u8]) -> u64 {
+    const OFFSET_BASIS: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    let mut hash = OFFSET_BASIS;
+    let mut words = bytes.chunks_exact(8);
+    for word in words.by_ref() {
+        let mut buffer = [0u8; 8];
+        buffer.copy_from_slice(word);
+        hash = (hash ^ u64::from_le_bytes(buffer)).wrapping_mul(PRIME);
+        hash ^= hash >> 29;
+    }
+    let mut buffer = [0u8; 8];
+    buffer[..words.remainder().len()].copy_from_slice(words.remainder());
+    hash = (hash ^ u64::from_le_bytes(buffer)).wrapping_mul(PRIME);
+    hash ^= hash >> 29;
+    (hash ^ bytes.len() as u64).wrapping_mul(PRIME)
 }
 
 /// What makes two events the same for deduplication (`getEventKey` upstream joins the
@@ -61,23 +99,28 @@ pub struct EventRecorder {
 /// key. Each field is prefixed with its length, so no two identities share a key.
 fn identity_key(
     uid: &str,
-    event_type: EventType,
+    event_type: &str,
     reason: &str,
     message: &str,
-    source: &EventSourceRef,
+    component: &str,
+    host: Option<&str>,
     field_path: &str,
 ) -> String {
-    let host = source.host.as_deref();
     let fields = [
         uid,
-        event_type.as_str(),
+        event_type,
         reason,
         message,
-        source.component,
+        component,
         host.unwrap_or(""),
         field_path,
     ];
-    let mut key = String::with_capacity(fields.iter().map(|f| f.len() + 8).sum::<usize>() + 1);
+    let length = fields
+        .iter()
+        .map(|f| decimal_len(f.len()) + 1 + f.len())
+        .sum::<usize>()
+        + 1;
+    let mut key = String::with_capacity(length);
     for field in fields {
         key.push_str(itoa(field.len()).as_str());
         key.push(':');
@@ -86,6 +129,16 @@ fn identity_key(
     // No host and an empty host are different sources.
     key.push(if host.is_some() { 'h' } else { '-' });
     key
+}
+
+/// The number of decimal digits of `value`.
+fn decimal_len(mut value: usize) -> usize {
+    let mut digits = 1;
+    while value >= 10 {
+        value /= 10;
+        digits += 1;
+    }
+    digits
 }
 
 /// A length in decimal, without the formatting machinery.
@@ -142,11 +195,44 @@ impl EventRecorder {
         reason: &str,
         message: &str,
     ) {
+        self.record_from(
+            api,
+            source.component,
+            source.host.as_deref(),
+            object,
+            field_path,
+            event_type,
+            reason,
+            message,
+        );
+    }
+
+    /// [`EventRecorder::record_with_field_path`] with the source borrowed, so that a
+    /// kubelet's event does not copy its host name before it is needed.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn record_from(
+        &mut self,
+        api: &mut ApiServer,
+        component: &'static str,
+        host: Option<&str>,
+        object: &Object,
+        field_path: &str,
+        event_type: EventType,
+        reason: &str,
+        message: &str,
+    ) {
         let meta = object.metadata();
         let now = Time(api.now().truncated_to_seconds());
-        let identity = identity_key(meta.uid(), event_type, reason, message, source, field_path);
-        if let Some(target) = self.seen.get(identity.as_str()) {
-            let (namespace, name) = &**target;
+        let identity = Identity::new(identity_key(
+            meta.uid(),
+            event_type.as_str(),
+            reason,
+            message,
+            component,
+            host,
+            field_path,
+        ));
+        if let Some((namespace, name)) = self.seen.get(&identity) {
             if let Some(existing) = api
                 .get_ref(Event::resource_type(), namespace, name)
                 .map(Arc::clone)
@@ -159,7 +245,7 @@ impl EventRecorder {
                     return;
                 }
             }
-            self.unsee(identity.as_str());
+            self.seen.remove(&identity);
         }
         let namespace = if meta.namespace().is_empty() {
             "default"
@@ -189,8 +275,8 @@ impl EventRecorder {
             reason: Some(reason.to_string()),
             message: Some(message.to_string()),
             source: Some(EventSource {
-                component: Some(source.component.to_string()),
-                host: source.host.clone(),
+                component: Some(component.to_string()),
+                host: host.map(str::to_string),
             }),
             first_timestamp: Some(now),
             last_timestamp: Some(now),
@@ -204,32 +290,31 @@ impl EventRecorder {
             reporting_instance: Some(String::new()),
         };
         if api.create(Object::Event(Box::new(event))).is_ok() {
-            let target = Arc::new((namespace.to_string(), name));
-            let identity: Arc<str> = Arc::from(identity);
-            self.unsee(&identity);
-            self.by_event
-                .entry(Arc::clone(&target))
-                .or_default()
-                .insert(Arc::clone(&identity));
-            self.seen.insert(identity, target);
+            self.seen.insert(identity, (namespace.to_string(), name));
         }
     }
 
-    fn unsee(&mut self, identity: &str) {
-        if let Some(target) = self.seen.remove(identity)
-            && let Some(identities) = self.by_event.get_mut(&target)
+    /// Forgets a deleted Event, so the cache stays bounded. The Event's own fields hold
+    /// the identity it was recorded under (the recorder changes only its count and
+    /// timestamps); the identity is forgotten only while it still points to this Event.
+    /// An Event whose identifying fields were edited leaves its identity behind, which
+    /// the next identical event finds gone and replaces, as a deletion by anyone else does.
+    pub fn forget(&mut self, namespace: &str, name: &str, event: &Event) {
+        let source = event.source.as_ref();
+        let identity = Identity::new(identity_key(
+            event.involved_object.uid.as_deref().unwrap_or(""),
+            event.type_.as_deref().unwrap_or(""),
+            event.reason.as_deref().unwrap_or(""),
+            event.message.as_deref().unwrap_or(""),
+            source.and_then(|s| s.component.as_deref()).unwrap_or(""),
+            source.and_then(|s| s.host.as_deref()),
+            event.involved_object.field_path.as_deref().unwrap_or(""),
+        ));
+        if self
+            .seen
+            .get(&identity)
+            .is_some_and(|(n, m)| n == namespace && m == name)
         {
-            identities.remove(identity);
-            if identities.is_empty() {
-                self.by_event.remove(&target);
-            }
-        }
-    }
-
-    /// Forgets events that no longer exist, so the cache stays bounded.
-    pub fn forget(&mut self, namespace: &str, name: &str) {
-        let target = (namespace.to_string(), name.to_string());
-        for identity in self.by_event.remove(&target).into_iter().flatten() {
             self.seen.remove(&identity);
         }
     }
@@ -274,7 +359,10 @@ impl Controller for EventTtl {
         let Some(object) = context.api.store().get(key).map(Arc::clone) else {
             return Action::Done;
         };
-        let Some(expiry) = object.as_::<Event>().and_then(EventTtl::expiry) else {
+        let Some(event) = object.as_::<Event>() else {
+            return Action::Done;
+        };
+        let Some(expiry) = EventTtl::expiry(event) else {
             return Action::Done;
         };
         let now = context.now();
@@ -287,7 +375,7 @@ impl Controller for EventTtl {
             &key.name,
             &DeleteOptions::default(),
         );
-        context.recorder.forget(&key.namespace, &key.name);
+        context.recorder.forget(&key.namespace, &key.name, event);
         Action::Done
     }
 }

@@ -68,12 +68,16 @@ impl<'a> ControllerContext<'a> {
         reason: &str,
         message: &str,
     ) {
-        let source = EventSourceRef {
-            component: self.component,
-            host: None,
-        };
-        self.recorder
-            .record(self.api, &source, object, event_type, reason, message);
+        self.recorder.record_from(
+            self.api,
+            self.component,
+            None,
+            object,
+            "",
+            event_type,
+            reason,
+            message,
+        );
     }
 
     /// Records an event from this component on `host` (the kubelet's events),
@@ -87,12 +91,15 @@ impl<'a> ControllerContext<'a> {
         reason: &str,
         message: &str,
     ) {
-        let source = EventSourceRef {
-            component: self.component,
-            host: Some(host.to_string()),
-        };
-        self.recorder.record_with_field_path(
-            self.api, &source, object, field_path, event_type, reason, message,
+        self.recorder.record_from(
+            self.api,
+            self.component,
+            Some(host),
+            object,
+            field_path,
+            event_type,
+            reason,
+            message,
         );
     }
 

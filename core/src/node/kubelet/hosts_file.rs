@@ -24,26 +24,30 @@ use crate::node::dns::CLUSTER_DOMAIN;
 /// 127.0.0.1 foo.local
 /// ```
 pub fn hosts_file(pod: &Pod, pod_ip: &str) -> String {
-    let spec = pod.spec.clone().unwrap_or_default();
+    let spec = pod.spec.as_ref();
     let hostname = spec
-        .hostname
-        .clone()
+        .and_then(|s| s.hostname.as_deref())
         .filter(|h| !h.is_empty())
-        .unwrap_or_else(|| pod.metadata.name().to_string());
+        .unwrap_or_else(|| pod.metadata.name());
     let mut text = String::from(
         "# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n",
     );
-    match spec.subdomain.as_deref().filter(|s| !s.is_empty()) {
+    match spec
+        .and_then(|s| s.subdomain.as_deref())
+        .filter(|s| !s.is_empty())
+    {
         Some(subdomain) => text.push_str(&format!(
             "{pod_ip}\t{hostname}.{subdomain}.{}.svc.{CLUSTER_DOMAIN}\t{hostname}\n",
             pod.metadata.namespace()
         )),
         None => text.push_str(&format!("{pod_ip}\t{hostname}\n")),
     }
-    let aliases = spec.host_aliases.unwrap_or_default();
+    let aliases = spec
+        .and_then(|s| s.host_aliases.as_deref())
+        .unwrap_or_default();
     if !aliases.is_empty() {
         text.push_str("\n# Entries added by HostAliases.\n");
-        for alias in &aliases {
+        for alias in aliases {
             let ip = alias.get("ip").and_then(Value::as_str).unwrap_or("");
             let names: Vec<&str> = alias
                 .get("hostnames")

@@ -20,6 +20,7 @@ pub mod queries;
 pub mod status;
 
 use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
 
 use crate::api_server::{ApiServer, DeleteOptions, ObjectKey, WatchEvent, WatchEventType};
 use crate::controllers::{Action, Controller, ControllerContext, EventType, WorkQueue};
@@ -59,13 +60,17 @@ impl Kubelet {
             return Action::Done;
         };
         let due = due.max(now);
-        if let Some(existing) = self.wakeups.get(key)
-            && *existing > now
-            && *existing <= due
-        {
-            return Action::Done;
+        match self.wakeups.get_mut(key) {
+            Some(existing) => {
+                if *existing > now && *existing <= due {
+                    return Action::Done;
+                }
+                *existing = due;
+            }
+            None => {
+                self.wakeups.insert(key.clone(), due);
+            }
         }
-        self.wakeups.insert(key.clone(), due);
         Action::RequeueAfter(due - now)
     }
 
@@ -114,13 +119,12 @@ impl Kubelet {
 
     fn reconcile_pod(&mut self, key: &ObjectKey, context: &mut ControllerContext<'_>) -> Action {
         let now = context.now();
-        let runtime_key = (key.namespace.clone(), key.name.clone());
         let Some(object) = context
             .api
             .get_ref(key.resource_type(), &key.namespace, &key.name)
             .cloned()
         else {
-            self.forget_pod(&runtime_key);
+            self.forget_pod(&(key.namespace.clone(), key.name.clone()));
             self.wakeups.remove(key);
             self.own_writes.remove(key);
             return Action::Done;
@@ -128,48 +132,34 @@ impl Kubelet {
         let Object::Pod(pod) = object.as_ref() else {
             return Action::Done;
         };
-        let node_name = pod.node_name().to_string();
+        let node_name = pod.node_name();
         if node_name.is_empty() {
             return Action::Done;
         }
         let node_type = lookup_kind_name("Node").expect("Node is served");
-        let Some(node_object) = context.api.get_ref(node_type, "", &node_name).cloned() else {
+        let Some(node_object) = context.api.get_ref(node_type, "", node_name).cloned() else {
             // No such node: no kubelet will ever run this pod.
             return Action::Done;
         };
         let Object::Node(node) = node_object.as_ref() else {
             return Action::Done;
         };
-        let host_ip = internal_ip(node);
-        let pod_cidr = node
+        let host_ip = internal_ip_ref(node);
+        let pod_cidr_prefix = node
             .spec
             .as_ref()
-            .and_then(|s| s.pod_cidr.clone())
-            .unwrap_or_default();
-        let pod_cidr_prefix = pod_cidr.strip_suffix(".0/24").map(str::to_string);
+            .and_then(|s| s.pod_cidr.as_deref())
+            .and_then(|cidr| cidr.strip_suffix(".0/24"));
         let addresses = NodeAddresses {
-            node_name: &node_name,
-            host_ip: &host_ip,
-            pod_cidr_prefix: pod_cidr_prefix.as_deref(),
+            node_name,
+            host_ip,
+            pod_cidr_prefix,
         };
 
         let mut runtime_guard = self.runtime.borrow_mut();
         let runtime = &mut *runtime_guard;
-        ensure_node_state(runtime, &node_name);
-        if runtime.nodes.get(&node_name).is_some_and(|n| n.failed) {
-            return Action::Done;
-        }
-        // A pod recreated under the same name is a new pod.
-        if runtime
-            .pods
-            .get(&runtime_key)
-            .is_some_and(|p| p.uid != pod.metadata.uid() || p.node != node_name)
-        {
-            if let Some(old) = runtime.pods.remove(&runtime_key)
-                && let Some(state) = runtime.nodes.get_mut(&old.node)
-            {
-                pod_worker::release_pod(&old, state);
-            }
+        if !runtime.nodes.contains_key(node_name) {
+            create_node_state(runtime, node_name);
         }
         let NodeRuntime {
             nodes,
@@ -177,28 +167,48 @@ impl Kubelet {
             container_sequence,
             ..
         } = runtime;
-        let Some(node_state) = nodes.get_mut(&node_name) else {
+        let Some(mut node_state) = nodes.get_mut(node_name) else {
             return Action::Done;
         };
-        if !pods.contains_key(&runtime_key) {
-            let phase = pod.phase();
-            if pod.metadata.is_being_deleted() || phase == "Succeeded" || phase == "Failed" {
-                // Nothing ever ran here: a deletion finishes at once.
-                drop(runtime_guard);
-                if pod.metadata.is_being_deleted() {
-                    self.finish_deletion(pod, context);
-                }
-                return Action::Done;
-            }
-            let admitted = pod_worker::admit_pod(pod, node_state, &addresses, now);
-            pods.insert(runtime_key.clone(), admitted);
-            context.trace(format!(
-                "kubelet {node_name} admitted {}/{}",
-                key.namespace, key.name
-            ));
-        }
-        let Some(pod_runtime) = pods.get_mut(&runtime_key) else {
+        if node_state.failed {
             return Action::Done;
+        }
+        let entry = match pods.entry((key.namespace.clone(), key.name.clone())) {
+            // A pod recreated under the same name is a new pod.
+            Entry::Occupied(stale)
+                if stale.get().uid != pod.metadata.uid() || stale.get().node != node_name =>
+            {
+                let (runtime_key, old) = stale.remove_entry();
+                if let Some(state) = nodes.get_mut(&old.node) {
+                    pod_worker::release_pod(&old, state);
+                }
+                let Some(state) = nodes.get_mut(node_name) else {
+                    return Action::Done;
+                };
+                node_state = state;
+                pods.entry(runtime_key)
+            }
+            entry => entry,
+        };
+        let pod_runtime = match entry {
+            Entry::Occupied(entry) => entry.into_mut(),
+            Entry::Vacant(entry) => {
+                let phase = pod.phase();
+                if pod.metadata.is_being_deleted() || phase == "Succeeded" || phase == "Failed" {
+                    // Nothing ever ran here: a deletion finishes at once.
+                    drop(runtime_guard);
+                    if pod.metadata.is_being_deleted() {
+                        self.finish_deletion(pod, context);
+                    }
+                    return Action::Done;
+                }
+                let admitted = pod_worker::admit_pod(pod, node_state, &addresses, now);
+                context.trace(format!(
+                    "kubelet {node_name} admitted {}/{}",
+                    key.namespace, key.name
+                ));
+                entry.insert(admitted)
+            }
         };
         let mut probe_events = Vec::new();
         pod_worker::run_probes(pod, pod_runtime, now, &mut probe_events);
@@ -216,7 +226,7 @@ impl Kubelet {
         );
         let mut events = probe_events;
         events.append(&mut result.events);
-        let generated = status::generate(pod, pod_runtime, &host_ip, now);
+        let generated = status::generate(pod, pod_runtime, host_ip, now);
         let terminal = pod_runtime.terminal_phase.is_some();
         drop(runtime_guard);
 
@@ -233,8 +243,13 @@ impl Kubelet {
             };
             match context.api.update_status(next.into_object()) {
                 Ok(written) => {
-                    if let Some(version) = written.metadata().resource_version.clone() {
-                        self.own_writes.insert(key.clone(), version);
+                    if let Some(version) = written.metadata().resource_version.as_deref() {
+                        match self.own_writes.get_mut(key) {
+                            Some(own) => version.clone_into(own),
+                            None => {
+                                self.own_writes.insert(key.clone(), version.to_string());
+                            }
+                        }
                     }
                 }
                 Err(error) => context.trace(format!(
@@ -250,7 +265,7 @@ impl Kubelet {
                 EventType::Normal
             };
             context.record_event_on_host(
-                &node_name,
+                node_name,
                 &object,
                 &event.field_path,
                 event_type,
@@ -321,13 +336,18 @@ impl Kubelet {
 
 /// The node's InternalIP.
 pub fn internal_ip(node: &Node) -> String {
+    internal_ip_ref(node).to_string()
+}
+
+/// The node's InternalIP, borrowed ("" when it has none).
+pub fn internal_ip_ref(node: &Node) -> &str {
     node.status
         .as_ref()
         .and_then(|s| s.addresses.as_ref())
         .into_iter()
         .flatten()
         .find(|a| a.type_.as_deref() == Some("InternalIP"))
-        .and_then(|a| a.address.clone())
+        .and_then(|a| a.address.as_deref())
         .unwrap_or_default()
 }
 

@@ -740,14 +740,11 @@ fn restart(worker: &mut Worker<'_>, runtime: &mut PodRuntime, index: usize, at: 
 /// `EnsureImageExists`: honours imagePullPolicy, the node's cache and the pull back-off.
 fn ensure_image(worker: &mut Worker<'_>, runtime: &mut PodRuntime, index: usize, at: SimTime) {
     let container = container_ref(runtime, index).clone();
-    let Some(spec) = container_spec(worker.spec, &container).cloned() else {
+    let Some(spec) = container_spec(worker.spec, &container) else {
         return;
     };
     let image = container.image.clone();
-    let policy = spec
-        .image_pull_policy
-        .clone()
-        .unwrap_or_else(|| "IfNotPresent".to_string());
+    let policy = spec.image_pull_policy.as_deref().unwrap_or("IfNotPresent");
     let reference = match image_registry::parse_reference(&image) {
         Ok(reference) => reference,
         Err(error) => {
@@ -848,7 +845,7 @@ fn memory_limit_bytes(spec: &Container) -> Option<i64> {
 /// `startContainer`: create, then start.
 fn start_container(worker: &mut Worker<'_>, runtime: &mut PodRuntime, index: usize, at: SimTime) {
     let container = container_ref(runtime, index).clone();
-    let Some(spec) = container_spec(worker.spec, &container).cloned() else {
+    let Some(spec) = container_spec(worker.spec, &container) else {
         return;
     };
     *worker.container_sequence += 1;
@@ -858,7 +855,7 @@ fn start_container(worker: &mut Worker<'_>, runtime: &mut PodRuntime, index: usi
         image_registry::digest_of(&format!("{}/{}/{sequence}", runtime.uid, container.name))
             .trim_start_matches("sha256:")
     );
-    let environment = super::environment::container_environment(worker.pod, &spec);
+    let environment = super::environment::container_environment(worker.pod, spec);
     let behaviour = Behaviour::of(
         &container.image,
         &super::environment::expand_all(spec.command.as_deref().unwrap_or(&[]), &environment),
@@ -881,7 +878,7 @@ fn start_container(worker: &mut Worker<'_>, runtime: &mut PodRuntime, index: usi
         )
     });
     if behaviour.memory_bytes > 0
-        && let Some(limit) = memory_limit_bytes(&spec)
+        && let Some(limit) = memory_limit_bytes(spec)
         && behaviour.memory_bytes > limit
     {
         let oom_at = at + STRESS_ALLOCATION_DELAY;
