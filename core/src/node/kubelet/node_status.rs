@@ -209,9 +209,16 @@ pub fn update_node_status(
     }
     status.conditions = Some(conditions);
     status.images = (!images.is_empty()).then_some(images);
-    let mut next = node.clone();
-    next.status = Some(status);
-    next.metadata.resource_version = None;
+    // The status subresource takes only the status: no copy of the node's spec or
+    // metadata beyond its name (and no resourceVersion, so no conflict check).
+    let next = Node {
+        metadata: ObjectMeta {
+            name: node.metadata.name.clone(),
+            ..ObjectMeta::default()
+        },
+        spec: None,
+        status: Some(status),
+    };
     api.update_status(Object::Node(Box::new(next)))?;
     state.last_status_report = Some(now);
     state.images_changed = false;
