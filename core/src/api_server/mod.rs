@@ -225,8 +225,7 @@ impl ApiServer {
         namespace: &str,
         name: &str,
     ) -> Option<&Arc<Object>> {
-        self.store
-            .get(&ObjectKey::new(resource_type, namespace, name))
+        self.store.get_parts(resource_type, namespace, name)
     }
 
     pub fn get_by_uid(&self, uid: &str) -> Option<&Arc<Object>> {
@@ -383,8 +382,7 @@ impl ApiServer {
         name: &str,
         fields: [(&str, serde_json::Value); N],
     ) -> Result<Arc<Object>, ApiError> {
-        let key = ObjectKey::new(resource_type, namespace, name);
-        let Some(current) = self.store.get(&key) else {
+        let Some(current) = self.store.get_parts(resource_type, namespace, name) else {
             return Err(ApiError::NotFound {
                 resource: resource_type.group_resource(),
                 name: name.to_string(),
@@ -414,10 +412,41 @@ impl ApiServer {
         {
             return Ok(Arc::clone(current));
         }
-        let mut next = generic.clone();
-        set_spec_fields(&mut next, fields);
+        // The new version is built from the stored one's parts, without first copying
+        // the spec values it replaces (what `set_spec_fields` on a copy would give).
+        // Fields keep their place (as an assignment does, whatever the map's order).
+        let mut fields = fields.map(|(field, value)| (field, Some(value)));
+        let mut body = serde_json::Map::new();
+        if let Some(serde_json::Value::Object(spec)) = spec {
+            for (field, value) in spec {
+                let replacement = fields
+                    .iter_mut()
+                    .find(|(replaced, _)| replaced == field)
+                    .and_then(|(_, value)| value.take());
+                body.insert(field.clone(), replacement.unwrap_or_else(|| value.clone()));
+            }
+        }
+        for (field, value) in fields {
+            if let Some(value) = value {
+                body.insert(field.to_string(), value);
+            }
+        }
+        let mut next = crate::model::GenericObject {
+            resource_type: generic.resource_type,
+            api_version: generic.api_version.clone(),
+            metadata: generic.metadata.clone(),
+            body: generic
+                .body
+                .iter()
+                .filter(|(field, _)| field.as_str() != "spec")
+                .map(|(field, value)| (field.clone(), value.clone()))
+                .collect(),
+        };
+        next.body
+            .insert("spec".to_string(), serde_json::Value::Object(body));
         let next = Object::Generic(next);
         debug_assert!(validation::validate_update(&next, current).is_empty());
+        let key = ObjectKey::new(resource_type, namespace, name);
         Ok(self.store.put_at(key, next))
     }
 
@@ -518,7 +547,13 @@ impl ApiServer {
             && grace_seconds.is_none_or(|grace| grace <= 0)
             && !matches!(current.as_ref(), Object::Namespace(_))
         {
-            let removed = self.remove(&key).unwrap_or(current);
+            // Not held here, so that the store can reuse the version it removes when
+            // nothing else holds it either.
+            drop(current);
+            let removed = self.remove(&key).ok_or_else(|| ApiError::NotFound {
+                resource: resource_type.group_resource(),
+                name: name.to_string(),
+            })?;
             return Ok(DeleteOutcome::Deleted(removed));
         }
         let mut next = (*current).clone();

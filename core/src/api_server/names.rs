@@ -33,26 +33,25 @@ pub fn random_string(length: usize, rng: &mut SimRng) -> String {
 }
 
 /// A version-4 UUID drawn from the simulation's RNG, so uids are deterministic.
+/// Written digit by digit into one buffer (every create draws one).
 pub fn new_uid(rng: &mut SimRng) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let high = rng.next_u64();
     let low = rng.next_u64();
-    let bytes: Vec<u8> = high
-        .to_be_bytes()
-        .into_iter()
-        .chain(low.to_be_bytes())
-        .collect();
-    let mut bytes: [u8; 16] = bytes.try_into().unwrap_or([0; 16]);
+    let mut bytes = [0u8; 16];
+    bytes[..8].copy_from_slice(&high.to_be_bytes());
+    bytes[8..].copy_from_slice(&low.to_be_bytes());
     bytes[6] = (bytes[6] & 0x0f) | 0x40;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
+    let mut uid = String::with_capacity(36);
+    for (index, byte) in bytes.iter().enumerate() {
+        if matches!(index, 4 | 6 | 8 | 10) {
+            uid.push('-');
+        }
+        uid.push(char::from(HEX[usize::from(byte >> 4)]));
+        uid.push(char::from(HEX[usize::from(byte & 0x0f)]));
+    }
+    uid
 }
 
 #[cfg(test)]
@@ -80,5 +79,23 @@ mod tests {
         assert_eq!(&uid[14..15], "4");
         assert!(matches!(&uid[19..20], "8" | "9" | "a" | "b"));
         assert_eq!(uid, new_uid(&mut SimRng::new(1)));
+        // The layout of the formatting it replaced: 8-4-4-4-12 lowercase hex digits of
+        // the two draws, big-endian, with the version and variant bits set.
+        let mut rng = SimRng::new(1);
+        let (high, low) = (rng.next_u64(), rng.next_u64());
+        let hex = format!(
+            "{:016x}{:016x}",
+            (high & !0xf000_u64) | 0x4000,
+            (low & !(0xc0_u64 << 56)) | (0x80 << 56)
+        );
+        let expected = format!(
+            "{}-{}-{}-{}-{}",
+            &hex[0..8],
+            &hex[8..12],
+            &hex[12..16],
+            &hex[16..20],
+            &hex[20..32]
+        );
+        assert_eq!(uid, expected);
     }
 }

@@ -85,15 +85,6 @@ impl ObjectKey {
     pub fn resource_type(&self) -> &'static ResourceType {
         &RESOURCE_TYPES[usize::from(self.type_index)]
     }
-
-    /// The smallest key of a type (and namespace), to start a range scan.
-    fn range_start(resource_type: &'static ResourceType, namespace: Option<&str>) -> Self {
-        ObjectKey {
-            type_index: resource_type.index() as u16,
-            namespace: namespace.unwrap_or("").to_string(),
-            name: String::new(),
-        }
-    }
 }
 
 impl std::fmt::Display for ObjectKey {
@@ -104,6 +95,201 @@ impl std::fmt::Display for ObjectKey {
         } else {
             write!(f, "{resource}/{}/{}", self.namespace, self.name)
         }
+    }
+}
+
+/// Sets a resourceVersion to `revision`, in the text it already has when it has one
+/// (a written object is usually a copy of the stored one), so a write allocates no
+/// new text for it.
+fn set_resource_version(resource_version: &mut Option<String>, revision: u64) {
+    use std::fmt::Write as _;
+    match resource_version {
+        Some(text) => {
+            text.clear();
+            let _ = write!(text, "{revision}");
+        }
+        None => *resource_version = Some(revision.to_string()),
+    }
+}
+
+/// A stored object's key, ordered by its name alone: the key of the map that holds
+/// one type and namespace, where only names differ. It is looked up by the name's
+/// text (`Borrow<str>`, whose order is the same), so a lookup builds no key.
+#[derive(Clone, Debug)]
+struct ByName(ObjectKey);
+
+impl PartialEq for ByName {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.name == other.0.name
+    }
+}
+
+impl Eq for ByName {}
+
+impl Ord for ByName {
+    fn cmp(&self, other: &Self) -> Ordering {
+        compare_bytes(self.0.name.as_bytes(), other.0.name.as_bytes())
+    }
+}
+
+impl PartialOrd for ByName {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl std::borrow::Borrow<str> for ByName {
+    fn borrow(&self) -> &str {
+        &self.0.name
+    }
+}
+
+/// The values of one type and namespace, by name.
+type Names<V> = BTreeMap<ByName, V>;
+
+/// A map keyed by [`ObjectKey`], nested by type (`ResourceType::index`), then
+/// namespace ("" when cluster-scoped), then name. That is `ObjectKey`'s order, so
+/// iteration yields keys in it; and a lookup goes straight to its type, compares a
+/// few namespaces, then names only, from borrowed parts (a map keyed by whole
+/// `ObjectKey`s compares the type and the namespace again at every step of every
+/// search, and a lookup from an object must first build its key). The store's
+/// objects live in one; informer caches keyed by object may use one too.
+#[derive(Clone, Debug)]
+pub struct KeyMap<V> {
+    by_type: Vec<BTreeMap<String, Names<V>>>,
+    len: usize,
+}
+
+impl<V> Default for KeyMap<V> {
+    fn default() -> Self {
+        KeyMap {
+            by_type: Vec::new(),
+            len: 0,
+        }
+    }
+}
+
+impl<V> KeyMap<V> {
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    pub fn clear(&mut self) {
+        self.by_type.clear();
+        self.len = 0;
+    }
+
+    fn get_at(&self, type_index: usize, namespace: &str, name: &str) -> Option<&V> {
+        self.by_type.get(type_index)?.get(namespace)?.get(name)
+    }
+
+    pub fn get(&self, key: &ObjectKey) -> Option<&V> {
+        self.get_at(usize::from(key.type_index), &key.namespace, &key.name)
+    }
+
+    /// The value at the key `ObjectKey::new` makes from these parts, without making
+    /// it (the namespace of a cluster-scoped type is ignored, as there).
+    pub fn get_parts(
+        &self,
+        resource_type: &'static ResourceType,
+        namespace: &str,
+        name: &str,
+    ) -> Option<&V> {
+        let namespace = if resource_type.namespaced {
+            namespace
+        } else {
+            ""
+        };
+        self.get_at(resource_type.index(), namespace, name)
+    }
+
+    /// The value at `ObjectKey::of(object)`, without making the key.
+    pub fn get_of(&self, object: &Object) -> Option<&V> {
+        self.get_parts(object.resource_type(), object.namespace(), object.name())
+    }
+
+    pub fn get_mut(&mut self, key: &ObjectKey) -> Option<&mut V> {
+        self.by_type
+            .get_mut(usize::from(key.type_index))?
+            .get_mut(key.namespace.as_str())?
+            .get_mut(key.name.as_str())
+    }
+
+    /// Sets the value at `key`, returning the one it replaces. A replacement keeps
+    /// the stored key.
+    pub fn insert(&mut self, key: ObjectKey, value: V) -> Option<V> {
+        if let Some(stored) = self.get_mut(&key) {
+            return Some(std::mem::replace(stored, value));
+        }
+        let type_index = usize::from(key.type_index);
+        if self.by_type.len() <= type_index {
+            self.by_type
+                .resize_with((type_index + 1).max(RESOURCE_TYPES.len()), BTreeMap::new);
+        }
+        let namespaces = &mut self.by_type[type_index];
+        let names = match namespaces.get_mut(key.namespace.as_str()) {
+            Some(names) => names,
+            None => namespaces.entry(key.namespace.clone()).or_default(),
+        };
+        names.insert(ByName(key), value);
+        self.len += 1;
+        None
+    }
+
+    pub fn remove(&mut self, key: &ObjectKey) -> Option<V> {
+        self.remove_at(usize::from(key.type_index), &key.namespace, &key.name)
+    }
+
+    /// Removes the value at `ObjectKey::of(object)`, without making the key.
+    pub fn remove_of(&mut self, object: &Object) -> Option<V> {
+        let resource_type = object.resource_type();
+        let namespace = if resource_type.namespaced {
+            object.namespace()
+        } else {
+            ""
+        };
+        self.remove_at(resource_type.index(), namespace, object.name())
+    }
+
+    fn remove_at(&mut self, type_index: usize, namespace: &str, name: &str) -> Option<V> {
+        let namespaces = self.by_type.get_mut(type_index)?;
+        let names = namespaces.get_mut(namespace)?;
+        let removed = names.remove(name)?;
+        if names.is_empty() {
+            namespaces.remove(namespace);
+        }
+        self.len -= 1;
+        Some(removed)
+    }
+
+    /// Every entry, in key order.
+    pub fn iter(&self) -> impl Iterator<Item = (&ObjectKey, &V)> {
+        self.by_type
+            .iter()
+            .flat_map(|namespaces| namespaces.values())
+            .flat_map(|names| names.iter().map(|(key, value)| (&key.0, value)))
+    }
+
+    /// The values of one type, in one namespace or all, in key order.
+    fn range<'a>(
+        &'a self,
+        type_index: usize,
+        namespace: Option<&'a str>,
+    ) -> impl Iterator<Item = &'a V> + 'a {
+        use std::ops::Bound;
+        let bounds: (Bound<&str>, Bound<&str>) = match namespace {
+            Some(namespace) => (Bound::Included(namespace), Bound::Included(namespace)),
+            None => (Bound::Unbounded, Bound::Unbounded),
+        };
+        self.by_type
+            .get(type_index)
+            .into_iter()
+            .flat_map(move |namespaces| namespaces.range::<str, _>(bounds))
+            .flat_map(|(_, names)| names.values())
     }
 }
 
@@ -138,7 +324,7 @@ pub struct WatchEvent {
 /// admission, validation and concurrency checks happen in the API server above it.
 #[derive(Clone, Debug)]
 pub struct Store {
-    objects: BTreeMap<ObjectKey, Arc<Object>>,
+    objects: KeyMap<Arc<Object>>,
     revision: u64,
     log: VecDeque<WatchEvent>,
     log_capacity: usize,
@@ -157,7 +343,7 @@ impl Store {
     /// A store whose watch log keeps the last `log_capacity` events.
     pub fn new(log_capacity: usize) -> Self {
         Store {
-            objects: BTreeMap::new(),
+            objects: KeyMap::default(),
             revision: 0,
             log: VecDeque::new(),
             log_capacity: log_capacity.max(1),
@@ -185,10 +371,19 @@ impl Store {
         self.objects.get(key)
     }
 
+    /// [`Store::get`] of the key `ObjectKey::new` makes from these parts, without
+    /// making it (the namespace of a cluster-scoped type is ignored, as there).
+    pub fn get_parts(
+        &self,
+        resource_type: &'static ResourceType,
+        namespace: &str,
+        name: &str,
+    ) -> Option<&Arc<Object>> {
+        self.objects.get_parts(resource_type, namespace, name)
+    }
+
     pub fn get_by_uid(&self, uid: &str) -> Option<&Arc<Object>> {
-        self.uid_index
-            .get(uid)
-            .and_then(|key| self.objects.get(key))
+        self.uid_index.get(uid).and_then(|key| self.get(key))
     }
 
     /// Objects of one type, in one namespace or all, in key order.
@@ -202,15 +397,7 @@ impl Store {
         } else {
             None
         };
-        let start = ObjectKey::range_start(resource_type, namespace);
-        let type_index = start.type_index;
-        self.objects
-            .range(start..)
-            .take_while(move |(key, _)| {
-                key.type_index == type_index
-                    && namespace.is_none_or(|namespace| key.namespace == namespace)
-            })
-            .map(|(_, object)| object)
+        self.objects.range(resource_type.index(), namespace)
     }
 
     /// Every object, in key order.
@@ -248,9 +435,13 @@ impl Store {
     pub fn put_at(&mut self, key: ObjectKey, mut object: Object) -> Arc<Object> {
         debug_assert_eq!(key, ObjectKey::of(&object));
         self.revision += 1;
-        object.metadata_mut().resource_version = Some(self.revision.to_string());
+        set_resource_version(&mut object.metadata_mut().resource_version, self.revision);
         let object = Arc::new(object);
-        let previous = self.objects.insert(key.clone(), Arc::clone(&object));
+        // A replacement keeps the stored key (no copy of its texts).
+        let previous = self
+            .objects
+            .get_mut(&key)
+            .map(|stored| std::mem::replace(stored, Arc::clone(&object)));
         match &previous {
             // Most writes (status, Lease renewals) leave what the indexes hold alone.
             Some(previous) if Self::same_index_entries(previous.metadata(), object.metadata()) => {}
@@ -258,7 +449,10 @@ impl Store {
                 self.unindex(&key, previous);
                 self.index(&key, &object);
             }
-            None => self.index(&key, &object),
+            None => {
+                self.index(&key, &object);
+                self.objects.insert(key, Arc::clone(&object));
+            }
         }
         let event_type = if previous.is_some() {
             WatchEventType::Modified
@@ -274,9 +468,15 @@ impl Store {
         let previous = self.objects.remove(key)?;
         self.unindex(key, &previous);
         self.revision += 1;
-        let mut last_state = (*previous).clone();
-        last_state.metadata_mut().resource_version = Some(self.revision.to_string());
-        let last_state = Arc::new(last_state);
+        // The last state carries the deletion's revision. Copied unless nothing else
+        // holds the stored version (the watch log has dropped it): then it is reused.
+        let mut last_state = previous;
+        set_resource_version(
+            &mut Arc::make_mut(&mut last_state)
+                .metadata_mut()
+                .resource_version,
+            self.revision,
+        );
         self.append(WatchEventType::Deleted, Arc::clone(&last_state));
         Some(last_state)
     }
@@ -418,6 +618,56 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn key_maps_keep_the_order_and_lookups_of_object_keys() {
+        let kinds = ["Pod", "Node", "Namespace", "Lease", "Event"];
+        let texts = [
+            "",
+            "a",
+            "ab",
+            "abcdefghi",
+            "worker-1",
+            "worker-10",
+            "worker-2",
+        ];
+        let mut expected: BTreeMap<ObjectKey, usize> = BTreeMap::new();
+        let mut map: KeyMap<usize> = KeyMap::default();
+        let mut value = 0;
+        for kind in kinds {
+            let resource_type = crate::model::registry::lookup_kind_name(kind).expect("served");
+            for namespace in texts {
+                for name in texts.iter().rev() {
+                    let key = ObjectKey::new(resource_type, namespace, name);
+                    value += 1;
+                    assert_eq!(map.insert(key.clone(), value), expected.insert(key, value));
+                }
+            }
+        }
+        assert_eq!(map.len(), expected.len());
+        let listed: Vec<(&ObjectKey, &usize)> = map.iter().collect();
+        let wanted: Vec<(&ObjectKey, &usize)> = expected.iter().collect();
+        assert_eq!(listed, wanted);
+        let pod = crate::model::registry::lookup_kind_name("Pod").expect("served");
+        let node = crate::model::registry::lookup_kind_name("Node").expect("served");
+        assert_eq!(
+            map.get_parts(node, "ignored", "worker-1"),
+            expected.get(&ObjectKey::new(node, "", "worker-1"))
+        );
+        let in_namespace: Vec<&usize> = map.range(pod.index(), Some("ab")).collect();
+        let wanted: Vec<&usize> = expected
+            .iter()
+            .filter(|(key, _)| key.resource_type() == pod && key.namespace == "ab")
+            .map(|(_, value)| value)
+            .collect();
+        assert_eq!(in_namespace, wanted);
+        for (key, _) in expected.clone() {
+            assert_eq!(map.remove(&key), expected.remove(&key));
+            assert_eq!(map.get(&key), None);
+        }
+        assert!(map.is_empty());
+        assert_eq!(map.iter().count(), 0);
     }
 
     #[test]

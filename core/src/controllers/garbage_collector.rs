@@ -9,9 +9,9 @@
 //!   dependents deleted (in the foreground too); once no dependent that blocks
 //!   owner deletion is left, it loses the finalizer and goes.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use crate::api_server::store::KeyMap;
 use crate::api_server::{
     ApiServer, DeleteOptions, FINALIZER_FOREGROUND, FINALIZER_ORPHAN, ObjectKey, PropagationPolicy,
     WatchEvent, WatchEventType,
@@ -22,10 +22,11 @@ use crate::model::{Object, ObjectMeta, OwnerReference};
 /// The garbage collector. Like upstream's dependency graph (`graph_builder.go`), it
 /// remembers each dependent's ownerReferences, so an update that changes neither them
 /// nor the deletion state (a Lease renewal, a pod status write) costs a comparison
-/// instead of a reconcile.
+/// instead of a reconcile. The map is looked up from the event's object without
+/// building its key.
 #[derive(Debug, Default)]
 pub struct GarbageCollector {
-    observed: BTreeMap<ObjectKey, Observed>,
+    observed: KeyMap<Observed>,
 }
 
 /// What the collector acts on, as last observed for one object with owners.
@@ -58,7 +59,7 @@ impl Controller for GarbageCollector {
         let meta = event.object.metadata();
         match event.event_type {
             WatchEventType::Deleted => {
-                self.observed.remove(&ObjectKey::of(&event.object));
+                self.observed.remove_of(&event.object);
                 // Its dependents may now be dangling.
                 for dependent in api.store().dependents_of(meta.uid()) {
                     queue.add(dependent.clone());
@@ -78,24 +79,24 @@ impl Controller for GarbageCollector {
                 let deleting_owner = meta.is_being_deleted() && gc_finalizer;
                 if meta.owner_references().is_empty() {
                     if !self.observed.is_empty() {
-                        self.observed.remove(&ObjectKey::of(&event.object));
+                        self.observed.remove_of(&event.object);
                     }
                     if deleting_owner {
                         queue.add(ObjectKey::of(&event.object));
                     }
                     return;
                 }
-                let key = ObjectKey::of(&event.object);
                 // A dependent whose references and deletion state did not change has
                 // nothing new for the collector (upstream's referencesDiffs).
                 let unchanged = event.event_type == WatchEventType::Modified
                     && self
                         .observed
-                        .get(&key)
+                        .get_of(&event.object)
                         .is_some_and(|observed| observed.matches(meta));
                 if unchanged && !deleting_owner {
                     return;
                 }
+                let key = ObjectKey::of(&event.object);
                 if !unchanged {
                     self.observed.insert(key.clone(), Observed::of(meta));
                 }

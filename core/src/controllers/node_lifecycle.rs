@@ -305,14 +305,22 @@ impl NodeLifecycleController {
         let Some(node) = object.as_::<Node>() else {
             return Action::Done;
         };
+        // Looked up by name first: the node is known at every check but its first, and
+        // `entry` would copy the name each time.
+        if !self.health.contains_key(&key.name) {
+            self.health.insert(
+                key.name.clone(),
+                NodeHealth {
+                    first_seen: now,
+                    next_check: None,
+                    was_ready: None,
+                },
+            );
+        }
         let health = self
             .health
-            .entry(key.name.clone())
-            .or_insert_with(|| NodeHealth {
-                first_seen: now,
-                next_check: None,
-                was_ready: None,
-            });
+            .get_mut(&key.name)
+            .expect("health entry was just inserted");
         if health.next_check.is_some_and(|due| due <= now) {
             health.next_check = None;
         }
@@ -335,7 +343,7 @@ impl NodeLifecycleController {
             probe = probe.max(renewed);
         }
         let deadline = probe + grace;
-        let observed_ready = ready.and_then(|c| c.status.clone());
+        let observed_ready = ready.and_then(|c| c.status.as_deref()) == Some("True");
         // The node as it is after this pass: copied only when this pass writes it (a
         // healthy node's check, the common case, writes nothing).
         let mut unknown: Option<Node> = None;
@@ -363,7 +371,7 @@ impl NodeLifecycleController {
         let next: &Node = unknown.as_ref().unwrap_or(node);
         let current_ready = next
             .condition("Ready")
-            .and_then(|c| c.status.clone())
+            .and_then(|c| c.status.as_deref())
             .unwrap_or_default();
 
         // Taints follow the conditions (and spec.unschedulable).
@@ -386,9 +394,7 @@ impl NodeLifecycleController {
             .get_mut(&key.name)
             .expect("health entry was just inserted");
         let is_ready = current_ready == "True";
-        let was_ready = health
-            .was_ready
-            .unwrap_or(observed_ready.as_deref() == Some("True"));
+        let was_ready = health.was_ready.unwrap_or(observed_ready);
         health.was_ready = Some(is_ready);
         if was_ready && !is_ready {
             context.record_event(
