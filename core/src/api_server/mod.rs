@@ -317,6 +317,11 @@ impl ApiServer {
                 admission::admit_update(&mut object, &current, self)?;
                 object
             }
+            WriteKind::Status if resource_type.kind != "Deployment" => {
+                let mut next = with_status_of(&current, object);
+                admission::admit_status_update(&mut next, &current, self)?;
+                next
+            }
             WriteKind::Status => {
                 let mut next = (*current).clone();
                 next.status_from(&object);
@@ -620,6 +625,36 @@ impl ApiServer {
                 requested: resource_version,
                 oldest: self.store.compacted_revision(),
             }),
+        }
+    }
+}
+
+/// What a status write stores before admission: `current` with `object`'s status
+/// (`SpecStatus::status_from` on a copy of `current`). For the kinds whose status is
+/// written most (a Pod, Node and ReplicaSet are exactly metadata, spec and status),
+/// `object` is the base and takes a copy of the current metadata and spec, so the new
+/// status is not copied and the replaced one never is.
+fn with_status_of(current: &Object, object: Object) -> Object {
+    match (current, object) {
+        (Object::Pod(current), Object::Pod(mut next)) => {
+            next.metadata = current.metadata.clone();
+            next.spec = current.spec.clone();
+            Object::Pod(next)
+        }
+        (Object::Node(current), Object::Node(mut next)) => {
+            next.metadata = current.metadata.clone();
+            next.spec = current.spec.clone();
+            Object::Node(next)
+        }
+        (Object::ReplicaSet(current), Object::ReplicaSet(mut next)) => {
+            next.metadata = current.metadata.clone();
+            next.spec = current.spec.clone();
+            Object::ReplicaSet(next)
+        }
+        (current, object) => {
+            let mut next = current.clone();
+            next.status_from(&object);
+            next
         }
     }
 }
