@@ -368,16 +368,10 @@ impl Scheduler {
         if feasible.len() == 1 {
             return Ok(feasible[0].name.to_string());
         }
+        state.write(SCORED_NODES_KEY, ScoredNodes(record.feasible.clone()));
         let status = framework.run_pre_score(state, pod, &feasible, &self.cache);
         if !status.is_success() {
             return Err(Failure::Error(status.message()));
-        }
-        if !state
-            .skip_score_plugins
-            .contains(super::plugins::pod_topology_spread::NAME)
-        {
-            let names = feasible.iter().map(|n| Arc::clone(&n.name)).collect();
-            state.write(SCORED_NODES_KEY, ScoredNodes(names));
         }
         let matrix = &mut self.score_matrix;
         framework

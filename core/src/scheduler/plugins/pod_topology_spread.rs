@@ -14,7 +14,6 @@
 //! score higher: 100 × (max + min − s) / max.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use crate::model::node_affinity::{NodeFields, RequiredNodeAffinity};
 use crate::model::pod::TopologySpreadConstraint;
@@ -370,17 +369,41 @@ impl FilterPlugin for PodTopologySpread {
     }
 }
 
-/// `preScoreState`.
+/// `preScoreState`, with what Score reads laid out by the position of each scored
+/// node (the scheduler passes PreScore, Score and NormalizeScore the same nodes in
+/// the same order), so scoring a node is arithmetic rather than map lookups by name.
 #[derive(Clone)]
 struct PreScoreState {
     constraints: Vec<Constraint>,
-    ignored_nodes: std::collections::BTreeSet<String>,
-    /// (constraint index, domain value) → matching pods; hostname constraints count per node.
+    /// Whether a node must carry every constraint's topology key to be scored.
+    require_all: bool,
+    /// Per constraint, domain value → matching pods (upstream's
+    /// TopologyPairToPodCounts); empty for hostname constraints, counted per node.
     pair_counts: Vec<BTreeMap<String, i64>>,
     normalizing_weights: Vec<f64>,
-    /// Per constraint, for hostname constraints: the matching pods on each node to
-    /// score, counted here through the cache's memo (empty for other constraints).
-    host_counts: Vec<BTreeMap<Arc<str>, i64>>,
+    /// Per scored node: `IgnoredNodes` (it lacks a required topology key).
+    ignored: Vec<bool>,
+    /// Per scored node and constraint (`[position * constraints + index]`): the
+    /// matching pods Score counts for it, or None when the node lacks the key.
+    node_counts: Vec<Option<i64>>,
+}
+
+impl PreScoreState {
+    /// `scoreForCount` summed over the constraints for one node's counts.
+    fn score_of(&self, counts: impl Iterator<Item = Option<i64>>) -> i64 {
+        let mut score = 0f64;
+        for ((constraint, weight), count) in self
+            .constraints
+            .iter()
+            .zip(&self.normalizing_weights)
+            .zip(counts)
+        {
+            if let Some(count) = count {
+                score += count as f64 * weight + (constraint.max_skew - 1) as f64;
+            }
+        }
+        score.round() as i64
+    }
 }
 
 impl PreScorePlugin for PodTopologySpread {
@@ -407,22 +430,32 @@ impl PreScorePlugin for PodTopologySpread {
         // Only explicit (or configured) rules require every topology label, so nodes
         // without a zone label still spread by hostname under the system defaults.
         let require_all = explicit || !self.system_defaulted();
-        let mut ignored_nodes = std::collections::BTreeSet::new();
+        let width = constraints.len();
+        // Each scored node's value of each topology key, read once.
+        let mut values: Vec<Option<&str>> = Vec::with_capacity(nodes.len() * width);
+        let mut ignored = Vec::with_capacity(nodes.len());
+        let mut num_ignored = 0;
         // Per constraint: domain value → matching pods (upstream's TopologyPairToPodCounts).
-        let mut pair_counts: Vec<BTreeMap<String, i64>> = vec![BTreeMap::new(); constraints.len()];
+        let mut pair_counts: Vec<BTreeMap<String, i64>> = vec![BTreeMap::new(); width];
         for node in nodes {
-            if require_all && !has_all_keys(node, &constraints) {
-                ignored_nodes.insert(node.name.to_string());
+            let labels = node.labels();
+            let first = values.len();
+            values.extend(
+                constraints
+                    .iter()
+                    .map(|c| labels.get(&c.topology_key).map(String::as_str)),
+            );
+            let is_ignored = require_all && values[first..].iter().any(Option::is_none);
+            ignored.push(is_ignored);
+            if is_ignored {
+                num_ignored += 1;
                 continue;
             }
             for (index, constraint) in constraints.iter().enumerate() {
                 if constraint.topology_key == LABEL_HOSTNAME {
                     continue;
                 }
-                let value = node
-                    .labels()
-                    .get(&constraint.topology_key)
-                    .map_or("", String::as_str);
+                let value = values[first + index].unwrap_or("");
                 if !pair_counts[index].contains_key(value) {
                     pair_counts[index].insert(value.to_string(), 0);
                 }
@@ -433,7 +466,7 @@ impl PreScorePlugin for PodTopologySpread {
             .enumerate()
             .map(|(index, constraint)| {
                 let size = if constraint.topology_key == LABEL_HOSTNAME {
-                    nodes.len() - ignored_nodes.len()
+                    nodes.len() - num_ignored
                 } else {
                     pair_counts[index].len()
                 };
@@ -525,35 +558,55 @@ impl PreScorePlugin for PodTopologySpread {
                 }
             }
         }
-        let host_counts = constraints
-            .iter()
-            .map(|constraint| {
-                if constraint.topology_key != LABEL_HOSTNAME {
-                    return BTreeMap::new();
-                }
+        // Where each scored node is in the cache, for the memo of per-node counts: the
+        // scheduler says so (its feasible nodes are the cache's own); a caller that
+        // did not gets the cache's lookup by name.
+        let scored = state
+            .read::<ScoredNodes>(SCORED_NODES_KEY)
+            .filter(|scored| scored.0.len() == nodes.len())
+            .map(|scored| scored.0.clone());
+        let cache_index = |position: usize, node: &NodeInfo| match &scored {
+            Some(indices) => Some(indices[position] as usize),
+            None => cache.index_of(node),
+        };
+        let mut node_counts: Vec<Option<i64>> = vec![None; nodes.len() * width];
+        for (index, constraint) in constraints.iter().enumerate() {
+            if constraint.topology_key == LABEL_HOSTNAME {
                 let mut memo = cache.match_counts(&memo_key(constraint));
-                nodes
-                    .iter()
-                    .map(|node| {
-                        let count = match cache.index_of(node) {
-                            Some(node_index) => memo.count(node_index, node, |node| {
-                                count_matching(node, &constraint.selector, pod.namespace())
-                            }),
-                            None => count_matching(node, &constraint.selector, pod.namespace()),
-                        };
-                        (Arc::clone(&node.name), count)
-                    })
-                    .collect()
-            })
-            .collect();
+                for (position, node) in nodes.iter().enumerate() {
+                    if ignored[position] || values[position * width + index].is_none() {
+                        continue;
+                    }
+                    let count = match cache_index(position, node) {
+                        Some(node_index) => memo.count(node_index, node, |node| {
+                            count_matching(node, &constraint.selector, pod.namespace())
+                        }),
+                        None => count_matching(node, &constraint.selector, pod.namespace()),
+                    };
+                    node_counts[position * width + index] = Some(count);
+                }
+            } else {
+                let counts = &pair_counts[index];
+                for position in 0..nodes.len() {
+                    if ignored[position] {
+                        continue;
+                    }
+                    if let Some(value) = values[position * width + index] {
+                        node_counts[position * width + index] =
+                            Some(counts.get(value).copied().unwrap_or(0));
+                    }
+                }
+            }
+        }
         state.write(
             PRE_SCORE_STATE_KEY,
             PreScoreState {
                 constraints,
-                ignored_nodes,
+                require_all,
                 pair_counts,
                 normalizing_weights,
-                host_counts,
+                ignored,
+                node_counts,
             },
         );
         Status::success()
@@ -561,46 +614,73 @@ impl PreScorePlugin for PodTopologySpread {
 }
 
 impl ScorePlugin for PodTopologySpread {
+    /// One node, counted afresh: the same value `score_nodes` gives it (which reads
+    /// the counts PreScore laid out by position).
     fn score(&self, state: &CycleState, pod: &PodInfo, node: &NodeInfo) -> Result<i64, Status> {
         let Some(pre) = state.read::<PreScoreState>(PRE_SCORE_STATE_KEY) else {
             return Ok(0);
         };
-        if pre.ignored_nodes.contains(&*node.name) {
+        if pre.require_all && !has_all_keys(node, &pre.constraints) {
             return Ok(0);
         }
-        let mut score = 0f64;
-        for (index, constraint) in pre.constraints.iter().enumerate() {
-            let Some(value) = node.labels().get(&constraint.topology_key) else {
-                continue;
-            };
-            let count = if constraint.topology_key == LABEL_HOSTNAME {
-                pre.host_counts
-                    .get(index)
-                    .and_then(|counts| counts.get(&*node.name))
-                    .copied()
-                    .unwrap_or_else(|| count_matching(node, &constraint.selector, pod.namespace()))
-            } else {
-                pre.pair_counts[index].get(value).copied().unwrap_or(0)
-            };
-            // scoreForCount
-            score +=
-                count as f64 * pre.normalizing_weights[index] + (constraint.max_skew - 1) as f64;
+        let counts = pre
+            .constraints
+            .iter()
+            .enumerate()
+            .map(|(index, constraint)| {
+                let value = node.labels().get(&constraint.topology_key)?;
+                Some(if constraint.topology_key == LABEL_HOSTNAME {
+                    count_matching(node, &constraint.selector, pod.namespace())
+                } else {
+                    pre.pair_counts[index].get(value).copied().unwrap_or(0)
+                })
+            });
+        Ok(pre.score_of(counts))
+    }
+
+    fn score_nodes(
+        &self,
+        state: &CycleState,
+        pod: &PodInfo,
+        nodes: &[&NodeInfo],
+        scores: &mut Vec<i64>,
+    ) -> Result<(), Status> {
+        let Some(pre) = state.read::<PreScoreState>(PRE_SCORE_STATE_KEY) else {
+            scores.extend(std::iter::repeat_n(0, nodes.len()));
+            return Ok(());
+        };
+        if pre.ignored.len() != nodes.len() {
+            // Not the nodes PreScore saw: score them one by one.
+            for node in nodes {
+                scores.push(self.score(state, pod, node)?);
+            }
+            return Ok(());
         }
-        Ok(score.round() as i64)
+        let width = pre.constraints.len();
+        for (position, node) in nodes.iter().enumerate() {
+            let score = if pre.ignored[position] {
+                0
+            } else {
+                let counts = &pre.node_counts[position * width..(position + 1) * width];
+                pre.score_of(counts.iter().copied())
+            };
+            debug_assert_eq!(
+                Ok(score),
+                self.score(state, pod, node),
+                "the batch score equals the single-node score"
+            );
+            scores.push(score);
+        }
+        Ok(())
     }
 
     fn normalize_score(&self, state: &CycleState, _pod: &PodInfo, scores: &mut [i64]) -> bool {
-        // Ignored nodes were scored 0 and must stay 0; the scheduler passes scores in
-        // node order, so they are found again through the state's node list.
+        // Ignored nodes were scored 0 and must stay 0; scores come in the order of the
+        // nodes PreScore saw.
         let Some(pre) = state.read::<PreScoreState>(PRE_SCORE_STATE_KEY) else {
             return true;
         };
-        let ignored = state.read::<ScoredNodes>(SCORED_NODES_KEY);
-        let is_ignored = |i: usize| {
-            ignored
-                .and_then(|nodes| nodes.0.get(i))
-                .is_some_and(|name| pre.ignored_nodes.contains(name.as_ref()))
-        };
+        let is_ignored = |i: usize| pre.ignored.get(i).copied().unwrap_or(false);
         let mut min = i64::MAX;
         let mut max = 0i64;
         for (i, score) in scores.iter().enumerate() {
@@ -623,9 +703,10 @@ impl ScorePlugin for PodTopologySpread {
     }
 }
 
-/// The names of the nodes being scored, in score order (written by the scheduler
-/// before scoring, for plugins whose normalization needs to know which node is which).
+/// Where each node being scored is in [`Cache::nodes`], in score order (written by
+/// the scheduler before PreScore, so plugins that keep per-node memos in the cache
+/// need not look nodes up by name).
 #[derive(Clone, Default)]
-pub struct ScoredNodes(pub Vec<std::sync::Arc<str>>);
+pub struct ScoredNodes(pub Vec<u32>);
 
 pub const SCORED_NODES_KEY: &str = "ScoredNodes";
