@@ -287,8 +287,7 @@ fn get_new_replica_set(
     let new_revision = max_revision(&old_refs) + 1;
     let now = sync.context.now();
 
-    if let Some(existing) = existing {
-        let mut copy = existing.clone();
+    if let Some(mut copy) = existing {
         let annotations_updated =
             set_new_replica_set_annotations(&sync.d, &mut copy, new_revision, true);
         let d_min_ready = sync.d.spec.as_ref().and_then(|s| s.min_ready_seconds);

@@ -23,7 +23,7 @@ use crate::scheduler::framework::{
     CycleState, FilterPlugin, MAX_NODE_SCORE, Plugin, PreFilterPlugin, PreFilterResult,
     PreScorePlugin, ScorePlugin, Status,
 };
-use crate::scheduler::node_info::{Cache, NodeInfo, PodInfo};
+use crate::scheduler::node_info::{Cache, NodeInfo, PodInfo, WellKnownLabel};
 
 pub const NAME: &str = "PodTopologySpread";
 /// `ErrReasonConstraintsNotMatch`.
@@ -32,8 +32,8 @@ pub const ERR_REASON_CONSTRAINTS_NOT_MATCH: &str =
 /// `ErrReasonNodeLabelNotMatch`.
 pub const ERR_REASON_NODE_LABEL_NOT_MATCH: &str =
     "node(s) didn't match pod topology spread constraints (missing required label)";
-pub const LABEL_HOSTNAME: &str = "kubernetes.io/hostname";
-pub const LABEL_ZONE: &str = "topology.kubernetes.io/zone";
+pub const LABEL_HOSTNAME: &str = WellKnownLabel::HOSTNAME_KEY;
+pub const LABEL_ZONE: &str = WellKnownLabel::ZONE_KEY;
 const PRE_FILTER_STATE_KEY: &str = "PreFilterPodTopologySpread";
 const PRE_SCORE_STATE_KEY: &str = "PreScorePodTopologySpread";
 
@@ -79,6 +79,24 @@ pub struct Constraint {
     pub min_domains: i64,
     pub honor_node_affinity: bool,
     pub honor_node_taints: bool,
+    /// `topology_key` when NodeInfo keeps its value at hand.
+    pub well_known_key: Option<WellKnownLabel>,
+}
+
+impl Constraint {
+    /// Whether the topology is the node itself (`kubernetes.io/hostname`).
+    fn is_hostname(&self) -> bool {
+        self.well_known_key == Some(WellKnownLabel::Hostname)
+    }
+
+    /// The node's value of this constraint's topology key, read from NodeInfo's
+    /// copy when the key is a well-known one.
+    fn node_value<'a>(&self, node: &'a NodeInfo) -> Option<&'a str> {
+        match self.well_known_key {
+            Some(label) => node.well_known_label(label),
+            None => node.labels().get(&self.topology_key).map(String::as_str),
+        }
+    }
 }
 
 impl Constraint {
@@ -178,6 +196,7 @@ impl PodTopologySpread {
                 min_domains: 1,
                 honor_node_affinity: true,
                 honor_node_taints: false,
+                well_known_key: WellKnownLabel::of(&c.topology_key),
             })
             .collect()
     }
@@ -202,9 +221,11 @@ fn constraint_of(c: &TopologySpreadConstraint, pod: &PodInfo) -> Constraint {
     if !extra.is_empty() {
         selector = selector.add(extra);
     }
+    let topology_key = c.topology_key.clone().unwrap_or_default();
     Constraint {
         max_skew: i64::from(c.max_skew.unwrap_or(1)),
-        topology_key: c.topology_key.clone().unwrap_or_default(),
+        well_known_key: WellKnownLabel::of(&topology_key),
+        topology_key,
         selector,
         min_domains: i64::from(c.min_domains.unwrap_or(1)),
         honor_node_affinity: c.node_affinity_policy.as_deref() != Some("Ignore"),
@@ -438,13 +459,8 @@ impl PreScorePlugin for PodTopologySpread {
         // Per constraint: domain value → matching pods (upstream's TopologyPairToPodCounts).
         let mut pair_counts: Vec<BTreeMap<String, i64>> = vec![BTreeMap::new(); width];
         for node in nodes {
-            let labels = node.labels();
             let first = values.len();
-            values.extend(
-                constraints
-                    .iter()
-                    .map(|c| labels.get(&c.topology_key).map(String::as_str)),
-            );
+            values.extend(constraints.iter().map(|c| c.node_value(node)));
             let is_ignored = require_all && values[first..].iter().any(Option::is_none);
             ignored.push(is_ignored);
             if is_ignored {
@@ -452,7 +468,7 @@ impl PreScorePlugin for PodTopologySpread {
                 continue;
             }
             for (index, constraint) in constraints.iter().enumerate() {
-                if constraint.topology_key == LABEL_HOSTNAME {
+                if constraint.is_hostname() {
                     continue;
                 }
                 let value = values[first + index].unwrap_or("");
@@ -465,7 +481,7 @@ impl PreScorePlugin for PodTopologySpread {
             .iter()
             .enumerate()
             .map(|(index, constraint)| {
-                let size = if constraint.topology_key == LABEL_HOSTNAME {
+                let size = if constraint.is_hostname() {
                     nodes.len() - num_ignored
                 } else {
                     pair_counts[index].len()
@@ -480,7 +496,7 @@ impl PreScorePlugin for PodTopologySpread {
         // the counts of nodes that did not change since the last cycle.
         for (index, constraint) in constraints.iter().enumerate() {
             // Hostname counts are taken per scored node below.
-            if constraint.topology_key == LABEL_HOSTNAME || pair_counts[index].is_empty() {
+            if constraint.is_hostname() || pair_counts[index].is_empty() {
                 continue;
             }
             let counts = &mut pair_counts[index];
@@ -571,7 +587,7 @@ impl PreScorePlugin for PodTopologySpread {
         };
         let mut node_counts: Vec<Option<i64>> = vec![None; nodes.len() * width];
         for (index, constraint) in constraints.iter().enumerate() {
-            if constraint.topology_key == LABEL_HOSTNAME {
+            if constraint.is_hostname() {
                 let mut memo = cache.match_counts(&memo_key(constraint));
                 for (position, node) in nodes.iter().enumerate() {
                     if ignored[position] || values[position * width + index].is_none() {
@@ -629,7 +645,7 @@ impl ScorePlugin for PodTopologySpread {
             .enumerate()
             .map(|(index, constraint)| {
                 let value = node.labels().get(&constraint.topology_key)?;
-                Some(if constraint.topology_key == LABEL_HOSTNAME {
+                Some(if constraint.is_hostname() {
                     count_matching(node, &constraint.selector, pod.namespace())
                 } else {
                     pre.pair_counts[index].get(value).copied().unwrap_or(0)
