@@ -31,6 +31,13 @@ impl Pod {
     pub fn spec(&self) -> PodSpec {
         self.spec.clone().unwrap_or_default()
     }
+    /// The spec borrowed, or an empty one, without copying a present spec.
+    pub fn spec_or_empty(&self) -> std::borrow::Cow<'_, PodSpec> {
+        match &self.spec {
+            Some(spec) => std::borrow::Cow::Borrowed(spec),
+            None => std::borrow::Cow::Owned(PodSpec::default()),
+        }
+    }
     /// The status, or an empty one.
     pub fn status(&self) -> PodStatus {
         self.status.clone().unwrap_or_default()

@@ -282,10 +282,7 @@ pub trait ScorePlugin: Plugin {
         nodes: &[&NodeInfo],
         scores: &mut Vec<i64>,
     ) -> Result<(), Status> {
-        for node in nodes {
-            scores.push(self.score(state, pod, node)?);
-        }
-        Ok(())
+        score_each(self, state, pod, nodes, scores)
     }
 
     /// Rescales the raw scores of all nodes to 0–100. Returns false when the plugin
@@ -293,6 +290,21 @@ pub trait ScorePlugin: Plugin {
     fn normalize_score(&self, _state: &CycleState, _pod: &PodInfo, _scores: &mut [i64]) -> bool {
         false
     }
+}
+
+/// Scores `nodes` one by one through [`ScorePlugin::score`]: the default
+/// `score_nodes`, and the fallback of plugins whose batch path does not apply.
+pub fn score_each<P: ScorePlugin + ?Sized>(
+    plugin: &P,
+    state: &CycleState,
+    pod: &PodInfo,
+    nodes: &[&NodeInfo],
+    scores: &mut Vec<i64>,
+) -> Result<(), Status> {
+    for node in nodes {
+        scores.push(plugin.score(state, pod, node)?);
+    }
+    Ok(())
 }
 
 /// `helper.DefaultNormalizeScore`: scales so the highest score becomes `max_priority`

@@ -239,14 +239,8 @@ pub fn sync(
     resolver: Resolver<'_>,
     now: SimTime,
 ) -> SyncResult {
-    let no_spec;
-    let spec = match pod.spec.as_ref() {
-        Some(spec) => spec,
-        None => {
-            no_spec = PodSpec::default();
-            &no_spec
-        }
-    };
+    let spec = pod.spec_or_empty();
+    let spec: &PodSpec = &spec;
     let mut worker = Worker {
         pod,
         resolver,

@@ -212,14 +212,8 @@ fn condition(
 /// The status the kubelet would write now, merged with the stored one as the
 /// status manager merges.
 pub fn generate(pod: &Pod, runtime: &PodRuntime, host_ip: &str, now: SimTime) -> PodStatus {
-    let no_spec;
-    let spec = match pod.spec.as_ref() {
-        Some(spec) => spec,
-        None => {
-            no_spec = PodSpec::default();
-            &no_spec
-        }
-    };
+    let spec = pod.spec_or_empty();
+    let spec: &PodSpec = &spec;
     let no_status = PodStatus::default();
     let stored = pod.status.as_ref().unwrap_or(&no_status);
     let has_init = !runtime.init_containers.is_empty();

@@ -17,7 +17,7 @@ use crate::model::resources::{
 };
 use crate::scheduler::framework::{
     CycleState, FilterPlugin, MAX_NODE_SCORE, Plugin, PreFilterPlugin, PreFilterResult,
-    PreScorePlugin, ScorePlugin, Status,
+    PreScorePlugin, ScorePlugin, Status, score_each,
 };
 use crate::scheduler::node_info::{Cache, NodeInfo, PodInfo};
 
@@ -501,10 +501,7 @@ impl ScorePlugin for NodeResourcesFit {
     ) -> Result<(), Status> {
         let count = self.resources.len();
         if count > 8 {
-            for node in nodes {
-                scores.push(self.score(_state, pod, node)?);
-            }
-            return Ok(());
+            return score_each(self, _state, pod, nodes, scores);
         }
         let slots = resolve_resources(&self.resources, pod, false);
         let scaled = scaled_shape(&self.strategy);

@@ -21,7 +21,7 @@ use crate::model::selector::{Selector, label_selector_as_selector};
 use crate::model::tolerations::{find_matching_untolerated_taint, is_do_not_schedule_taint};
 use crate::scheduler::framework::{
     CycleState, FilterPlugin, MAX_NODE_SCORE, Plugin, PreFilterPlugin, PreFilterResult,
-    PreScorePlugin, ScorePlugin, Status,
+    PreScorePlugin, ScorePlugin, Status, score_each,
 };
 use crate::scheduler::node_info::{Cache, NodeInfo, PodInfo, WellKnownLabel};
 
@@ -644,7 +644,7 @@ impl ScorePlugin for PodTopologySpread {
             .iter()
             .enumerate()
             .map(|(index, constraint)| {
-                let value = node.labels().get(&constraint.topology_key)?;
+                let value = constraint.node_value(node)?;
                 Some(if constraint.is_hostname() {
                     count_matching(node, &constraint.selector, pod.namespace())
                 } else {
@@ -667,10 +667,7 @@ impl ScorePlugin for PodTopologySpread {
         };
         if pre.ignored.len() != nodes.len() {
             // Not the nodes PreScore saw: score them one by one.
-            for node in nodes {
-                scores.push(self.score(state, pod, node)?);
-            }
-            return Ok(());
+            return score_each(self, state, pod, nodes, scores);
         }
         let width = pre.constraints.len();
         for (position, node) in nodes.iter().enumerate() {
