@@ -255,6 +255,13 @@ pub trait PreFilterPlugin: Plugin {
 /// `FilterPlugin`: can the pod run on this node?
 pub trait FilterPlugin: Plugin {
     fn filter(&self, state: &CycleState, pod: &PodInfo, node: &NodeInfo) -> Status;
+
+    /// Whether `filter` would succeed. The scheduler asks this of every node of every
+    /// cycle and calls `filter` only for a node it refuses, so a plugin may answer it
+    /// without building a Status.
+    fn admits(&self, state: &CycleState, pod: &PodInfo, node: &NodeInfo) -> bool {
+        self.filter(state, pod, node).is_success()
+    }
 }
 
 /// `PreScorePlugin`: per-pod data for scoring, or Skip.
@@ -289,6 +296,15 @@ pub trait ScorePlugin: Plugin {
     /// has no NormalizeScore (its raw scores are already in range).
     fn normalize_score(&self, _state: &CycleState, _pod: &PodInfo, _scores: &mut [i64]) -> bool {
         false
+    }
+}
+
+/// A mask of the lowest `count` bits (`count` ≤ 64).
+fn low_bits(count: usize) -> u64 {
+    if count >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << count) - 1
     }
 }
 
@@ -459,15 +475,30 @@ impl Framework {
 
     /// `RunFilterPlugins`: the first plugin that does not admit the node decides.
     pub fn run_filter(&self, state: &CycleState, pod: &PodInfo, node: &NodeInfo) -> Status {
-        for (index, plugin) in self.filter.iter().enumerate() {
-            let skipped = match state.filter_skip_mask {
-                Some(mask) => mask & (1 << index) != 0,
-                None => {
-                    !state.skip_filter_plugins.is_empty()
-                        && state.skip_filter_plugins.contains(plugin.name())
+        if let Some(skip_mask) = state.filter_skip_mask {
+            // Only the plugins that run, in order: a bare pod skips half the default
+            // filters, and this runs for every node of every cycle.
+            let mut active = !skip_mask & low_bits(self.filter.len());
+            while active != 0 {
+                let index = active.trailing_zeros() as usize;
+                active &= active - 1;
+                let plugin = &self.filter[index];
+                let admitted = plugin.admits(state, pod, node);
+                debug_assert_eq!(admitted, plugin.filter(state, pod, node).is_success());
+                if admitted {
+                    continue;
                 }
-            };
-            if skipped {
+                let status = plugin.filter(state, pod, node);
+                if !status.is_success() {
+                    return status.with_plugin(plugin.name());
+                }
+            }
+            return Status::success();
+        }
+        for plugin in &self.filter {
+            if !state.skip_filter_plugins.is_empty()
+                && state.skip_filter_plugins.contains(plugin.name())
+            {
                 continue;
             }
             let status = plugin.filter(state, pod, node);

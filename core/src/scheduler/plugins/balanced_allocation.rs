@@ -12,8 +12,8 @@ use crate::scheduler::framework::{
 };
 use crate::scheduler::node_info::{Cache, NodeInfo, PodInfo};
 use crate::scheduler::plugins::node_resources_fit::{
-    ResourceSpec, allocatable_and_requested, default_resources, fill_allocatable_and_requested,
-    pod_request_for, resolve_resources,
+    ResourceSpec, allocatable_and_requested, cpu_then_memory, default_resources,
+    fill_allocatable_and_requested, pod_request_for, resolve_resources,
 };
 
 pub const NAME: &str = "NodeResourcesBalancedAllocation";
@@ -31,6 +31,7 @@ impl Default for BalancedAllocation {
 }
 
 /// `balancedResourceScorer`.
+#[inline]
 pub fn balanced_resource_score(requested: &[i64], allocatable: &[i64]) -> i64 {
     let mut fractions = [0f64; 8];
     let mut count = 0usize;
@@ -51,6 +52,20 @@ pub fn balanced_resource_score(requested: &[i64], allocatable: &[i64]) -> i64 {
             let sum: f64 = fractions[..n].iter().map(|f| (f - mean) * (f - mean)).sum();
             (sum / n as f64).sqrt()
         }
+        _ => 0.0,
+    };
+    ((1.0 - std) * MAX_NODE_SCORE as f64) as i64
+}
+
+/// [`balanced_resource_score`] of two resources, each (requested, allocatable): the
+/// same arithmetic, unrolled.
+#[inline]
+fn balanced_cpu_memory_score(cpu: (i64, i64), memory: (i64, i64)) -> i64 {
+    let fraction = |(requested, allocatable): (i64, i64)| {
+        (allocatable != 0).then(|| (requested as f64 / allocatable as f64).min(1.0))
+    };
+    let std = match (fraction(cpu), fraction(memory)) {
+        (Some(cpu), Some(memory)) => ((cpu - memory) / 2.0).abs(),
         _ => 0.0,
     };
     ((1.0 - std) * MAX_NODE_SCORE as f64) as i64
@@ -110,6 +125,27 @@ impl ScorePlugin for BalancedAllocation {
     ) -> Result<(), Status> {
         let count = self.resources.len().min(8);
         let slots = resolve_resources(&self.resources[..count], pod, true);
+        if let Some((cpu_request, memory_request)) = cpu_then_memory(&slots) {
+            // The default resources: two fields per node, no per-resource dispatch.
+            scores.reserve(nodes.len());
+            for node in nodes {
+                let cpu = (
+                    node.requested.cpu_millis + cpu_request,
+                    node.allocatable.cpu_millis,
+                );
+                let memory = (
+                    node.requested.memory_bytes + memory_request,
+                    node.allocatable.memory_bytes,
+                );
+                let score = balanced_cpu_memory_score(cpu, memory);
+                debug_assert_eq!(
+                    score,
+                    balanced_resource_score(&[cpu.0, memory.0], &[cpu.1, memory.1])
+                );
+                scores.push(score);
+            }
+            return Ok(());
+        }
         let mut requested = [0i64; 8];
         let mut allocatable = [0i64; 8];
         for node in nodes {

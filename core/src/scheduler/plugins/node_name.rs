@@ -25,4 +25,9 @@ impl FilterPlugin for NodeName {
             Status::unresolvable(ERR_REASON)
         }
     }
+
+    fn admits(&self, _state: &CycleState, pod: &PodInfo, node: &NodeInfo) -> bool {
+        let wanted = pod.pod().node_name();
+        wanted.is_empty() || wanted == &*node.name
+    }
 }

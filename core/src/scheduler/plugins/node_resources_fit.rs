@@ -116,12 +116,13 @@ pub fn strategy_score(
     let (mut node_score, mut weight_sum) = (0i64, 0i64);
     match strategy {
         ScoringStrategy::LeastAllocated | ScoringStrategy::MostAllocated => {
+            let least = *strategy == ScoringStrategy::LeastAllocated;
             for i in 0..requested.len() {
                 if allocatable[i] == 0 {
                     continue;
                 }
                 let weight = resources[i].weight;
-                let score = if *strategy == ScoringStrategy::LeastAllocated {
+                let score = if least {
                     least_requested_score(requested[i], allocatable[i])
                 } else {
                     most_requested_score(requested[i], allocatable[i])
@@ -273,6 +274,16 @@ pub(crate) fn fill_allocatable_and_requested(
     }
 }
 
+/// The pod's requests of the scored resources when they are cpu then memory, the
+/// default: the batch scorers then read two fields per node instead of dispatching
+/// on each resource.
+pub(crate) fn cpu_then_memory(slots: &[(ResourceSlot<'_>, i64)]) -> Option<(i64, i64)> {
+    match slots {
+        [(ResourceSlot::Cpu, cpu), (ResourceSlot::Memory, memory)] => Some((*cpu, *memory)),
+        _ => None,
+    }
+}
+
 /// [`allocatable_and_requested`] for a resolved resource.
 #[inline]
 pub(crate) fn slot_allocatable_and_requested(
@@ -391,6 +402,34 @@ impl PreFilterPlugin for NodeResourcesFit {
     }
 }
 
+/// Whether `fitsRequest` finds no reason against the node: the filter's common case,
+/// answered without building reasons (`insufficient_resources` explains a rejection).
+pub fn fits_request(pod: &PodInfo, node: &NodeInfo) -> bool {
+    if node.pods.len() as i64 + 1 > node.allocatable.pods {
+        return false;
+    }
+    let request = &pod.resources.requests;
+    let allocatable = &node.allocatable;
+    let used = &node.requested;
+    let fits = |requested: i64, allocatable: i64, used: i64| {
+        requested <= 0 || requested <= allocatable - used
+    };
+    fits(request.cpu_millis, allocatable.cpu_millis, used.cpu_millis)
+        && fits(
+            request.memory_bytes,
+            allocatable.memory_bytes,
+            used.memory_bytes,
+        )
+        && fits(
+            request.ephemeral_storage_bytes,
+            allocatable.ephemeral_storage_bytes,
+            used.ephemeral_storage_bytes,
+        )
+        && request.scalar.iter().all(|(name, quantity)| {
+            *quantity == 0 || *quantity <= allocatable.get(name) - used.get(name)
+        })
+}
+
 /// `fitsRequest`: the reasons a node cannot take the pod, and whether removing pods
 /// could ever help (not when the request exceeds the node's whole allocatable).
 pub fn insufficient_resources(
@@ -439,6 +478,11 @@ pub fn insufficient_resources(
 
 impl FilterPlugin for NodeResourcesFit {
     fn filter(&self, _state: &CycleState, pod: &PodInfo, node: &NodeInfo) -> Status {
+        let fits = fits_request(pod, node);
+        debug_assert_eq!(fits, insufficient_resources(pod, node).0.is_empty());
+        if fits {
+            return Status::success();
+        }
         let (reasons, unresolvable) = insufficient_resources(pod, node);
         if reasons.is_empty() {
             return Status::success();
@@ -449,6 +493,10 @@ impl FilterPlugin for NodeResourcesFit {
             crate::scheduler::framework::Code::Unschedulable
         };
         Status::with_reasons(code, reasons)
+    }
+
+    fn admits(&self, _state: &CycleState, pod: &PodInfo, node: &NodeInfo) -> bool {
+        fits_request(pod, node)
     }
 }
 
@@ -461,6 +509,53 @@ impl PreScorePlugin for NodeResourcesFit {
         _cache: &Cache,
     ) -> Status {
         Status::success()
+    }
+}
+
+impl NodeResourcesFit {
+    /// LeastAllocated or MostAllocated over cpu and memory, the default resources: the
+    /// same weighted average as [`strategy_score`], with no per-resource dispatch.
+    /// `requests` and `weights` are (cpu, memory); a resource the node has none of is
+    /// left out of the average.
+    fn score_cpu_memory(
+        &self,
+        nodes: &[&NodeInfo],
+        (cpu_request, memory_request): (i64, i64),
+        (cpu_weight, memory_weight): (i64, i64),
+        resource_score: impl Fn(i64, i64) -> i64,
+        scores: &mut Vec<i64>,
+    ) {
+        scores.reserve(nodes.len());
+        for node in nodes {
+            let cpu_allocatable = node.allocatable.cpu_millis;
+            let cpu_requested = node.non_zero_cpu_millis + cpu_request;
+            let memory_allocatable = node.allocatable.memory_bytes;
+            let memory_requested = node.non_zero_memory_bytes + memory_request;
+            let (mut node_score, mut weight_sum) = (0i64, 0i64);
+            if cpu_allocatable != 0 {
+                node_score += resource_score(cpu_requested, cpu_allocatable) * cpu_weight;
+                weight_sum += cpu_weight;
+            }
+            if memory_allocatable != 0 {
+                node_score += resource_score(memory_requested, memory_allocatable) * memory_weight;
+                weight_sum += memory_weight;
+            }
+            let score = if weight_sum == 0 {
+                0
+            } else {
+                node_score / weight_sum
+            };
+            debug_assert_eq!(
+                score,
+                strategy_score(
+                    &self.strategy,
+                    &self.resources,
+                    &[cpu_requested, memory_requested],
+                    &[cpu_allocatable, memory_allocatable],
+                )
+            );
+            scores.push(score);
+        }
     }
 }
 
@@ -504,6 +599,20 @@ impl ScorePlugin for NodeResourcesFit {
             return score_each(self, _state, pod, nodes, scores);
         }
         let slots = resolve_resources(&self.resources, pod, false);
+        if let Some(requests) = cpu_then_memory(&slots) {
+            let weights = (self.resources[0].weight, self.resources[1].weight);
+            match self.strategy {
+                ScoringStrategy::LeastAllocated => {
+                    self.score_cpu_memory(nodes, requests, weights, least_requested_score, scores);
+                    return Ok(());
+                }
+                ScoringStrategy::MostAllocated => {
+                    self.score_cpu_memory(nodes, requests, weights, most_requested_score, scores);
+                    return Ok(());
+                }
+                ScoringStrategy::RequestedToCapacityRatio(_) => {}
+            }
+        }
         let scaled = scaled_shape(&self.strategy);
         let mut requested = [0i64; 8];
         let mut allocatable = [0i64; 8];

@@ -42,4 +42,8 @@ impl FilterPlugin for NodeUnschedulable {
             Status::unresolvable(ERR_REASON_UNSCHEDULABLE)
         }
     }
+
+    fn admits(&self, state: &CycleState, pod: &PodInfo, node: &NodeInfo) -> bool {
+        !node.is_unschedulable() || self.filter(state, pod, node).is_success()
+    }
 }

@@ -50,6 +50,13 @@ impl FilterPlugin for TaintToleration {
             )),
         }
     }
+
+    fn admits(&self, _state: &CycleState, pod: &PodInfo, node: &NodeInfo) -> bool {
+        let taints = node.taints();
+        taints.is_empty()
+            || find_matching_untolerated_taint(taints, tolerations(pod), is_do_not_schedule_taint)
+                .is_none()
+    }
 }
 
 /// `preScoreState`: the tolerations that can tolerate PreferNoSchedule taints.
