@@ -308,6 +308,7 @@ fn a_rolling_update_replaces_one_node_at_a_time() {
         .spec
         .as_mut()
         .unwrap()
+        .make_mut()
         .containers
         .as_mut()
         .unwrap()[0]

@@ -85,7 +85,7 @@ fn a_new_deployment_creates_one_replica_set_and_becomes_available() {
 
 /// The image of a pod's first container.
 fn image_of(pod: &Pod) -> String {
-    pod.spec().containers.unwrap_or_default()[0]
+    pod.spec().containers.as_ref().expect("containers")[0]
         .image
         .clone()
         .unwrap_or_default()

@@ -5,7 +5,7 @@ use kubesim::api_server::{ApiError, DeleteOptions, DeleteOutcome};
 use kubesim::model::deployment::Deployment;
 use kubesim::model::manifest::decode_manifests;
 use kubesim::model::pod::Pod;
-use kubesim::model::{Object, Resource};
+use kubesim::model::{Object, Resource, Shared};
 use kubesim::{SimDuration, Simulation, SimulationConfig};
 use serde_json::json;
 
@@ -167,7 +167,7 @@ spec:
 
     let mut bound = object(pod);
     if let Object::Pod(pod) = &mut bound {
-        pod.spec.as_mut().unwrap().node_name = Some("worker-1".to_string());
+        pod.spec.as_mut().unwrap().make_mut().node_name = Some("worker-1".to_string());
     }
     api.create(bound).unwrap();
     let outcome = api
@@ -194,6 +194,59 @@ spec:
             .unwrap_err()
             .is_not_found()
     );
+}
+
+/// The spec of a stored pod.
+fn pod_spec(object: &Object) -> Shared<kubesim::model::pod::PodSpec> {
+    object.as_::<Pod>().unwrap().spec.clone().unwrap()
+}
+
+// The watch log keeps old versions alive: versions that differ in status or
+// metadata alone hold one spec between them, not a copy each.
+#[test]
+fn status_and_metadata_writes_share_the_stored_pod_spec() {
+    let mut sim = simulation();
+    let api = sim.api_mut();
+    let created = api
+        .create(object(
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: nginx}]\n",
+        ))
+        .unwrap();
+
+    // A status write with a spec of its own (even an equal copy) keeps the stored one.
+    let mut with_status = created.as_::<Pod>().unwrap().clone();
+    with_status.spec = Some(Shared::new((*pod_spec(&created)).clone()));
+    with_status
+        .status
+        .get_or_insert_with(Default::default)
+        .phase = Some("Running".into());
+    let after_status = api
+        .update_status(Object::Pod(Box::new(with_status)))
+        .unwrap();
+    assert!(Shared::ptr_eq(
+        &pod_spec(&after_status),
+        &pod_spec(&created)
+    ));
+
+    // So does an update that changes metadata alone (defaulting changes nothing).
+    let mut labelled = after_status.as_::<Pod>().unwrap().clone();
+    labelled.metadata.set_label("tier", "web");
+    let after_label = api.update(Object::Pod(Box::new(labelled))).unwrap();
+    assert_eq!(after_label.metadata().label("tier"), Some("web"));
+    assert!(Shared::ptr_eq(&pod_spec(&after_label), &pod_spec(&created)));
+
+    // Binding changes the spec: a copy, shared in turn by later status writes.
+    let bound = api.bind("default", "p", "worker-1").unwrap();
+    assert!(!Shared::ptr_eq(&pod_spec(&bound), &pod_spec(&created)));
+    assert_eq!(
+        created.as_::<Pod>().unwrap().node_name(),
+        "",
+        "old version unchanged"
+    );
+    let mut ready = bound.as_::<Pod>().unwrap().clone();
+    ready.status.get_or_insert_with(Default::default).phase = Some("Succeeded".into());
+    let after_ready = api.update_status(Object::Pod(Box::new(ready))).unwrap();
+    assert!(Shared::ptr_eq(&pod_spec(&after_ready), &pod_spec(&bound)));
 }
 
 #[test]

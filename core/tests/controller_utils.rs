@@ -12,7 +12,7 @@ use kubesim::controllers::controller_utils::{
 use kubesim::model::pod::{ContainerStatus, Pod, PodCondition, PodStatus, PodTemplateSpec};
 use kubesim::model::replica_set::ReplicaSet;
 use kubesim::model::selector::Selector;
-use kubesim::model::{Object, ObjectMeta, Resource, Time};
+use kubesim::model::{Object, ObjectMeta, Resource, Shared, Time};
 use kubesim::{SimDuration, SimTime, Simulation, SimulationConfig};
 
 // Upstream TestSlowStartBatch: a call fails once callLimit calls have been made.
@@ -83,10 +83,13 @@ fn pod(name: &str, node: &str, phase: &str) -> Pod {
             uid: Some(format!("uid-{name}")),
             ..ObjectMeta::default()
         },
-        spec: Some(kubesim::model::pod::PodSpec {
-            node_name: (!node.is_empty()).then(|| node.to_string()),
-            ..Default::default()
-        }),
+        spec: Some(
+            kubesim::model::pod::PodSpec {
+                node_name: (!node.is_empty()).then(|| node.to_string()),
+                ..Default::default()
+            }
+            .into(),
+        ),
         status: Some(PodStatus {
             phase: Some(phase.to_string()),
             ..PodStatus::default()
@@ -467,10 +470,11 @@ fn replica_set(name: &str, uid_labels: &[(&str, &str)]) -> ReplicaSet {
 fn pods_from_templates_carry_labels_annotations_and_the_controller_ref() {
     let rs = replica_set("web-5d8f9", &[("app", "web")]);
     let owner = Object::ReplicaSet(Box::new(rs.clone()));
-    let pod = pod_from_template(
-        rs.spec.as_ref().unwrap().template.as_ref().unwrap(),
-        &rs.metadata,
-        Some(controller_ref(&owner)),
+    let template = rs.spec.as_ref().unwrap().template.as_ref().unwrap();
+    let pod = pod_from_template(template, &rs.metadata, Some(controller_ref(&owner)));
+    assert!(
+        Shared::ptr_eq(pod.spec.as_ref().unwrap(), template.spec.as_ref().unwrap()),
+        "the pod shares the template's spec until admission changes it"
     );
     assert_eq!(pod.metadata.generate_name.as_deref(), Some("web-5d8f9-"));
     assert_eq!(pod.metadata.namespace.as_deref(), Some("default"));

@@ -87,7 +87,10 @@ pub fn bind(simulation: &mut Simulation, namespace: &str, name: &str, node: &str
         // The scheduler got there first.
         return;
     }
-    pod.spec.get_or_insert_with(Default::default).node_name = Some(node.to_string());
+    pod.spec
+        .get_or_insert_with(Default::default)
+        .make_mut()
+        .node_name = Some(node.to_string());
     simulation
         .api_mut()
         .update(Object::Pod(Box::new(pod)))

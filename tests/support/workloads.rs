@@ -160,7 +160,10 @@ impl FakeKubelet {
                     continue;
                 };
                 *per_node.entry(node.clone()).or_default() += 1;
-                pod.spec.get_or_insert_with(Default::default).node_name = Some(node);
+                pod.spec
+                    .get_or_insert_with(Default::default)
+                    .make_mut()
+                    .node_name = Some(node);
                 match api.update(Object::Pod(Box::new(pod))) {
                     Ok(bound) => {
                         pod = bound.as_::<Pod>().cloned().expect("a pod");
@@ -172,7 +175,7 @@ impl FakeKubelet {
             if pod.phase() == "Running" || pod.phase() == "Succeeded" || pod.phase() == "Failed" {
                 continue;
             }
-            let broken = pod.spec().containers.unwrap_or_default().iter().any(|c| {
+            let broken = pod.spec().containers.iter().flatten().any(|c| {
                 self.broken_images
                     .contains(c.image.as_deref().unwrap_or(""))
             });
@@ -191,7 +194,7 @@ impl FakeKubelet {
                 last_transition_time: time,
                 ..PodCondition::default()
             };
-            let containers = pod.spec().containers.unwrap_or_default();
+            let containers = pod.spec().containers.clone().unwrap_or_default();
             let statuses = containers
                 .iter()
                 .map(|container| ContainerStatus {
@@ -401,7 +404,7 @@ pub fn set_image(simulation: &mut Simulation, name: &str, image: &str) {
     edit_deployment(simulation, name, |d| {
         let spec = d.spec.as_mut().expect("spec");
         let template = spec.template.as_mut().expect("template");
-        let pod_spec = template.spec.as_mut().expect("pod spec");
+        let pod_spec = template.spec.as_mut().expect("pod spec").make_mut();
         pod_spec.containers.as_mut().expect("containers")[0].image = Some(image.to_string());
     });
 }

@@ -49,6 +49,14 @@ pub fn admit_update(
 ) -> Result<(), ApiError> {
     defaulting::apply_scheme_defaults(object);
     prepare_for_update(object, current);
+    // Defaulting copies a shared pod spec to write it (`make_mut`) even where it
+    // changes nothing, as on a stored spec; the new version then keeps the stored
+    // one instead of holding an equal copy.
+    if let (Object::Pod(new), Object::Pod(old)) = (&mut *object, current)
+        && new.spec == old.spec
+    {
+        new.spec = old.spec.clone();
+    }
     let causes = validation::validate_update(object, current);
     if !causes.is_empty() {
         return Err(invalid(object, causes));
@@ -178,7 +186,7 @@ fn prepare_for_update(object: &mut Object, current: &Object) {
     match (object, current) {
         (Object::Pod(new), Object::Pod(old)) => {
             let old_spec = old.spec();
-            let spec = new.spec.get_or_insert_with(Default::default);
+            let spec = new.spec.get_or_insert_with(Default::default).make_mut();
             if spec.service_account_name.is_none() {
                 spec.service_account_name = old_spec.service_account_name.clone();
                 spec.service_account = old_spec.service_account.clone();
@@ -226,7 +234,10 @@ fn resolve_priority(
     api: &ApiServer,
 ) -> Result<(), ApiError> {
     let class_type = lookup_kind_name("PriorityClass").expect("PriorityClass is served");
-    let spec = pod_object.spec.get_or_insert_with(Default::default);
+    let spec = pod_object
+        .spec
+        .get_or_insert_with(Default::default)
+        .make_mut();
     let class_name = spec.priority_class_name.clone().unwrap_or_default();
     let class_fields = |generic: &GenericObject| {
         let value = generic

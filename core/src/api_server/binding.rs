@@ -69,7 +69,10 @@ impl ApiServer {
             )));
         }
         let mut next = pod.clone();
-        next.spec.get_or_insert_with(Default::default).node_name = Some(node_name.to_string());
+        next.spec
+            .get_or_insert_with(Default::default)
+            .make_mut()
+            .node_name = Some(node_name.to_string());
         set_pod_condition(
             &mut next,
             PodCondition {

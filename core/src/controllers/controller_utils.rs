@@ -736,14 +736,46 @@ impl<'a> DeletionRank<'a> {
 
     /// The comparator the sort uses: Less when `self` goes first, Greater when `other`
     /// does, Equal when neither.
+    /// Each step of `delete_first` is antisymmetric, so one pass over the steps answers
+    /// both directions.
     fn compare(&self, other: &DeletionRank<'_>) -> Ordering {
-        if self.delete_first(other, true) {
-            Ordering::Less
-        } else if other.delete_first(self, true) {
-            Ordering::Greater
-        } else {
-            Ordering::Equal
+        let (a, b) = (self, other);
+        // Steps 1–5.
+        if a.class != b.class {
+            return a.class.cmp(&b.class);
         }
+        // Step 6 (ready time) and 8 (creation time) with the gate on: the log bucket,
+        // then the uid within a bucket.
+        let by_bucket = |times: (Option<SimTime>, Option<SimTime>),
+                         buckets: (Option<i64>, Option<i64>)| {
+            match buckets {
+                (Some(bucket_a), Some(bucket_b)) if bucket_a != bucket_b => bucket_a.cmp(&bucket_b),
+                (Some(_), Some(_)) => a.uid.cmp(b.uid),
+                _ => {
+                    if after_or_zero(times.0, times.1) {
+                        Ordering::Less
+                    } else if after_or_zero(times.1, times.0) {
+                        Ordering::Greater
+                    } else {
+                        Ordering::Equal
+                    }
+                }
+            }
+        };
+        if a.class.ready && a.ready_time != b.ready_time {
+            return by_bucket(
+                (a.ready_time, b.ready_time),
+                (a.ready_bucket, b.ready_bucket),
+            );
+        }
+        // 7. Higher restart count < lower.
+        if a.restarts != b.restarts {
+            return b.restarts.cmp(&a.restarts);
+        }
+        if a.created != b.created {
+            return by_bucket((a.created, b.created), (a.created_bucket, b.created_bucket));
+        }
+        Ordering::Equal
     }
 }
 
@@ -833,16 +865,14 @@ pub fn first_to_delete<'a>(
     if count == 0 {
         return Vec::new();
     }
-    let mut keyed: Vec<(DeletionClass, usize)> = classes
+    let threshold = nth_smallest_class(classes, count - 1);
+    // Collected in position order, so that with one class (the common case: a rollout's
+    // old pods are all Running and ready) the sort finds them already in order.
+    let mut members: Vec<(DeletionClass, usize)> = classes
         .iter()
         .enumerate()
+        .filter(|(_, class)| **class <= threshold)
         .map(|(position, class)| (*class, position))
-        .collect();
-    let (_, threshold, _) = keyed.select_nth_unstable(count - 1);
-    let threshold = threshold.0;
-    let mut members: Vec<(DeletionClass, usize)> = keyed
-        .into_iter()
-        .filter(|(class, _)| *class <= threshold)
         .collect();
     members.sort_unstable();
     let mut chosen = Vec::with_capacity(members.len());
@@ -860,6 +890,30 @@ pub fn first_to_delete<'a>(
     chosen
 }
 
+/// The class at index `nth` of `classes` sorted. One pass finds the smallest class
+/// and how many pods it has, which is the answer when at least `nth + 1` have it (a
+/// scale-down by a few pods usually takes them from the most crowded class alone);
+/// otherwise a selection over a copy.
+fn nth_smallest_class(classes: &[DeletionClass], nth: usize) -> DeletionClass {
+    let mut smallest = classes[0];
+    let mut with_smallest = 0usize;
+    for class in classes {
+        match class.cmp(&smallest) {
+            Ordering::Less => {
+                smallest = *class;
+                with_smallest = 1;
+            }
+            Ordering::Equal => with_smallest += 1,
+            Ordering::Greater => {}
+        }
+    }
+    if nth < with_smallest {
+        return smallest;
+    }
+    let mut copy = classes.to_vec();
+    *copy.select_nth_unstable(nth).1
+}
+
 /// The first `limit` of the order [`merge_sort_tolerant`] over positions `lo..hi`
 /// gives `members` (sorted by position, all inside `lo..hi`), as positions.
 fn merge_tree_order(
@@ -868,44 +922,65 @@ fn merge_tree_order(
     hi: usize,
     limit: usize,
 ) -> Vec<usize> {
-    merge_tree(members, 0, members.len(), lo, hi, limit)
-        .into_iter()
-        .map(|index| members[index].0)
-        .collect()
+    let mut runs = Vec::with_capacity(members.len());
+    let mut scratch = Vec::with_capacity(limit.min(members.len()));
+    merge_tree(
+        members,
+        (0, members.len()),
+        (lo, hi),
+        limit,
+        &mut runs,
+        &mut scratch,
+    );
+    runs.into_iter().map(|index| members[index].0).collect()
 }
 
-/// [`merge_tree_order`] for `members[first..last]`, the members inside `lo..hi`, as
-/// indices into `members`.
+/// [`merge_tree_order`] for `members[first..last]`, the members inside `lo..hi`:
+/// appends their first `limit` to `runs`, as indices into `members`. The two halves'
+/// results are appended side by side and merged through `scratch` in place, so a
+/// scale-down's ranking allocates two buffers, not one vector per tree node.
 fn merge_tree(
     members: &[(usize, DeletionRank<'_>)],
-    first: usize,
-    last: usize,
-    lo: usize,
-    hi: usize,
+    (first, last): (usize, usize),
+    (lo, hi): (usize, usize),
     limit: usize,
-) -> Vec<usize> {
+    runs: &mut Vec<usize>,
+    scratch: &mut Vec<usize>,
+) {
     if last - first <= 1 {
-        return (first..last).collect();
+        runs.extend(first..last);
+        return;
     }
     let middle = lo + (hi - lo) / 2;
     let split = first + members[first..last].partition_point(|(position, _)| *position < middle);
-    let left = merge_tree(members, first, split, lo, middle, limit);
-    let right = merge_tree(members, split, last, middle, hi, limit);
-    let mut merged = Vec::with_capacity((left.len() + right.len()).min(limit));
-    let (mut l, mut r) = (0, 0);
-    while l < left.len() && r < right.len() && merged.len() < limit {
-        if members[right[r]].1.compare(&members[left[l]].1) == Ordering::Less {
-            merged.push(right[r]);
+    let start = runs.len();
+    merge_tree(members, (first, split), (lo, middle), limit, runs, scratch);
+    let right_start = runs.len();
+    merge_tree(members, (split, last), (middle, hi), limit, runs, scratch);
+    let end = runs.len();
+    if right_start == start || right_start == end {
+        // One half is empty: the other's run is the merge.
+        runs.truncate(start + limit);
+        return;
+    }
+    scratch.clear();
+    let (mut l, mut r) = (start, right_start);
+    while l < right_start && r < end && scratch.len() < limit {
+        if members[runs[r]].1.compare(&members[runs[l]].1) == Ordering::Less {
+            scratch.push(runs[r]);
             r += 1;
         } else {
-            merged.push(left[l]);
+            scratch.push(runs[l]);
             l += 1;
         }
     }
-    merged.extend_from_slice(&left[l..]);
-    merged.extend_from_slice(&right[r..]);
-    merged.truncate(limit);
-    merged
+    let rest = limit - scratch.len();
+    let from_left = (right_start - l).min(rest);
+    scratch.extend_from_slice(&runs[l..l + from_left]);
+    let from_right = (end - r).min(rest - from_left);
+    scratch.extend_from_slice(&runs[r..r + from_right]);
+    runs.truncate(start);
+    runs.extend_from_slice(scratch);
 }
 
 /// A stable top-down merge sort that never panics, whatever `compare` answers. For a

@@ -29,8 +29,10 @@ pub mod pod_util;
 pub mod replica_set;
 pub mod resources;
 pub mod service;
+pub mod shared;
 pub mod tolerations;
 
 pub use meta::{ObjectMeta, OwnerReference, Time};
 pub use object::{GenericObject, Object, Resource, SpecStatus};
 pub use registry::ResourceType;
+pub use shared::Shared;

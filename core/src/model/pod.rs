@@ -12,14 +12,19 @@ use serde_json::Value;
 use super::meta::{ObjectMeta, Time};
 use super::quantity::Quantity;
 use super::selector::LabelSelector;
+use super::shared::Shared;
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Pod {
     #[serde(default)]
     pub metadata: ObjectMeta,
+    /// Shared between versions ([`Shared`]: `make_mut` to change it): a status
+    /// write keeps the stored version's spec, and a pod made from a template shares
+    /// the template's until binding or admission changes it, so the versions the
+    /// watch log keeps alive do not each hold a copy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spec: Option<PodSpec>,
+    pub spec: Option<Shared<PodSpec>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<PodStatus>,
 }
@@ -27,14 +32,14 @@ pub struct Pod {
 spec_status!(Pod);
 
 impl Pod {
-    /// The spec, or an empty one.
-    pub fn spec(&self) -> PodSpec {
+    /// The spec, or an empty one: another reference to a present spec, not a copy.
+    pub fn spec(&self) -> Shared<PodSpec> {
         self.spec.clone().unwrap_or_default()
     }
     /// The spec borrowed, or an empty one, without copying a present spec.
     pub fn spec_or_empty(&self) -> std::borrow::Cow<'_, PodSpec> {
         match &self.spec {
-            Some(spec) => std::borrow::Cow::Borrowed(spec),
+            Some(spec) => std::borrow::Cow::Borrowed(&**spec),
             None => std::borrow::Cow::Owned(PodSpec::default()),
         }
     }
@@ -71,7 +76,8 @@ kube_struct! {
     /// `PodTemplateSpec`: what workload controllers stamp pods from.
     pub struct PodTemplateSpec {
         metadata: ObjectMeta,
-        spec: PodSpec,
+        /// Shared with the pods stamped from it (see [`Pod`'s `spec`](Pod#structfield.spec)).
+        spec: Shared<PodSpec>,
     }
 }
 

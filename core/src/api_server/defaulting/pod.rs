@@ -26,7 +26,7 @@ pub const TAINT_NODE_UNREACHABLE: &str = "node.kubernetes.io/unreachable";
 
 /// `SetDefaults_Pod` plus the PodSpec defaults: what a Pod gets on every write.
 pub fn default_pod(pod: &mut Pod) {
-    let spec = pod.spec.get_or_insert_with(PodSpec::default);
+    let spec = pod.spec.get_or_insert_with(Default::default).make_mut();
     default_pod_spec(spec);
     // Pod-only (not templates): requests default to limits, resource by resource.
     for container in spec
@@ -57,7 +57,12 @@ pub fn default_pod(pod: &mut Pod) {
 
 /// The defaults a pod template inside a workload gets (PodSpec-level only).
 pub fn default_pod_template(template: &mut PodTemplateSpec) {
-    default_pod_spec(template.spec.get_or_insert_with(PodSpec::default));
+    default_pod_spec(
+        template
+            .spec
+            .get_or_insert_with(Default::default)
+            .make_mut(),
+    );
 }
 
 /// `SetDefaults_PodSpec` and the defaults of what it contains.
@@ -217,7 +222,7 @@ fn default_requests_to_limits(resources: Option<&mut ResourceRequirements>) {
 /// 300 s unless the pod already tolerates them (a toleration with that key or no key,
 /// and effect NoExecute or none).
 pub fn add_default_tolerations(pod: &mut Pod) {
-    let spec = pod.spec.get_or_insert_with(PodSpec::default);
+    let spec = pod.spec.get_or_insert_with(Default::default).make_mut();
     let tolerations = spec.tolerations.get_or_insert_with(Vec::new);
     let tolerates = |taint_key: &str, tolerations: &[Toleration]| {
         tolerations.iter().any(|t| {
@@ -242,7 +247,7 @@ pub fn add_default_tolerations(pod: &mut Pod) {
 /// The ServiceAccount plugin's defaulting: a pod without one runs as `default`.
 /// v1 also mirrors the deprecated `serviceAccount` field.
 pub fn default_service_account(pod: &mut Pod) {
-    let spec = pod.spec.get_or_insert_with(PodSpec::default);
+    let spec = pod.spec.get_or_insert_with(Default::default).make_mut();
     let name = spec
         .service_account_name
         .clone()
@@ -255,7 +260,7 @@ pub fn default_service_account(pod: &mut Pod) {
 
 /// The pod strategy's PrepareForCreate: a new pod's status is `Pending` with its QoS class.
 pub fn reset_status_for_create(pod: &mut Pod) {
-    let qos_class = qos_class(pod.spec.as_ref().unwrap_or(&PodSpec::default()));
+    let qos_class = qos_class(&pod.spec_or_empty());
     pod.status = Some(PodStatus {
         phase: Some("Pending".to_string()),
         qos_class: Some(qos_class.to_string()),

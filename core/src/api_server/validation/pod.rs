@@ -32,7 +32,7 @@ const STANDARD_CONTAINER_RESOURCES: [&str; 3] = ["cpu", "memory", "ephemeral-sto
 /// through the `ephemeralcontainers` subresource).
 pub fn validate_pod(pod: &Pod, errors: &mut Vec<FieldError>) {
     let empty = PodSpec::default();
-    let spec = pod.spec.as_ref().unwrap_or(&empty);
+    let spec = pod.spec.as_deref().unwrap_or(&empty);
     validate_pod_spec(spec, "spec", errors);
     if spec
         .ephemeral_containers
@@ -70,7 +70,7 @@ pub fn validate_pod_template(
     }
     let empty = PodSpec::default();
     validate_pod_spec(
-        template.spec.as_ref().unwrap_or(&empty),
+        template.spec.as_deref().unwrap_or(&empty),
         &format!("{path}.spec"),
         errors,
     );
@@ -762,6 +762,10 @@ pub const POD_UPDATE_FORBIDDEN_MESSAGE: &str = "pod updates may not change field
 pub fn validate_pod_update(new: &Pod, old: &Pod, errors: &mut Vec<FieldError>) {
     let new_spec = new.spec();
     let old_spec = old.spec();
+    // An unchanged spec (most often the very one stored, shared) passes every check below.
+    if new_spec == old_spec {
+        return;
+    }
     if let (Some(new_deadline), Some(old_deadline)) = (
         new_spec.active_deadline_seconds,
         old_spec.active_deadline_seconds,
@@ -792,7 +796,7 @@ pub fn validate_pod_update(new: &Pod, old: &Pod, errors: &mut Vec<FieldError>) {
         }
     }
     // Compare with the mutable fields copied over from the old spec.
-    let mut mutable_cleared = new_spec.clone();
+    let mut mutable_cleared = PodSpec::clone(&new_spec);
     for (index, container) in mutable_cleared.containers.iter_mut().flatten().enumerate() {
         container.image = old_spec
             .containers
@@ -825,7 +829,7 @@ pub fn validate_pod_update(new: &Pod, old: &Pod, errors: &mut Vec<FieldError>) {
     if old_spec.node_name.as_deref().unwrap_or("").is_empty() {
         mutable_cleared.node_name = old_spec.node_name.clone();
     }
-    if mutable_cleared != old_spec {
+    if mutable_cleared != *old_spec {
         errors.push(FieldError::forbidden("spec", POD_UPDATE_FORBIDDEN_MESSAGE));
     }
 }

@@ -6,6 +6,7 @@
 //! (AddOrUpdateDaemonPodTolerations, ReplaceDaemonSetPodNodeNameNodeAffinity,
 //! GetTargetNodeName).
 
+use crate::model::Shared;
 use crate::model::daemon_set::DaemonSet;
 use crate::model::node::Node;
 use crate::model::node_affinity::{FIELD_METADATA_NAME, NodeFields, RequiredNodeAffinity};
@@ -121,13 +122,14 @@ impl DaemonPodFit {
             .as_ref()
             .and_then(|s| s.template.as_ref())
             .and_then(|t| t.spec.clone())
+            .map(Shared::into_inner)
             .unwrap_or_default();
         let template_node = spec.node_name.take().unwrap_or_default();
         add_daemon_tolerations(&mut spec);
         let tolerations = spec.tolerations.take().unwrap_or_default();
         let pod = Pod {
             metadata: Default::default(),
-            spec: Some(spec),
+            spec: Some(spec.into()),
             status: None,
         };
         DaemonPodFit {
@@ -318,7 +320,7 @@ mod tests {
         pin_to_node(&mut spec, "worker-2");
         let pod = Pod {
             metadata: Default::default(),
-            spec: Some(spec),
+            spec: Some(spec.into()),
             status: None,
         };
         assert_eq!(target_node_name(&pod).as_deref(), Some("worker-2"));

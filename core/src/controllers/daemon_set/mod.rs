@@ -517,7 +517,12 @@ impl DaemonSetController {
             if !hash.is_empty() {
                 meta.set_label(REVISION_HASH_LABEL, hash);
             }
-            add_daemon_tolerations(template.spec.get_or_insert_with(Default::default));
+            add_daemon_tolerations(
+                template
+                    .spec
+                    .get_or_insert_with(Default::default)
+                    .make_mut(),
+            );
         }
         let count = nodes.len().min(DAEMON_BURST_REPLICAS);
         let mut targets = nodes.iter().take(count);
@@ -530,7 +535,10 @@ impl DaemonSetController {
                 &daemon_set.metadata,
                 Some(controller_ref(object)),
             );
-            pin_to_node(pod.spec.get_or_insert_with(Default::default), node);
+            pin_to_node(
+                pod.spec.get_or_insert_with(Default::default).make_mut(),
+                node,
+            );
             match context.api.create(Object::Pod(Box::new(pod))) {
                 Ok(created) => {
                     context.record_event(

@@ -818,7 +818,7 @@ fn create_job_pod(
             .set_annotation(COMPLETION_INDEX_ANNOTATION, &text);
         pod.metadata.set_label(COMPLETION_INDEX_ANNOTATION, &text);
         pod.metadata.generate_name = Some(generate_name_with_index(job.metadata.name(), index));
-        let spec = pod.spec.get_or_insert_with(Default::default);
+        let spec = pod.spec.get_or_insert_with(Default::default).make_mut();
         if spec.hostname.as_deref().unwrap_or("").is_empty() {
             spec.hostname = Some(format!("{}-{index}", job.metadata.name()));
         }
