@@ -182,6 +182,20 @@ impl PodInfo {
         })
     }
 
+    /// True when `other` (a version of the same pod) adds the same to a NodeInfo and
+    /// to every matching-pod count: namespace, labels, being deleted, requests, host
+    /// ports and (anti-)affinity.
+    pub fn counts_as(&self, other: &PodInfo) -> bool {
+        let (this, that) = (self.pod(), other.pod());
+        this.metadata.namespace() == that.metadata.namespace()
+            && this.metadata.labels == that.metadata.labels
+            && this.metadata.is_being_deleted() == that.metadata.is_being_deleted()
+            && self.resources == other.resources
+            && self.host_ports == other.host_ports
+            && self.has_affinity() == other.has_affinity()
+            && self.has_required_anti_affinity() == other.has_required_anti_affinity()
+    }
+
     /// The PodInfo of a newer version of the same pod: the parsed parts are reused when
     /// everything they come from is unchanged (a binding changes only `nodeName` and
     /// status), else the pod is parsed again. Either way equal to `PodInfo::new`.
@@ -884,6 +898,9 @@ impl Cache {
 
     /// Adds a pod to a node (bound, or `assumed` by the scheduler).
     pub fn add_pod(&mut self, pod: Arc<PodInfo>, node_name: &str, assumed: bool) {
+        if self.replace_unchanged_bound_pod(&pod, node_name, assumed) {
+            return;
+        }
         let uid = pod.uid().to_string();
         if self.pod_nodes.contains_key(&uid) {
             self.remove_pod(&uid);
@@ -911,6 +928,41 @@ impl Cache {
         } else {
             self.assumed.remove(&uid);
         }
+    }
+
+    /// `add_pod` of a newer version of a bound pod already on `node_name` whose
+    /// newer version changes nothing the node's sums, used ports or matching-pod
+    /// counts come from (most pod updates: status written by the kubelet). Upstream's
+    /// `cache.UpdatePod` removes and re-adds the pod, bumping the node's generation;
+    /// here the pods keep the order that gives, but the generation stays, so the
+    /// memos of matching-pod counts and the domain tallies keep this node's counts.
+    fn replace_unchanged_bound_pod(
+        &mut self,
+        pod: &Arc<PodInfo>,
+        node_name: &str,
+        assumed: bool,
+    ) -> bool {
+        let uid = pod.uid();
+        if assumed || self.assumed.contains(uid) {
+            return false;
+        }
+        if self.pod_nodes.get(uid).map(String::as_str) != Some(node_name) {
+            return false;
+        }
+        let Some(&index) = self.index.get(node_name) else {
+            return false;
+        };
+        let node = &mut self.nodes[index];
+        let Some(position) = node.pods.iter().position(|p| p.uid() == uid) else {
+            return false;
+        };
+        if !node.pods[position].counts_as(pod) {
+            return false;
+        }
+        // The order `NodeInfo::remove_pod` then `add_pod` leave.
+        node.pods.swap_remove(position);
+        node.pods.push(Arc::clone(pod));
+        true
     }
 
     /// Removes a pod wherever it is (deleted, finished, or a failed assumption: `ForgetPod`).
