@@ -184,19 +184,17 @@ impl Scheduler {
                     self.queue.move_all(ClusterEvent::NodeDelete, now);
                 }
                 _ => {
-                    let previous = self
-                        .cache
-                        .get(node.metadata.name())
-                        .map(|n| n.node().clone());
+                    // Compared before the upsert, so the old node need not be copied.
+                    let event = match self.cache.get(node.metadata.name()) {
+                        None => Some(ClusterEvent::NodeAdd),
+                        Some(old) if scheduling_properties_changed(old.node(), node) => {
+                            Some(ClusterEvent::NodeUpdate)
+                        }
+                        Some(_) => None,
+                    };
                     self.cache.upsert_node(Arc::clone(object));
-                    match previous {
-                        None => {
-                            self.queue.move_all(ClusterEvent::NodeAdd, now);
-                        }
-                        Some(old) if scheduling_properties_changed(&old, node) => {
-                            self.queue.move_all(ClusterEvent::NodeUpdate, now);
-                        }
-                        Some(_) => {}
+                    if let Some(event) = event {
+                        self.queue.move_all(event, now);
                     }
                 }
             },
@@ -368,9 +366,14 @@ fn scheduling_properties_changed(
     old: &crate::model::node::Node,
     new: &crate::model::node::Node,
 ) -> bool {
-    let allocatable =
-        |n: &crate::model::node::Node| n.status.as_ref().and_then(|s| s.allocatable.clone());
-    let images = |n: &crate::model::node::Node| n.status.as_ref().and_then(|s| s.images.clone());
+    fn allocatable(
+        node: &crate::model::node::Node,
+    ) -> Option<&BTreeMap<String, crate::model::quantity::Quantity>> {
+        node.status.as_ref().and_then(|s| s.allocatable.as_ref())
+    }
+    fn images(node: &crate::model::node::Node) -> Option<&Vec<crate::model::node::ContainerImage>> {
+        node.status.as_ref().and_then(|s| s.images.as_ref())
+    }
     old.is_unschedulable() != new.is_unschedulable()
         || old.metadata.labels != new.metadata.labels
         || old.taints() != new.taints()

@@ -524,9 +524,9 @@ impl PreScorePlugin for PodTopologySpread {
                     Vec::new()
                 };
                 let mut tally_key = memo_keys[index].clone();
-                for key in std::iter::once(constraint.topology_key.as_str()).chain(
-                    required_keys.iter().copied(),
-                ) {
+                for key in std::iter::once(constraint.topology_key.as_str())
+                    .chain(required_keys.iter().copied())
+                {
                     tally_key.push('\u{0}');
                     tally_key.push_str(key);
                 }
