@@ -345,31 +345,6 @@ impl Selector {
         self.requirements.is_none()
     }
 
-    /// Appends a one-to-one encoding of the selector to `out`, for memo keys: two
-    /// selectors append the same bytes exactly when they are equal (every text is
-    /// length-prefixed, and nothing and everything differ).
-    pub fn write_memo_key(&self, out: &mut String) {
-        use std::fmt::Write;
-        let Some(requirements) = &self.requirements else {
-            out.push('N');
-            return;
-        };
-        out.push('S');
-        for requirement in requirements {
-            let _ = write!(
-                out,
-                "{}:{}{}#{}",
-                requirement.key.len(),
-                requirement.key,
-                requirement.operator as u8,
-                requirement.values.len()
-            );
-            for value in &requirement.values {
-                let _ = write!(out, "{}:{}", value.len(), value);
-            }
-        }
-    }
-
     /// The requirements, sorted by key; empty for everything and for nothing.
     pub fn requirements(&self) -> &[Requirement] {
         self.requirements.as_deref().unwrap_or(&[])

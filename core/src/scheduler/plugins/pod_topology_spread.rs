@@ -490,18 +490,8 @@ impl PreScorePlugin for PodTopologySpread {
             })
             .collect();
         let required = RequiredNodeAffinity::of(pod.pod());
-        // The memo of a constraint's counts is named by the pod's namespace and the
-        // constraint's selector: built once per constraint.
-        let memo_keys: Vec<String> = constraints
-            .iter()
-            .map(|constraint| {
-                let mut key = String::with_capacity(64);
-                key.push_str(pod.namespace());
-                key.push('\u{0}');
-                constraint.selector.write_memo_key(&mut key);
-                key
-            })
-            .collect();
+        let memo_key =
+            |constraint: &Constraint| format!("{}\u{0}{:?}", pod.namespace(), constraint.selector);
         // Every node's matching pods count towards its domain; the cache's memo keeps
         // the counts of nodes that did not change since the last cycle.
         for (index, constraint) in constraints.iter().enumerate() {
@@ -523,13 +513,12 @@ impl PreScorePlugin for PodTopologySpread {
                 } else {
                     Vec::new()
                 };
-                let mut tally_key = memo_keys[index].clone();
-                for key in std::iter::once(constraint.topology_key.as_str())
-                    .chain(required_keys.iter().copied())
-                {
-                    tally_key.push('\u{0}');
-                    tally_key.push_str(key);
-                }
+                let tally_key = format!(
+                    "{}\u{0}{}\u{0}{}",
+                    memo_key(constraint),
+                    constraint.topology_key,
+                    required_keys.join("\u{0}")
+                );
                 let tally = cache.domain_tally(
                     &tally_key,
                     &constraint.topology_key,
@@ -566,7 +555,7 @@ impl PreScorePlugin for PodTopologySpread {
                 }
                 continue;
             }
-            let mut memo = cache.match_counts(&memo_keys[index]);
+            let mut memo = cache.match_counts(&memo_key(constraint));
             for (node_index, node) in cache.nodes().iter().enumerate() {
                 if require_all && !has_all_keys(node, &constraints) {
                     continue;
@@ -599,7 +588,7 @@ impl PreScorePlugin for PodTopologySpread {
         let mut node_counts: Vec<Option<i64>> = vec![None; nodes.len() * width];
         for (index, constraint) in constraints.iter().enumerate() {
             if constraint.is_hostname() {
-                let mut memo = cache.match_counts(&memo_keys[index]);
+                let mut memo = cache.match_counts(&memo_key(constraint));
                 for (position, node) in nodes.iter().enumerate() {
                     if ignored[position] || values[position * width + index].is_none() {
                         continue;
