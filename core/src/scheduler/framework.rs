@@ -474,6 +474,23 @@ impl Framework {
     }
 
     /// `RunFilterPlugins`: the first plugin that does not admit the node decides.
+    /// True when [`Framework::run_filter`] would succeed, answered without building
+    /// a Status: the per-node question of every cycle, for the nodes that fit.
+    pub fn admits(&self, state: &CycleState, pod: &PodInfo, node: &NodeInfo) -> bool {
+        let Some(skip_mask) = state.filter_skip_mask else {
+            return self.run_filter(state, pod, node).is_success();
+        };
+        let mut active = !skip_mask & low_bits(self.filter.len());
+        while active != 0 {
+            let index = active.trailing_zeros() as usize;
+            active &= active - 1;
+            if !self.filter[index].admits(state, pod, node) {
+                return false;
+            }
+        }
+        true
+    }
+
     pub fn run_filter(&self, state: &CycleState, pod: &PodInfo, node: &NodeInfo) -> Status {
         if let Some(skip_mask) = state.filter_skip_mask {
             // Only the plugins that run, in order: a bare pod skips half the default

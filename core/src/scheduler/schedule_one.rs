@@ -304,6 +304,19 @@ impl Scheduler {
             };
             let node = &nodes[index];
             processed += 1;
+            // Most nodes fit and no pod is nominated: answered without a Status.
+            if self.nominated.is_empty() && framework.admits(state, pod, node) {
+                debug_assert!(
+                    self.run_filter_with_nominated_pods(framework, state, pod, node)
+                        .is_success()
+                );
+                feasible.push(node);
+                feasible_indices.push(index as u32);
+                if feasible.len() >= num_to_find {
+                    break;
+                }
+                continue;
+            }
             let status = self.run_filter_with_nominated_pods(framework, state, pod, node);
             if status.code() == Code::Error {
                 self.next_start_node_index =
