@@ -3,6 +3,7 @@
 //!
 //! Upstream: `pkg/controller/deployment/sync.go`.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use super::DeploymentSync;
@@ -263,37 +264,48 @@ pub(crate) fn cleanup_deployment(
 }
 
 /// `getNewReplicaSet` + `getAllReplicaSetsAndSyncRevision`: the new RS (created when
-/// `create` and missing) with its revision synced, and all old RSs.
-pub(crate) fn get_all_replica_sets_and_sync_revision(
+/// `create` and missing) with its revision synced, and all old RSs. Both borrow from
+/// `rs_list`; only a new RS that was written is a copy (of what the API returned).
+pub(crate) fn get_all_replica_sets_and_sync_revision<'r>(
     sync: &mut DeploymentSync<'_, '_>,
-    rs_list: &[ReplicaSet],
+    rs_list: &[&'r ReplicaSet],
     create: bool,
-) -> Result<(Option<ReplicaSet>, Vec<ReplicaSet>), String> {
-    let refs: Vec<&ReplicaSet> = rs_list.iter().collect();
-    let (_, old) = find_old_replica_sets(&sync.d, &refs);
-    let old: Vec<ReplicaSet> = old.into_iter().cloned().collect();
-    let new_rs = get_new_replica_set(sync, &refs, &old, create)?;
+) -> Result<(Option<Cow<'r, ReplicaSet>>, Vec<&'r ReplicaSet>), String> {
+    let (_, old) = find_old_replica_sets(&sync.d, rs_list);
+    let new_rs = get_new_replica_set(sync, rs_list, &old, create)?;
     Ok((new_rs, old))
 }
 
-fn get_new_replica_set(
+fn get_new_replica_set<'r>(
     sync: &mut DeploymentSync<'_, '_>,
-    rs_list: &[&ReplicaSet],
-    old_rss: &[ReplicaSet],
+    rs_list: &[&'r ReplicaSet],
+    old_rss: &[&ReplicaSet],
     create: bool,
-) -> Result<Option<ReplicaSet>, String> {
-    let existing = find_new_replica_set(&sync.d, rs_list).cloned();
-    let old_refs: Vec<&ReplicaSet> = old_rss.iter().collect();
-    let new_revision = max_revision(&old_refs) + 1;
+) -> Result<Option<Cow<'r, ReplicaSet>>, String> {
+    let existing = find_new_replica_set(&sync.d, rs_list);
+    let new_revision = max_revision(old_rss) + 1;
     let now = sync.context.now();
 
-    if let Some(mut copy) = existing {
+    if let Some(existing) = existing {
+        // The annotations are worked out on a copy of them alone (with `exists`,
+        // SetNewReplicaSetAnnotations reads and writes nothing else); the RS is copied
+        // only when it has to be written.
+        let mut annotated = ReplicaSet {
+            metadata: ObjectMeta {
+                annotations: existing.metadata.annotations.clone(),
+                ..ObjectMeta::default()
+            },
+            spec: None,
+            status: None,
+        };
         let annotations_updated =
-            set_new_replica_set_annotations(&sync.d, &mut copy, new_revision, true);
+            set_new_replica_set_annotations(&sync.d, &mut annotated, new_revision, true);
         let d_min_ready = sync.d.spec.as_ref().and_then(|s| s.min_ready_seconds);
-        let rs_min_ready = copy.spec.as_ref().and_then(|s| s.min_ready_seconds);
+        let rs_min_ready = existing.spec.as_ref().and_then(|s| s.min_ready_seconds);
         let min_ready_needs_update = rs_min_ready.unwrap_or(0) != d_min_ready.unwrap_or(0);
         if annotations_updated || min_ready_needs_update {
+            let mut copy = existing.clone();
+            copy.metadata.annotations = annotated.metadata.annotations;
             copy.spec
                 .get_or_insert_with(Default::default)
                 .min_ready_seconds = d_min_ready;
@@ -303,8 +315,9 @@ fn get_new_replica_set(
                 .api
                 .update(Object::ReplicaSet(Box::new(copy)))
                 .map_err(|error| error.to_string())?;
-            return Ok(written.as_::<ReplicaSet>().cloned());
+            return Ok(written.as_::<ReplicaSet>().cloned().map(Cow::Owned));
         }
+        let copy = existing;
         let revision_text = copy
             .metadata
             .annotation(REVISION_ANNOTATION)
@@ -328,7 +341,7 @@ fn get_new_replica_set(
         if needs_update {
             sync.write_status()?;
         }
-        return Ok(Some(copy));
+        return Ok(Some(Cow::Borrowed(copy)));
     }
     if !create {
         return Ok(None);
@@ -371,7 +384,7 @@ fn get_new_replica_set(
         }),
         status: None,
     };
-    let mut all: Vec<&ReplicaSet> = old_rss.iter().collect();
+    let mut all: Vec<&ReplicaSet> = old_rss.to_vec();
     all.push(&new_rs);
     let new_replicas = new_rs_new_replicas(&sync.d, &all, &new_rs)?;
     set_rs_replicas(&mut new_rs, new_replicas);
@@ -460,18 +473,17 @@ fn get_new_replica_set(
     if needs_update {
         sync.write_status()?;
     }
-    Ok(Some(created))
+    Ok(Some(Cow::Owned(created)))
 }
 
 /// `isScalingEvent`: an active RS's desired-replicas annotation differs from the
 /// deployment's replicas.
 pub(crate) fn is_scaling_event(
     sync: &mut DeploymentSync<'_, '_>,
-    rs_list: &[ReplicaSet],
+    rs_list: &[&ReplicaSet],
 ) -> Result<bool, String> {
-    let (new_rs, old) = get_all_replica_sets_and_sync_revision(sync, rs_list, false)?;
-    let mut all: Vec<&ReplicaSet> = old.iter().collect();
-    all.extend(new_rs.as_ref());
+    let (new_rs, mut all) = get_all_replica_sets_and_sync_revision(sync, rs_list, false)?;
+    all.extend(new_rs.as_deref());
     let replicas = deployment_replicas(&sync.d);
     Ok(filter_active(&all)
         .iter()
@@ -482,33 +494,35 @@ pub(crate) fn is_scaling_event(
 /// `sync`: reconciles a paused deployment or a scaling event: scale, clean up, status.
 pub(crate) fn sync(
     sync: &mut DeploymentSync<'_, '_>,
-    rs_list: &[ReplicaSet],
+    rs_list: &[&ReplicaSet],
 ) -> Result<(), String> {
-    let (new_rs, old) = get_all_replica_sets_and_sync_revision(sync, rs_list, false)?;
-    let old_refs: Vec<&ReplicaSet> = old.iter().collect();
-    let ops = scale_plan(&sync.d, new_rs.as_ref(), &old_refs);
-    let mut all: Vec<ReplicaSet> = old.clone();
-    all.extend(new_rs.clone());
+    let (new_rs, old_refs) = get_all_replica_sets_and_sync_revision(sync, rs_list, false)?;
+    let ops = scale_plan(&sync.d, new_rs.as_deref(), &old_refs);
+    let mut all: Vec<ReplicaSet> = old_refs
+        .iter()
+        .copied()
+        .chain(new_rs.as_deref())
+        .cloned()
+        .collect();
     execute_ops(sync, &mut all, &ops)?;
     // Cleanup happens here only for a paused deployment with no rollback pending.
     let paused = sync.d.spec.as_ref().and_then(|s| s.paused).unwrap_or(false);
     if paused && super::rollback::rollback_to(&sync.d).is_none() {
         cleanup_deployment(sync, &old_refs)?;
     }
-    let mut all_refs: Vec<&ReplicaSet> = old.iter().collect();
-    all_refs.extend(new_rs.as_ref());
-    sync_deployment_status(sync, &all_refs, new_rs.as_ref())
+    let mut all_refs: Vec<&ReplicaSet> = old_refs.clone();
+    all_refs.extend(new_rs.as_deref());
+    sync_deployment_status(sync, &all_refs, new_rs.as_deref())
 }
 
 /// `syncStatusOnly`: a deployment being deleted only gets its status.
 pub(crate) fn sync_status_only(
     sync: &mut DeploymentSync<'_, '_>,
-    rs_list: &[ReplicaSet],
+    rs_list: &[&ReplicaSet],
 ) -> Result<(), String> {
-    let (new_rs, old) = get_all_replica_sets_and_sync_revision(sync, rs_list, false)?;
-    let mut all: Vec<&ReplicaSet> = old.iter().collect();
-    all.extend(new_rs.as_ref());
-    sync_deployment_status(sync, &all, new_rs.as_ref())
+    let (new_rs, mut all) = get_all_replica_sets_and_sync_revision(sync, rs_list, false)?;
+    all.extend(new_rs.as_deref());
+    sync_deployment_status(sync, &all, new_rs.as_deref())
 }
 
 /// `syncDeploymentStatus`: writes calculateStatus when it differs.
