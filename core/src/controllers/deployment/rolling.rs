@@ -158,8 +158,7 @@ pub(crate) fn rollout_rolling(
             replicas: target,
             operation: None,
         }];
-        let mut view = vec![new_rs.clone()];
-        if execute_ops(sync, &mut view, &ops)? {
+        if execute_ops(sync, &[new_rs], &ops)? {
             return sync_rollout_status(sync, &all, Some(new_rs));
         }
     }
@@ -168,8 +167,7 @@ pub(crate) fn rollout_rolling(
     let active_old = filter_active(&old_refs);
     let ops = reconcile_old_replica_sets(&all, &active_old, new_rs, &sync.d);
     if !ops.is_empty() {
-        let mut view: Vec<ReplicaSet> = active_old.iter().map(|rs| (*rs).clone()).collect();
-        if execute_ops(sync, &mut view, &ops)? {
+        if execute_ops(sync, &active_old, &ops)? {
             return sync_rollout_status(sync, &all, Some(new_rs));
         }
     }

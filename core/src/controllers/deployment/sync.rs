@@ -5,6 +5,7 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use super::DeploymentSync;
 use super::util::*;
@@ -162,19 +163,20 @@ pub fn cleanup_plan(old_rss: &[&ReplicaSet], d: &Deployment) -> Vec<String> {
 
 /// `scaleReplicaSet`: writes the size and replica annotations when either changed;
 /// records `ScalingReplicaSet` "Scaled <op> replica set <rs> to <new> from <old>" when
-/// the size changed. Returns whether it scaled and the RS as written.
+/// the size changed. Returns whether it scaled and the RS as written (None when
+/// nothing was written: `rs` is still current).
 pub(crate) fn scale_replica_set(
     sync: &mut DeploymentSync<'_, '_>,
     rs: &ReplicaSet,
     new_scale: i32,
     operation: &str,
-) -> Result<(bool, ReplicaSet), String> {
+) -> Result<(bool, Option<Arc<Object>>), String> {
     let old_scale = rs_replicas(rs);
     let replicas = deployment_replicas(&sync.d);
     let max = replicas + max_surge(&sync.d);
     let size_needs_update = old_scale != new_scale;
     if !size_needs_update && !replicas_annotations_need_update(rs, replicas, max) {
-        return Ok((false, rs.clone()));
+        return Ok((false, None));
     }
     let mut copy = rs.clone();
     set_rs_replicas(&mut copy, new_scale);
@@ -185,23 +187,23 @@ pub(crate) fn scale_replica_set(
         .api
         .update(Object::ReplicaSet(Box::new(copy)))
         .map_err(|error| error.to_string())?;
-    let written = written.as_::<ReplicaSet>().cloned().unwrap_or_default();
     if size_needs_update {
+        let meta = written.metadata();
         sync.event(
             EventType::Normal,
             "ScalingReplicaSet",
             &format!(
                 "Scaled {operation} replica set {} to {new_scale} from {old_scale}",
-                written.metadata.name()
+                meta.name()
             ),
         );
         sync.context.trace(format!(
             "scaled {operation} replicaset {}/{} to {new_scale} from {old_scale}",
-            written.metadata.namespace(),
-            written.metadata.name()
+            meta.namespace(),
+            meta.name()
         ));
     }
-    Ok((size_needs_update, written))
+    Ok((size_needs_update, Some(written)))
 }
 
 /// `scaleReplicaSetAndRecordEvent`: nothing when the size is already right.
@@ -209,33 +211,41 @@ pub(crate) fn scale_replica_set_and_record_event(
     sync: &mut DeploymentSync<'_, '_>,
     rs: &ReplicaSet,
     new_scale: i32,
-) -> Result<(bool, ReplicaSet), String> {
+) -> Result<(bool, Option<Arc<Object>>), String> {
     let current = rs_replicas(rs);
     if current == new_scale {
-        return Ok((false, rs.clone()));
+        return Ok((false, None));
     }
     let operation = if current < new_scale { "up" } else { "down" };
     scale_replica_set(sync, rs, new_scale, operation)
 }
 
-/// Executes `ops` in order against the latest state of each RS. Returns whether any
-/// changed size.
+/// Executes `ops` in order against the latest state of each RS: `rss` until an op
+/// writes one, then what the API returned. Returns whether any changed size.
 pub(crate) fn execute_ops(
     sync: &mut DeploymentSync<'_, '_>,
-    rss: &mut [ReplicaSet],
+    rss: &[&ReplicaSet],
     ops: &[ScaleOp],
 ) -> Result<bool, String> {
     let mut scaled = false;
+    let mut written: Vec<Option<Arc<Object>>> = vec![None; rss.len()];
     for op in ops {
         let Some(index) = rss.iter().position(|rs| rs.metadata.name() == op.name) else {
             continue;
         };
-        let (changed, written) = match op.operation {
-            Some(operation) => scale_replica_set(sync, &rss[index], op.replicas, operation)?,
-            None => scale_replica_set_and_record_event(sync, &rss[index], op.replicas)?,
+        let latest = written[index].clone();
+        let rs = match latest.as_deref() {
+            Some(object) => object.as_::<ReplicaSet>().unwrap_or(rss[index]),
+            None => rss[index],
+        };
+        let (changed, next) = match op.operation {
+            Some(operation) => scale_replica_set(sync, rs, op.replicas, operation)?,
+            None => scale_replica_set_and_record_event(sync, rs, op.replicas)?,
         };
         scaled |= changed;
-        rss[index] = written;
+        if next.is_some() {
+            written[index] = next;
+        }
     }
     Ok(scaled)
 }
@@ -498,13 +508,8 @@ pub(crate) fn sync(
 ) -> Result<(), String> {
     let (new_rs, old_refs) = get_all_replica_sets_and_sync_revision(sync, rs_list, false)?;
     let ops = scale_plan(&sync.d, new_rs.as_deref(), &old_refs);
-    let mut all: Vec<ReplicaSet> = old_refs
-        .iter()
-        .copied()
-        .chain(new_rs.as_deref())
-        .cloned()
-        .collect();
-    execute_ops(sync, &mut all, &ops)?;
+    let all: Vec<&ReplicaSet> = old_refs.iter().copied().chain(new_rs.as_deref()).collect();
+    execute_ops(sync, &all, &ops)?;
     // Cleanup happens here only for a paused deployment with no rollback pending.
     let paused = sync.d.spec.as_ref().and_then(|s| s.paused).unwrap_or(false);
     if paused && super::rollback::rollback_to(&sync.d).is_none() {
