@@ -296,31 +296,38 @@ impl SimDuration {
 
     /// Formats like Go's `time.Duration.String()`: `10s`, `1m20s`, `2m40s`, `5m0s`, `1h0m0s`, `500ms`.
     pub fn to_go_string(self) -> String {
+        use std::fmt::Write as _;
         if self.millis == 0 {
             return "0s".to_string();
         }
-        let sign = if self.millis < 0 { "-" } else { "" };
+        // One buffer for the whole text: the kubelet prints a duration into every
+        // `Pulled` event message.
+        let mut text = String::with_capacity(16);
+        if self.millis < 0 {
+            text.push('-');
+        }
         let millis = self.millis.unsigned_abs();
         if millis < 1000 {
-            return format!("{sign}{millis}ms");
+            let _ = write!(text, "{millis}ms");
+            return text;
         }
         let hours = millis / 3_600_000;
         let minutes = (millis / 60_000) % 60;
         let seconds = (millis / 1000) % 60;
         let fraction = millis % 1000;
-        let seconds_text = if fraction == 0 {
-            format!("{seconds}s")
-        } else {
-            let digits = format!("{fraction:03}");
-            format!("{seconds}.{}s", digits.trim_end_matches('0'))
-        };
         if hours > 0 {
-            format!("{sign}{hours}h{minutes}m{seconds_text}")
+            let _ = write!(text, "{hours}h{minutes}m");
         } else if minutes > 0 {
-            format!("{sign}{minutes}m{seconds_text}")
-        } else {
-            format!("{sign}{seconds_text}")
+            let _ = write!(text, "{minutes}m");
         }
+        let _ = write!(text, "{seconds}");
+        if fraction != 0 {
+            let _ = write!(text, ".{fraction:03}");
+            let trimmed = text.trim_end_matches('0').len();
+            text.truncate(trimmed);
+        }
+        text.push('s');
+        text
     }
 }
 
@@ -560,6 +567,10 @@ mod tests {
             (3_600_000, "1h0m0s"),
             (500, "500ms"),
             (1_500, "1.5s"),
+            (1_050, "1.05s"),
+            (3_723_040, "1h2m3.04s"),
+            (-61_500, "-1m1.5s"),
+            (-20, "-20ms"),
         ];
         for (millis, text) in printed {
             assert_eq!(SimDuration::from_millis(millis).to_go_string(), text);

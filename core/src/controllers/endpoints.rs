@@ -237,6 +237,11 @@ impl ServiceMembership {
                 }
             }
         }
+        // A pod no Service selects, before or now, changes nothing: most pods of a
+        // workload without a Service, on every status write.
+        if old.is_none() && now_member.is_empty() {
+            return BTreeSet::new();
+        }
         let digest = PodDigest::of(pod);
         let mut affected = BTreeSet::new();
         match &old {

@@ -88,7 +88,6 @@ impl ReplicaSetController {
         queue: &mut WorkQueue,
     ) {
         let meta = &pod.metadata;
-        let pod_key = key_of(meta);
         let Some(reference) = meta.controller_ref() else {
             if event.event_type != WatchEventType::Deleted {
                 for key in Self::replica_sets_selecting(api, pod) {
@@ -100,15 +99,16 @@ impl ReplicaSetController {
         let Some(rs_key) = Self::resolve_controller_ref(api, meta.namespace(), reference) else {
             return;
         };
-        let expectation_key = format!("{}/{}", rs_key.namespace, rs_key.name);
+        // The keys are built only for the events that settle an expectation.
+        let expectation_key = || format!("{}/{}", rs_key.namespace, rs_key.name);
         match event.event_type {
             WatchEventType::Added if !meta.is_being_deleted() => {
-                self.expectations.creation_observed(&expectation_key);
+                self.expectations.creation_observed(&expectation_key());
             }
             // A pod being deleted counts as deleted (updatePod → deletePod upstream).
             _ if meta.is_being_deleted() || event.event_type == WatchEventType::Deleted => {
                 self.expectations
-                    .deletion_observed(&expectation_key, &pod_key);
+                    .deletion_observed(&expectation_key(), &key_of(meta));
             }
             _ => {}
         }

@@ -161,6 +161,10 @@ pub struct PodTally {
 }
 
 fn template_labels(rs: &ReplicaSet) -> Option<BTreeMap<String, String>> {
+    template_labels_ref(rs).cloned()
+}
+
+fn template_labels_ref(rs: &ReplicaSet) -> Option<&BTreeMap<String, String>> {
     rs.spec
         .as_ref()?
         .template
@@ -168,7 +172,7 @@ fn template_labels(rs: &ReplicaSet) -> Option<BTreeMap<String, String>> {
         .metadata
         .as_ref()?
         .labels
-        .clone()
+        .as_ref()
 }
 
 impl PodTally {
@@ -220,13 +224,17 @@ impl PodTally {
                 .map(|reference| reference.uid.as_str())
                 .filter(|uid| self.by_owner.contains_key(*uid))
         };
-        if let Some(previous) = self.owner_of.get(&key)
-            && Some(previous.as_str()) != owner
-        {
-            if let Some(tally) = self.by_owner.get_mut(previous) {
-                tally.remove(&key);
+        // One search of `owner_of` tells whether the pod stays with its tally.
+        let mut recorded = false;
+        if let Some(previous) = self.owner_of.get(&key) {
+            if Some(previous.as_str()) == owner {
+                recorded = true;
+            } else {
+                if let Some(tally) = self.by_owner.get_mut(previous) {
+                    tally.remove(&key);
+                }
+                self.owner_of.remove(&key);
             }
-            self.owner_of.remove(&key);
         }
         let Some(owner) = owner else {
             return;
@@ -236,7 +244,7 @@ impl PodTally {
             return;
         };
         let entry = tally.entry(object, pod, node);
-        if !self.owner_of.contains_key(&key) {
+        if !recorded {
             self.owner_of.insert(key.clone(), owner.to_string());
         }
         tally.put(key, entry);
@@ -279,14 +287,15 @@ impl PodTally {
     /// first time and again whenever its selector or template labels changed.
     pub fn totals(&mut self, rs: &ReplicaSet, selector: &Selector, api: &ApiServer) -> Totals {
         let uid = rs.metadata.uid();
-        let selector_source = rs.spec.as_ref().and_then(|spec| spec.selector.clone());
-        let labels = template_labels(rs);
+        // Compared in place: the copies are taken only when the tally is rebuilt.
         if let Some(tally) = self.by_owner.get(uid)
-            && tally.selector_source == selector_source
-            && tally.template_labels == labels
+            && tally.selector_source.as_ref() == rs.spec.as_ref().and_then(|s| s.selector.as_ref())
+            && tally.template_labels.as_ref() == template_labels_ref(rs)
         {
             return tally.totals;
         }
+        let selector_source = rs.spec.as_ref().and_then(|spec| spec.selector.clone());
+        let labels = template_labels(rs);
         self.forget(uid);
         let mut tally = OwnerTally {
             template_selector: Selector::from_set(&labels.clone().unwrap_or_default()),

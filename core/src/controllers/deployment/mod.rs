@@ -87,7 +87,12 @@ impl DeploymentSync<'_, '_> {
 
     fn adopt_written(&mut self, written: Arc<Object>) {
         if let Some(d) = written.as_::<Deployment>() {
-            self.d = d.clone();
+            self.d.metadata = d.metadata.clone();
+            self.d.spec = d.spec.clone();
+            // A status write returns the status it was sent: no second copy of it.
+            if self.d.status != d.status {
+                self.d.status = d.status.clone();
+            }
         }
         self.object = written;
     }
@@ -142,8 +147,9 @@ impl DeploymentController {
     }
 
     /// `getReplicaSetsForDeployment`: claims the RSs (adopting matching orphans,
-    /// releasing strays) from the owner and orphan indexes.
-    fn claim_replica_sets(sync: &mut DeploymentSync<'_, '_>) -> Result<Vec<ReplicaSet>, String> {
+    /// releasing strays) from the owner and orphan indexes. The stored objects are
+    /// returned, so the sync borrows them instead of copying each.
+    fn claim_replica_sets(sync: &mut DeploymentSync<'_, '_>) -> Result<Vec<Arc<Object>>, String> {
         let selector = sync
             .d
             .spec
@@ -171,8 +177,8 @@ impl DeploymentController {
         }
         Ok(result
             .claimed
-            .iter()
-            .filter_map(|object| object.as_::<ReplicaSet>().cloned())
+            .into_iter()
+            .filter(|object| object.as_::<ReplicaSet>().is_some())
             .collect())
     }
 
@@ -200,7 +206,11 @@ impl DeploymentController {
             }
             return Ok(());
         }
-        let rs_list = Self::claim_replica_sets(sync)?;
+        let claimed = Self::claim_replica_sets(sync)?;
+        let rs_list: Vec<&ReplicaSet> = claimed
+            .iter()
+            .filter_map(|object| object.as_::<ReplicaSet>())
+            .collect();
         if sync.d.metadata.is_being_deleted() {
             return sync::sync_status_only(sync, &rs_list);
         }

@@ -49,16 +49,10 @@ fn pods_of(sync: &DeploymentSync<'_, '_>, rs: &ReplicaSet) -> Vec<Arc<Object>> {
 /// `rolloutRecreate`.
 pub(crate) fn rollout_recreate(
     sync: &mut DeploymentSync<'_, '_>,
-    rs_list: &[ReplicaSet],
+    rs_list: &[&ReplicaSet],
 ) -> Result<(), String> {
     let (mut new_rs, mut old) = get_all_replica_sets_and_sync_revision(sync, rs_list, false)?;
-    let snapshot_all = |old: &[ReplicaSet], new_rs: &Option<ReplicaSet>| -> Vec<ReplicaSet> {
-        let mut all = old.to_vec();
-        all.extend(new_rs.clone());
-        all
-    };
-    let all = snapshot_all(&old, &new_rs);
-    let all_refs: Vec<&ReplicaSet> = all.iter().collect();
+    let all_refs: Vec<&ReplicaSet> = old.iter().copied().chain(new_rs.as_deref()).collect();
 
     // Scale down every active old RS.
     let mut scaled_down = false;
@@ -67,7 +61,7 @@ pub(crate) fn rollout_recreate(
         scaled_down |= scaled;
     }
     if scaled_down {
-        return sync_rollout_status(sync, &all_refs, new_rs.as_ref());
+        return sync_rollout_status(sync, &all_refs, new_rs.as_deref());
     }
 
     // Wait until every old pod is gone.
@@ -78,25 +72,22 @@ pub(crate) fn rollout_recreate(
         .flat_map(|rs| pods_of(sync, rs))
         .collect();
     let old_pod_refs: Vec<&Pod> = old_pods.iter().filter_map(|o| o.as_::<Pod>()).collect();
-    let old_refs: Vec<&ReplicaSet> = old.iter().collect();
-    if old_pods_running(&old_refs, &old_pod_refs) {
-        return sync_rollout_status(sync, &all_refs, new_rs.as_ref());
+    if old_pods_running(&old, &old_pod_refs) {
+        return sync_rollout_status(sync, &all_refs, new_rs.as_deref());
     }
 
     // Then create the new RS, or scale it up.
     if new_rs.is_none() {
         (new_rs, old) = get_all_replica_sets_and_sync_revision(sync, rs_list, true)?;
     }
-    let all = snapshot_all(&old, &new_rs);
-    let all_refs: Vec<&ReplicaSet> = all.iter().collect();
+    let all_refs: Vec<&ReplicaSet> = old.iter().copied().chain(new_rs.as_deref()).collect();
     if let Some(rs) = &new_rs {
         let replicas = deployment_replicas(&sync.d);
         scale_replica_set_and_record_event(sync, rs, replicas)?;
     }
     let status = sync.d.status.clone().unwrap_or_default();
     if deployment_complete(&sync.d, &status) {
-        let old_refs: Vec<&ReplicaSet> = old.iter().collect();
-        cleanup_deployment(sync, &old_refs)?;
+        cleanup_deployment(sync, &old)?;
     }
-    sync_rollout_status(sync, &all_refs, new_rs.as_ref())
+    sync_rollout_status(sync, &all_refs, new_rs.as_deref())
 }

@@ -32,11 +32,10 @@ fn clear_rollback_to(sync: &mut DeploymentSync<'_, '_>) -> Result<(), String> {
 /// `rollback`.
 pub(crate) fn rollback(
     sync: &mut DeploymentSync<'_, '_>,
-    rs_list: &[ReplicaSet],
+    rs_list: &[&ReplicaSet],
 ) -> Result<(), String> {
-    let (new_rs, old) = get_all_replica_sets_and_sync_revision(sync, rs_list, true)?;
-    let mut all: Vec<&ReplicaSet> = old.iter().collect();
-    all.extend(new_rs.as_ref());
+    let (new_rs, mut all) = get_all_replica_sets_and_sync_revision(sync, rs_list, true)?;
+    all.extend(new_rs.as_deref());
     let mut wanted = rollback_to(&sync.d).unwrap_or(0);
     if wanted == 0 {
         wanted = last_revision(&all);

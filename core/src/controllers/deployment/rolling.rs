@@ -141,36 +141,34 @@ pub fn reconcile_old_replica_sets(
 /// `rolloutRolling`: one step of a rolling update.
 pub(crate) fn rollout_rolling(
     sync: &mut DeploymentSync<'_, '_>,
-    rs_list: &[ReplicaSet],
+    rs_list: &[&ReplicaSet],
 ) -> Result<(), String> {
-    let (new_rs, old) = get_all_replica_sets_and_sync_revision(sync, rs_list, true)?;
+    let (new_rs, old_refs) = get_all_replica_sets_and_sync_revision(sync, rs_list, true)?;
     let Some(new_rs) = new_rs else {
         return Err("the new replica set was not created".to_string());
     };
-    let mut all: Vec<&ReplicaSet> = old.iter().collect();
-    all.push(&new_rs);
+    let new_rs: &ReplicaSet = &new_rs;
+    let mut all: Vec<&ReplicaSet> = old_refs.clone();
+    all.push(new_rs);
 
     // Scale up the new RS if possible; that is this sync's step.
-    if let Some(target) = reconcile_new_replica_set(&all, &new_rs, &sync.d)? {
+    if let Some(target) = reconcile_new_replica_set(&all, new_rs, &sync.d)? {
         let ops = [ScaleOp {
             name: new_rs.metadata.name().to_string(),
             replicas: target,
             operation: None,
         }];
-        let mut view = vec![new_rs.clone()];
-        if execute_ops(sync, &mut view, &ops)? {
-            return sync_rollout_status(sync, &all, Some(&new_rs));
+        if execute_ops(sync, &[new_rs], &ops)? {
+            return sync_rollout_status(sync, &all, Some(new_rs));
         }
     }
 
     // Scale down old RSs if possible.
-    let old_refs: Vec<&ReplicaSet> = old.iter().collect();
     let active_old = filter_active(&old_refs);
-    let ops = reconcile_old_replica_sets(&all, &active_old, &new_rs, &sync.d);
+    let ops = reconcile_old_replica_sets(&all, &active_old, new_rs, &sync.d);
     if !ops.is_empty() {
-        let mut view: Vec<ReplicaSet> = active_old.iter().map(|rs| (*rs).clone()).collect();
-        if execute_ops(sync, &mut view, &ops)? {
-            return sync_rollout_status(sync, &all, Some(&new_rs));
+        if execute_ops(sync, &active_old, &ops)? {
+            return sync_rollout_status(sync, &all, Some(new_rs));
         }
     }
 
@@ -178,5 +176,5 @@ pub(crate) fn rollout_rolling(
     if deployment_complete(&sync.d, &status) {
         cleanup_deployment(sync, &old_refs)?;
     }
-    sync_rollout_status(sync, &all, Some(&new_rs))
+    sync_rollout_status(sync, &all, Some(new_rs))
 }

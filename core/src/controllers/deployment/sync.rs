@@ -3,7 +3,9 @@
 //!
 //! Upstream: `pkg/controller/deployment/sync.go`.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use super::DeploymentSync;
 use super::util::*;
@@ -161,19 +163,20 @@ pub fn cleanup_plan(old_rss: &[&ReplicaSet], d: &Deployment) -> Vec<String> {
 
 /// `scaleReplicaSet`: writes the size and replica annotations when either changed;
 /// records `ScalingReplicaSet` "Scaled <op> replica set <rs> to <new> from <old>" when
-/// the size changed. Returns whether it scaled and the RS as written.
+/// the size changed. Returns whether it scaled and the RS as written (None when
+/// nothing was written: `rs` is still current).
 pub(crate) fn scale_replica_set(
     sync: &mut DeploymentSync<'_, '_>,
     rs: &ReplicaSet,
     new_scale: i32,
     operation: &str,
-) -> Result<(bool, ReplicaSet), String> {
+) -> Result<(bool, Option<Arc<Object>>), String> {
     let old_scale = rs_replicas(rs);
     let replicas = deployment_replicas(&sync.d);
     let max = replicas + max_surge(&sync.d);
     let size_needs_update = old_scale != new_scale;
     if !size_needs_update && !replicas_annotations_need_update(rs, replicas, max) {
-        return Ok((false, rs.clone()));
+        return Ok((false, None));
     }
     let mut copy = rs.clone();
     set_rs_replicas(&mut copy, new_scale);
@@ -184,23 +187,23 @@ pub(crate) fn scale_replica_set(
         .api
         .update(Object::ReplicaSet(Box::new(copy)))
         .map_err(|error| error.to_string())?;
-    let written = written.as_::<ReplicaSet>().cloned().unwrap_or_default();
     if size_needs_update {
+        let meta = written.metadata();
         sync.event(
             EventType::Normal,
             "ScalingReplicaSet",
             &format!(
                 "Scaled {operation} replica set {} to {new_scale} from {old_scale}",
-                written.metadata.name()
+                meta.name()
             ),
         );
         sync.context.trace(format!(
             "scaled {operation} replicaset {}/{} to {new_scale} from {old_scale}",
-            written.metadata.namespace(),
-            written.metadata.name()
+            meta.namespace(),
+            meta.name()
         ));
     }
-    Ok((size_needs_update, written))
+    Ok((size_needs_update, Some(written)))
 }
 
 /// `scaleReplicaSetAndRecordEvent`: nothing when the size is already right.
@@ -208,33 +211,41 @@ pub(crate) fn scale_replica_set_and_record_event(
     sync: &mut DeploymentSync<'_, '_>,
     rs: &ReplicaSet,
     new_scale: i32,
-) -> Result<(bool, ReplicaSet), String> {
+) -> Result<(bool, Option<Arc<Object>>), String> {
     let current = rs_replicas(rs);
     if current == new_scale {
-        return Ok((false, rs.clone()));
+        return Ok((false, None));
     }
     let operation = if current < new_scale { "up" } else { "down" };
     scale_replica_set(sync, rs, new_scale, operation)
 }
 
-/// Executes `ops` in order against the latest state of each RS. Returns whether any
-/// changed size.
+/// Executes `ops` in order against the latest state of each RS: `rss` until an op
+/// writes one, then what the API returned. Returns whether any changed size.
 pub(crate) fn execute_ops(
     sync: &mut DeploymentSync<'_, '_>,
-    rss: &mut [ReplicaSet],
+    rss: &[&ReplicaSet],
     ops: &[ScaleOp],
 ) -> Result<bool, String> {
     let mut scaled = false;
+    let mut written: Vec<Option<Arc<Object>>> = vec![None; rss.len()];
     for op in ops {
         let Some(index) = rss.iter().position(|rs| rs.metadata.name() == op.name) else {
             continue;
         };
-        let (changed, written) = match op.operation {
-            Some(operation) => scale_replica_set(sync, &rss[index], op.replicas, operation)?,
-            None => scale_replica_set_and_record_event(sync, &rss[index], op.replicas)?,
+        let latest = written[index].clone();
+        let rs = match latest.as_deref() {
+            Some(object) => object.as_::<ReplicaSet>().unwrap_or(rss[index]),
+            None => rss[index],
+        };
+        let (changed, next) = match op.operation {
+            Some(operation) => scale_replica_set(sync, rs, op.replicas, operation)?,
+            None => scale_replica_set_and_record_event(sync, rs, op.replicas)?,
         };
         scaled |= changed;
-        rss[index] = written;
+        if next.is_some() {
+            written[index] = next;
+        }
     }
     Ok(scaled)
 }
@@ -263,37 +274,48 @@ pub(crate) fn cleanup_deployment(
 }
 
 /// `getNewReplicaSet` + `getAllReplicaSetsAndSyncRevision`: the new RS (created when
-/// `create` and missing) with its revision synced, and all old RSs.
-pub(crate) fn get_all_replica_sets_and_sync_revision(
+/// `create` and missing) with its revision synced, and all old RSs. Both borrow from
+/// `rs_list`; only a new RS that was written is a copy (of what the API returned).
+pub(crate) fn get_all_replica_sets_and_sync_revision<'r>(
     sync: &mut DeploymentSync<'_, '_>,
-    rs_list: &[ReplicaSet],
+    rs_list: &[&'r ReplicaSet],
     create: bool,
-) -> Result<(Option<ReplicaSet>, Vec<ReplicaSet>), String> {
-    let refs: Vec<&ReplicaSet> = rs_list.iter().collect();
-    let (_, old) = find_old_replica_sets(&sync.d, &refs);
-    let old: Vec<ReplicaSet> = old.into_iter().cloned().collect();
-    let new_rs = get_new_replica_set(sync, &refs, &old, create)?;
+) -> Result<(Option<Cow<'r, ReplicaSet>>, Vec<&'r ReplicaSet>), String> {
+    let (_, old) = find_old_replica_sets(&sync.d, rs_list);
+    let new_rs = get_new_replica_set(sync, rs_list, &old, create)?;
     Ok((new_rs, old))
 }
 
-fn get_new_replica_set(
+fn get_new_replica_set<'r>(
     sync: &mut DeploymentSync<'_, '_>,
-    rs_list: &[&ReplicaSet],
-    old_rss: &[ReplicaSet],
+    rs_list: &[&'r ReplicaSet],
+    old_rss: &[&ReplicaSet],
     create: bool,
-) -> Result<Option<ReplicaSet>, String> {
-    let existing = find_new_replica_set(&sync.d, rs_list).cloned();
-    let old_refs: Vec<&ReplicaSet> = old_rss.iter().collect();
-    let new_revision = max_revision(&old_refs) + 1;
+) -> Result<Option<Cow<'r, ReplicaSet>>, String> {
+    let existing = find_new_replica_set(&sync.d, rs_list);
+    let new_revision = max_revision(old_rss) + 1;
     let now = sync.context.now();
 
-    if let Some(mut copy) = existing {
+    if let Some(existing) = existing {
+        // The annotations are worked out on a copy of them alone (with `exists`,
+        // SetNewReplicaSetAnnotations reads and writes nothing else); the RS is copied
+        // only when it has to be written.
+        let mut annotated = ReplicaSet {
+            metadata: ObjectMeta {
+                annotations: existing.metadata.annotations.clone(),
+                ..ObjectMeta::default()
+            },
+            spec: None,
+            status: None,
+        };
         let annotations_updated =
-            set_new_replica_set_annotations(&sync.d, &mut copy, new_revision, true);
+            set_new_replica_set_annotations(&sync.d, &mut annotated, new_revision, true);
         let d_min_ready = sync.d.spec.as_ref().and_then(|s| s.min_ready_seconds);
-        let rs_min_ready = copy.spec.as_ref().and_then(|s| s.min_ready_seconds);
+        let rs_min_ready = existing.spec.as_ref().and_then(|s| s.min_ready_seconds);
         let min_ready_needs_update = rs_min_ready.unwrap_or(0) != d_min_ready.unwrap_or(0);
         if annotations_updated || min_ready_needs_update {
+            let mut copy = existing.clone();
+            copy.metadata.annotations = annotated.metadata.annotations;
             copy.spec
                 .get_or_insert_with(Default::default)
                 .min_ready_seconds = d_min_ready;
@@ -303,8 +325,9 @@ fn get_new_replica_set(
                 .api
                 .update(Object::ReplicaSet(Box::new(copy)))
                 .map_err(|error| error.to_string())?;
-            return Ok(written.as_::<ReplicaSet>().cloned());
+            return Ok(written.as_::<ReplicaSet>().cloned().map(Cow::Owned));
         }
+        let copy = existing;
         let revision_text = copy
             .metadata
             .annotation(REVISION_ANNOTATION)
@@ -328,7 +351,7 @@ fn get_new_replica_set(
         if needs_update {
             sync.write_status()?;
         }
-        return Ok(Some(copy));
+        return Ok(Some(Cow::Borrowed(copy)));
     }
     if !create {
         return Ok(None);
@@ -371,7 +394,7 @@ fn get_new_replica_set(
         }),
         status: None,
     };
-    let mut all: Vec<&ReplicaSet> = old_rss.iter().collect();
+    let mut all: Vec<&ReplicaSet> = old_rss.to_vec();
     all.push(&new_rs);
     let new_replicas = new_rs_new_replicas(&sync.d, &all, &new_rs)?;
     set_rs_replicas(&mut new_rs, new_replicas);
@@ -460,18 +483,17 @@ fn get_new_replica_set(
     if needs_update {
         sync.write_status()?;
     }
-    Ok(Some(created))
+    Ok(Some(Cow::Owned(created)))
 }
 
 /// `isScalingEvent`: an active RS's desired-replicas annotation differs from the
 /// deployment's replicas.
 pub(crate) fn is_scaling_event(
     sync: &mut DeploymentSync<'_, '_>,
-    rs_list: &[ReplicaSet],
+    rs_list: &[&ReplicaSet],
 ) -> Result<bool, String> {
-    let (new_rs, old) = get_all_replica_sets_and_sync_revision(sync, rs_list, false)?;
-    let mut all: Vec<&ReplicaSet> = old.iter().collect();
-    all.extend(new_rs.as_ref());
+    let (new_rs, mut all) = get_all_replica_sets_and_sync_revision(sync, rs_list, false)?;
+    all.extend(new_rs.as_deref());
     let replicas = deployment_replicas(&sync.d);
     Ok(filter_active(&all)
         .iter()
@@ -482,33 +504,30 @@ pub(crate) fn is_scaling_event(
 /// `sync`: reconciles a paused deployment or a scaling event: scale, clean up, status.
 pub(crate) fn sync(
     sync: &mut DeploymentSync<'_, '_>,
-    rs_list: &[ReplicaSet],
+    rs_list: &[&ReplicaSet],
 ) -> Result<(), String> {
-    let (new_rs, old) = get_all_replica_sets_and_sync_revision(sync, rs_list, false)?;
-    let old_refs: Vec<&ReplicaSet> = old.iter().collect();
-    let ops = scale_plan(&sync.d, new_rs.as_ref(), &old_refs);
-    let mut all: Vec<ReplicaSet> = old.clone();
-    all.extend(new_rs.clone());
-    execute_ops(sync, &mut all, &ops)?;
+    let (new_rs, old_refs) = get_all_replica_sets_and_sync_revision(sync, rs_list, false)?;
+    let ops = scale_plan(&sync.d, new_rs.as_deref(), &old_refs);
+    let all: Vec<&ReplicaSet> = old_refs.iter().copied().chain(new_rs.as_deref()).collect();
+    execute_ops(sync, &all, &ops)?;
     // Cleanup happens here only for a paused deployment with no rollback pending.
     let paused = sync.d.spec.as_ref().and_then(|s| s.paused).unwrap_or(false);
     if paused && super::rollback::rollback_to(&sync.d).is_none() {
         cleanup_deployment(sync, &old_refs)?;
     }
-    let mut all_refs: Vec<&ReplicaSet> = old.iter().collect();
-    all_refs.extend(new_rs.as_ref());
-    sync_deployment_status(sync, &all_refs, new_rs.as_ref())
+    let mut all_refs: Vec<&ReplicaSet> = old_refs.clone();
+    all_refs.extend(new_rs.as_deref());
+    sync_deployment_status(sync, &all_refs, new_rs.as_deref())
 }
 
 /// `syncStatusOnly`: a deployment being deleted only gets its status.
 pub(crate) fn sync_status_only(
     sync: &mut DeploymentSync<'_, '_>,
-    rs_list: &[ReplicaSet],
+    rs_list: &[&ReplicaSet],
 ) -> Result<(), String> {
-    let (new_rs, old) = get_all_replica_sets_and_sync_revision(sync, rs_list, false)?;
-    let mut all: Vec<&ReplicaSet> = old.iter().collect();
-    all.extend(new_rs.as_ref());
-    sync_deployment_status(sync, &all, new_rs.as_ref())
+    let (new_rs, mut all) = get_all_replica_sets_and_sync_revision(sync, rs_list, false)?;
+    all.extend(new_rs.as_deref());
+    sync_deployment_status(sync, &all, new_rs.as_deref())
 }
 
 /// `syncDeploymentStatus`: writes calculateStatus when it differs.

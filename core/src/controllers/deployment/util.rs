@@ -282,6 +282,53 @@ fn strip_empty(value: &mut serde_json::Value) -> bool {
     }
 }
 
+/// Whether two template metadata are equal once the `pod-template-hash` label is
+/// dropped from both (labels left empty count as none), compared in place: the same
+/// answer as comparing copies without the label, which the Deployment controller
+/// would otherwise build for every ReplicaSet on every sync.
+fn meta_equal_ignore_hash(left: Option<&ObjectMeta>, right: Option<&ObjectMeta>) -> bool {
+    let (Some(left), Some(right)) = (left, right) else {
+        return left.is_none() && right.is_none();
+    };
+    fn labels(meta: &ObjectMeta) -> impl Iterator<Item = (&String, &String)> {
+        let labels = meta.labels.iter().flatten();
+        labels.filter(|(key, _)| key.as_str() != POD_TEMPLATE_HASH_LABEL)
+    }
+    // Every field is named, so a new ObjectMeta field cannot be missed here.
+    let ObjectMeta {
+        name,
+        generate_name,
+        namespace,
+        self_link,
+        uid,
+        resource_version,
+        generation,
+        creation_timestamp,
+        deletion_timestamp,
+        deletion_grace_period_seconds,
+        labels: _,
+        annotations,
+        owner_references,
+        finalizers,
+        managed_fields,
+    } = left;
+    *name == right.name
+        && *generate_name == right.generate_name
+        && *namespace == right.namespace
+        && *self_link == right.self_link
+        && *uid == right.uid
+        && *resource_version == right.resource_version
+        && *generation == right.generation
+        && *creation_timestamp == right.creation_timestamp
+        && *deletion_timestamp == right.deletion_timestamp
+        && *deletion_grace_period_seconds == right.deletion_grace_period_seconds
+        && *annotations == right.annotations
+        && *owner_references == right.owner_references
+        && *finalizers == right.finalizers
+        && *managed_fields == right.managed_fields
+        && labels(left).eq(labels(right))
+}
+
 /// `EqualIgnoreHash`: the templates are equal once the `pod-template-hash` label is
 /// removed from both (and empty collections are taken as absent).
 pub fn equal_ignore_hash(left: &PodTemplateSpec, right: &PodTemplateSpec) -> bool {
@@ -298,11 +345,9 @@ pub fn equal_ignore_hash(left: &PodTemplateSpec, right: &PodTemplateSpec) -> boo
         }
         meta
     };
-    let (left_meta, right_meta) = (
-        without_hash(left.metadata.as_ref()),
-        without_hash(right.metadata.as_ref()),
-    );
-    if left.spec == right.spec && left_meta == right_meta {
+    if left.spec == right.spec
+        && meta_equal_ignore_hash(left.metadata.as_ref(), right.metadata.as_ref())
+    {
         return true;
     }
     // A container whose image differs (`kubectl set image`) differs in JSON too: an
@@ -323,6 +368,10 @@ pub fn equal_ignore_hash(left: &PodTemplateSpec, right: &PodTemplateSpec) -> boo
     {
         return false;
     }
+    let (left_meta, right_meta) = (
+        without_hash(left.metadata.as_ref()),
+        without_hash(right.metadata.as_ref()),
+    );
     let left = PodTemplateSpec {
         metadata: left_meta,
         spec: left.spec.clone(),

@@ -490,8 +490,15 @@ impl PreScorePlugin for PodTopologySpread {
             })
             .collect();
         let required = RequiredNodeAffinity::of(pod.pod());
-        let memo_key =
-            |constraint: &Constraint| format!("{}\u{0}{:?}", pod.namespace(), constraint.selector);
+        // The namespace and the selector's structural key: equal exactly when the
+        // counted pods are the same, without a `{:?}` per pod.
+        let memo_key = |constraint: &Constraint| {
+            let mut key = String::with_capacity(64);
+            key.push_str(pod.namespace());
+            key.push('\u{0}');
+            constraint.selector.write_memo_key(&mut key);
+            key
+        };
         // Every node's matching pods count towards its domain; the cache's memo keeps
         // the counts of nodes that did not change since the last cycle.
         for (index, constraint) in constraints.iter().enumerate() {
@@ -513,12 +520,16 @@ impl PreScorePlugin for PodTopologySpread {
                 } else {
                     Vec::new()
                 };
-                let tally_key = format!(
-                    "{}\u{0}{}\u{0}{}",
-                    memo_key(constraint),
-                    constraint.topology_key,
-                    required_keys.join("\u{0}")
-                );
+                let mut tally_key = memo_key(constraint);
+                tally_key.push('\u{0}');
+                tally_key.push_str(&constraint.topology_key);
+                tally_key.push('\u{0}');
+                for (position, required_key) in required_keys.iter().enumerate() {
+                    if position > 0 {
+                        tally_key.push('\u{0}');
+                    }
+                    tally_key.push_str(required_key);
+                }
                 let tally = cache.domain_tally(
                     &tally_key,
                     &constraint.topology_key,
