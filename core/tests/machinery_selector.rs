@@ -421,3 +421,49 @@ mod properties {
         }
     }
 }
+
+/// `write_memo_key` names a selector one-to-one: equal selectors give equal keys and
+/// different ones different keys, including nothing against everything.
+#[test]
+fn memo_keys_are_one_to_one() {
+    let key = |selector: &Selector| {
+        let mut out = String::new();
+        selector.write_memo_key(&mut out);
+        out
+    };
+    let texts = [
+        "",
+        "a=b",
+        "a==b",
+        "a!=b",
+        "a in (b)",
+        "a in (b,c)",
+        "a in (bc)",
+        "a notin (b)",
+        "a",
+        "!a",
+        "a=b,c=d",
+        "a=bc",
+        "ab=c",
+        "x>1",
+        "x<1",
+    ];
+    let selectors: Vec<Selector> = texts
+        .iter()
+        .map(|text| Selector::parse(text).expect(text))
+        .chain([Selector::nothing()])
+        .collect();
+    for (i, left) in selectors.iter().enumerate() {
+        for (j, right) in selectors.iter().enumerate() {
+            assert_eq!(
+                key(left) == key(right),
+                left == right,
+                "{i} {j}: {left:?} / {right:?}"
+            );
+        }
+    }
+    assert_eq!(
+        key(&Selector::parse("c=d,a=b").unwrap()),
+        key(&Selector::parse("a=b,c=d").unwrap())
+    );
+}

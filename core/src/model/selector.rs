@@ -381,6 +381,8 @@ impl Selector {
             push_length_prefixed(out, &requirement.key);
             out.push(char::from(b'a' + requirement.operator as u8));
             push_decimal(out, requirement.values.len());
+            // Ends the count, so it cannot run into the first value's length.
+            out.push('#');
             for value in &requirement.values {
                 push_length_prefixed(out, value);
             }
