@@ -95,7 +95,7 @@ pub fn renew_lease(api: &mut ApiServer, node: &Node, now: SimTime) -> Result<(),
                 metadata: ObjectMeta {
                     name: Some(name.to_string()),
                     namespace: Some(NODE_LEASE_NAMESPACE.to_string()),
-                    owner_references: Some(vec![owner]),
+                    owner_references: Some(vec![owner].into()),
                     ..ObjectMeta::default()
                 },
                 body: BTreeMap::from([(
