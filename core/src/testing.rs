@@ -25,7 +25,7 @@ pub fn config_map(
             owner.metadata(),
         );
         reference.controller = Some(true);
-        vec![reference]
+        vec![reference].into()
     });
     Object::Generic(GenericObject {
         resource_type,

@@ -451,8 +451,13 @@ impl ApiServer {
             .insert("spec".to_string(), serde_json::Value::Object(body));
         let next = Object::Generic(next);
         debug_assert!(validation::validate_update(&next, current).is_empty());
-        let key = ObjectKey::new(resource_type, namespace, name);
-        Ok(self.store.put_at(key, next))
+        // The metadata is the stored one's, so the store's indexes stay as they are.
+        self.store
+            .replace_same_entries(next)
+            .ok_or_else(|| ApiError::NotFound {
+                resource: resource_type.group_resource(),
+                name: name.to_string(),
+            })
     }
 
     /// Applies a JSON merge patch (`kubectl patch --type merge`) to the stored

@@ -219,6 +219,20 @@ impl<V> KeyMap<V> {
             .get_mut(key.name.as_str())
     }
 
+    /// [`KeyMap::get_mut`] of `ObjectKey::of(object)`, without making the key.
+    pub fn get_mut_of(&mut self, object: &Object) -> Option<&mut V> {
+        let resource_type = object.resource_type();
+        let namespace = if resource_type.namespaced {
+            object.namespace()
+        } else {
+            ""
+        };
+        self.by_type
+            .get_mut(resource_type.index())?
+            .get_mut(namespace)?
+            .get_mut(object.name())
+    }
+
     /// Sets the value at `key`, returning the one it replaces. A replacement keeps
     /// the stored key.
     pub fn insert(&mut self, key: ObjectKey, value: V) -> Option<V> {
@@ -461,6 +475,24 @@ impl Store {
         };
         self.append(event_type, Arc::clone(&object));
         object
+    }
+
+    /// [`Store::put_at`] for the replacement of a stored object with the same uid and
+    /// ownerReferences (so no index changes), found from the object's own names, so no
+    /// key is built. Writes nothing and returns `None` when nothing is stored there.
+    pub fn replace_same_entries(&mut self, mut object: Object) -> Option<Arc<Object>> {
+        let revision = self.revision + 1;
+        set_resource_version(&mut object.metadata_mut().resource_version, revision);
+        let object = Arc::new(object);
+        let stored = self.objects.get_mut_of(&object)?;
+        debug_assert!(Self::same_index_entries(
+            stored.metadata(),
+            object.metadata()
+        ));
+        *stored = Arc::clone(&object);
+        self.revision = revision;
+        self.append(WatchEventType::Modified, Arc::clone(&object));
+        Some(object)
     }
 
     /// Removes the object at `key` at the next revision and logs the deletion.

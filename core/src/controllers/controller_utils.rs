@@ -407,7 +407,8 @@ fn adopt(api: &mut ApiServer, owner: &Object, object: &Object) -> Result<Arc<Obj
     let mut updated = object.clone();
     let meta = updated.metadata_mut();
     meta.owner_references
-        .get_or_insert_with(Vec::new)
+        .get_or_insert_with(Default::default)
+        .make_mut()
         .push(controller_ref(owner));
     api.update(updated).map_err(AdoptError::Api)
 }
@@ -417,7 +418,9 @@ fn release(api: &mut ApiServer, owner_uid: &str, object: &Object) -> Result<Arc<
     let mut updated = object.clone();
     let meta = updated.metadata_mut();
     if let Some(references) = &mut meta.owner_references {
-        references.retain(|reference| reference.uid != owner_uid);
+        references
+            .make_mut()
+            .retain(|reference| reference.uid != owner_uid);
         if references.is_empty() {
             meta.owner_references = None;
         }
@@ -456,7 +459,7 @@ pub fn pod_from_template(
             labels: template_meta.and_then(|meta| meta.labels.clone()),
             annotations: template_meta.and_then(|meta| meta.annotations.clone()),
             finalizers: template_meta.and_then(|meta| meta.finalizers.clone()),
-            owner_references: controller_ref.map(|reference| vec![reference]),
+            owner_references: controller_ref.map(|reference| vec![reference].into()),
             ..ObjectMeta::default()
         },
         spec: template.spec.clone(),

@@ -326,11 +326,14 @@ fn new_slice(
             generate_name: Some(format!("{}-", service.metadata.name())),
             namespace: Some(service.metadata.namespace().to_string()),
             labels: Some(labels.clone()),
-            owner_references: Some(vec![OwnerReference::controller_of(
-                "v1",
-                "Service",
-                &service.metadata,
-            )]),
+            owner_references: Some(
+                vec![OwnerReference::controller_of(
+                    "v1",
+                    "Service",
+                    &service.metadata,
+                )]
+                .into(),
+            ),
             ..ObjectMeta::default()
         },
         address_type: Some("IPv4".to_string()),

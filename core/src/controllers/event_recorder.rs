@@ -356,26 +356,30 @@ impl Controller for EventTtl {
     }
 
     fn reconcile(&mut self, key: &ObjectKey, context: &mut ControllerContext<'_>) -> Action {
-        let Some(object) = context.api.store().get(key).map(Arc::clone) else {
-            return Action::Done;
-        };
-        let Some(event) = object.as_::<Event>() else {
-            return Action::Done;
-        };
-        let Some(expiry) = EventTtl::expiry(event) else {
+        let Some(expiry) = context
+            .api
+            .store()
+            .get(key)
+            .and_then(|object| object.as_::<Event>())
+            .and_then(EventTtl::expiry)
+        else {
             return Action::Done;
         };
         let now = context.now();
         if expiry > now {
             return Action::RequeueAfter(expiry - now);
         }
-        let _ = context.api.delete(
+        // No reference is held across the deletion, so the store reuses the version it
+        // removes instead of copying it; the removed Event says what to forget.
+        if let Ok(outcome) = context.api.delete(
             key.resource_type(),
             &key.namespace,
             &key.name,
             &DeleteOptions::default(),
-        );
-        context.recorder.forget(&key.namespace, &key.name, event);
+        ) && let Some(event) = outcome.object().as_::<Event>()
+        {
+            context.recorder.forget(&key.namespace, &key.name, event);
+        }
         Action::Done
     }
 }

@@ -272,7 +272,9 @@ fn collect_if_dangling(object: &Object, context: &mut ControllerContext<'_>) {
 fn remove_owner_reference(object: &mut Object, owner_uid: &str) {
     let meta = object.metadata_mut();
     if let Some(references) = &mut meta.owner_references {
-        references.retain(|reference| reference.uid != owner_uid);
+        references
+            .make_mut()
+            .retain(|reference| reference.uid != owner_uid);
         if references.is_empty() {
             meta.owner_references = None;
         }

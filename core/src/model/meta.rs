@@ -7,6 +7,7 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::model::Shared;
 use crate::time::SimTime;
 
 /// `metav1.Time`: RFC 3339 with second precision on the wire.
@@ -62,8 +63,10 @@ pub struct ObjectMeta {
     pub labels: Option<BTreeMap<String, String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub annotations: Option<BTreeMap<String, String>>,
+    /// Shared between versions (copied on write): every status write and Lease renewal
+    /// stores a new version with the same references, and the watch log keeps the old.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub owner_references: Option<Vec<OwnerReference>>,
+    pub owner_references: Option<Shared<Vec<OwnerReference>>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finalizers: Option<Vec<String>>,
     /// Server-side apply bookkeeping: kept as given, never acted on.
@@ -113,7 +116,9 @@ impl ObjectMeta {
     }
 
     pub fn owner_references(&self) -> &[OwnerReference] {
-        self.owner_references.as_deref().unwrap_or(&[])
+        self.owner_references
+            .as_ref()
+            .map_or(&[], |references| references.as_slice())
     }
 
     /// The owner reference with `controller: true`, if any (`metav1.GetControllerOf`).

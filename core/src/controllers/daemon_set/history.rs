@@ -129,7 +129,7 @@ pub fn construct_history(
                     name: Some(format!("{}-{hash}", daemon_set.metadata.name())),
                     namespace: Some(daemon_set.metadata.namespace().to_string()),
                     labels: Some(labels),
-                    owner_references: Some(vec![controller_ref(object)]),
+                    owner_references: Some(vec![controller_ref(object)].into()),
                     ..ObjectMeta::default()
                 },
                 body: BTreeMap::from([

@@ -382,7 +382,7 @@ fn get_new_replica_set<'r>(
         metadata: ObjectMeta {
             name: Some(name.clone()),
             namespace: Some(sync.d.metadata.namespace().to_string()),
-            owner_references: Some(vec![controller_ref(&sync.object)]),
+            owner_references: Some(vec![controller_ref(&sync.object)].into()),
             labels,
             ..ObjectMeta::default()
         },

@@ -72,24 +72,20 @@ pub fn renew_lease(api: &mut ApiServer, node: &Node, now: SimTime) -> Result<(),
     let lease_type = lookup_kind_name("Lease").expect("Lease is served");
     let name = node.metadata.name();
     let renew_time = now.to_rfc3339_micros();
-    match api.get_ref(lease_type, NODE_LEASE_NAMESPACE, name) {
-        Some(existing) => {
-            if !matches!(existing.as_ref(), Object::Generic(_)) {
-                return Ok(());
-            }
-            // The renewal writes three spec fields, on the API server's lean path.
-            api.update_generic_spec(
-                lease_type,
-                NODE_LEASE_NAMESPACE,
-                name,
-                [
-                    ("renewTime", json!(renew_time)),
-                    ("holderIdentity", json!(name)),
-                    ("leaseDurationSeconds", json!(NODE_LEASE_DURATION_SECONDS)),
-                ],
-            )?;
-        }
-        None => {
+    // The renewal writes three spec fields, on the API server's lean path, which looks
+    // the Lease up itself (a Lease is always a generic object: no typed model).
+    match api.update_generic_spec(
+        lease_type,
+        NODE_LEASE_NAMESPACE,
+        name,
+        [
+            ("renewTime", json!(renew_time)),
+            ("holderIdentity", json!(name)),
+            ("leaseDurationSeconds", json!(NODE_LEASE_DURATION_SECONDS)),
+        ],
+    ) {
+        Ok(_) => {}
+        Err(ApiError::NotFound { .. }) => {
             let mut owner = OwnerReference::controller_of("v1", "Node", &node.metadata);
             owner.controller = None;
             owner.block_owner_deletion = None;
@@ -99,7 +95,7 @@ pub fn renew_lease(api: &mut ApiServer, node: &Node, now: SimTime) -> Result<(),
                 metadata: ObjectMeta {
                     name: Some(name.to_string()),
                     namespace: Some(NODE_LEASE_NAMESPACE.to_string()),
-                    owner_references: Some(vec![owner]),
+                    owner_references: Some(vec![owner].into()),
                     ..ObjectMeta::default()
                 },
                 body: BTreeMap::from([(
@@ -113,6 +109,7 @@ pub fn renew_lease(api: &mut ApiServer, node: &Node, now: SimTime) -> Result<(),
             };
             api.create(Object::Generic(lease))?;
         }
+        Err(error) => return Err(error),
     }
     Ok(())
 }
