@@ -473,7 +473,6 @@ impl Framework {
         }
     }
 
-    /// `RunFilterPlugins`: the first plugin that does not admit the node decides.
     /// True when [`Framework::run_filter`] would succeed, answered without building
     /// a Status: the per-node question of every cycle, for the nodes that fit.
     pub fn admits(&self, state: &CycleState, pod: &PodInfo, node: &NodeInfo) -> bool {
@@ -491,6 +490,7 @@ impl Framework {
         true
     }
 
+    /// `RunFilterPlugins`: the first plugin that does not admit the node decides.
     pub fn run_filter(&self, state: &CycleState, pod: &PodInfo, node: &NodeInfo) -> Status {
         if let Some(skip_mask) = state.filter_skip_mask {
             // Only the plugins that run, in order: a bare pod skips half the default

@@ -327,7 +327,17 @@ fn get_new_replica_set<'r>(
                 .map_err(|error| error.to_string())?;
             return Ok(written.as_::<ReplicaSet>().cloned().map(Cow::Owned));
         }
-        let copy = existing;
+        // SetNewReplicaSetAnnotations can change the annotations and still report no
+        // update (a revision annotation that is not a number): upstream goes on with
+        // that copy, so this does too.
+        let copy: Cow<'_, ReplicaSet> =
+            if annotated.metadata.annotations != existing.metadata.annotations {
+                let mut owned = existing.clone();
+                owned.metadata.annotations = annotated.metadata.annotations;
+                Cow::Owned(owned)
+            } else {
+                Cow::Borrowed(existing)
+            };
         let revision_text = copy
             .metadata
             .annotation(REVISION_ANNOTATION)
@@ -351,7 +361,7 @@ fn get_new_replica_set<'r>(
         if needs_update {
             sync.write_status()?;
         }
-        return Ok(Some(Cow::Borrowed(copy)));
+        return Ok(Some(copy));
     }
     if !create {
         return Ok(None);
