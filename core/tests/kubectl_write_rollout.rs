@@ -236,3 +236,37 @@ fn history_revision_prints_the_pod_template() {
     assert!(one.stdout.contains(" nginx:1.25\n"), "{}", one.stdout);
     assert!(one.stdout.ends_with("\n\n"), "{:?}", one.stdout);
 }
+
+/// A ReplicaSet whose revision annotation is not a number still gets the Deployment's
+/// annotations when the controller next writes it: SetNewReplicaSetAnnotations copies
+/// them and then reports no update, and upstream's getNewReplicaSet goes on with that
+/// copy, which the scale-up writes.
+#[test]
+fn scaling_writes_copied_annotations_when_the_revision_is_not_a_number() {
+    let mut sim = Simulation::new(SimulationConfig::default());
+    kubectl(&mut sim, "kubectl create deployment web --image=nginx:1.23");
+    let names = kubectl(&mut sim, "kubectl get rs -o name");
+    let replica_set = names.stdout.trim().to_string();
+    assert!(
+        replica_set.starts_with("replicaset.apps/web-"),
+        "{replica_set}"
+    );
+    let annotated = kubectl(
+        &mut sim,
+        &format!("kubectl annotate {replica_set} deployment.kubernetes.io/revision=x1 --overwrite"),
+    );
+    assert_eq!(annotated.stderr, "");
+    kubectl(&mut sim, "kubectl annotate deployment web team=b");
+    kubectl(&mut sim, "kubectl scale deployment web --replicas=3");
+    let stored = sim
+        .api()
+        .get(
+            lookup_kind_name("ReplicaSet").unwrap(),
+            "default",
+            replica_set.trim_start_matches("replicaset.apps/"),
+        )
+        .unwrap()
+        .to_value();
+    assert_eq!(stored["spec"]["replicas"], 3);
+    assert_eq!(stored["metadata"]["annotations"]["team"], "b", "{stored:#}");
+}
