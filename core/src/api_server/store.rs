@@ -66,14 +66,9 @@ fn compare_bytes(left: &[u8], right: &[u8]) -> Ordering {
 
 impl ObjectKey {
     pub fn new(resource_type: &'static ResourceType, namespace: &str, name: &str) -> Self {
-        let namespace = if resource_type.namespaced {
-            namespace
-        } else {
-            ""
-        };
         ObjectKey {
             type_index: resource_type.index() as u16,
-            namespace: namespace.to_string(),
+            namespace: stored_namespace(resource_type, namespace).to_string(),
             name: name.to_string(),
         }
     }
@@ -169,6 +164,16 @@ impl<V> Default for KeyMap<V> {
     }
 }
 
+/// The namespace a key of `resource_type` holds: none for a cluster-scoped type,
+/// whatever the caller passed.
+fn stored_namespace<'a>(resource_type: &ResourceType, namespace: &'a str) -> &'a str {
+    if resource_type.namespaced {
+        namespace
+    } else {
+        ""
+    }
+}
+
 impl<V> KeyMap<V> {
     pub fn len(&self) -> usize {
         self.len
@@ -199,12 +204,11 @@ impl<V> KeyMap<V> {
         namespace: &str,
         name: &str,
     ) -> Option<&V> {
-        let namespace = if resource_type.namespaced {
-            namespace
-        } else {
-            ""
-        };
-        self.get_at(resource_type.index(), namespace, name)
+        self.get_at(
+            resource_type.index(),
+            stored_namespace(resource_type, namespace),
+            name,
+        )
     }
 
     /// The value at `ObjectKey::of(object)`, without making the key.
@@ -222,14 +226,9 @@ impl<V> KeyMap<V> {
     /// [`KeyMap::get_mut`] of `ObjectKey::of(object)`, without making the key.
     pub fn get_mut_of(&mut self, object: &Object) -> Option<&mut V> {
         let resource_type = object.resource_type();
-        let namespace = if resource_type.namespaced {
-            object.namespace()
-        } else {
-            ""
-        };
         self.by_type
             .get_mut(resource_type.index())?
-            .get_mut(namespace)?
+            .get_mut(stored_namespace(resource_type, object.namespace()))?
             .get_mut(object.name())
     }
 

@@ -14,6 +14,7 @@ use std::sync::Arc;
 use crate::api_server::{ApiServer, DeleteOptions, ObjectKey, WatchEvent, WatchEventType};
 use crate::controllers::{Action, Controller, ControllerContext, WorkQueue};
 use crate::model::event::{Event, EventSource, ObjectReference};
+use crate::model::memo_key::{length_prefixed_len, push_length_prefixed};
 use crate::model::{Object, ObjectMeta, Resource, Time};
 use crate::time::{SimDuration, SimTime};
 
@@ -117,54 +118,16 @@ fn identity_key(
     ];
     let length = fields
         .iter()
-        .map(|f| decimal_len(f.len()) + 1 + f.len())
+        .map(|field| length_prefixed_len(field))
         .sum::<usize>()
         + 1;
     let mut key = String::with_capacity(length);
     for field in fields {
-        key.push_str(itoa(field.len()).as_str());
-        key.push(':');
-        key.push_str(field);
+        push_length_prefixed(&mut key, field);
     }
     // No host and an empty host are different sources.
     key.push(if host.is_some() { 'h' } else { '-' });
     key
-}
-
-/// The number of decimal digits of `value`.
-fn decimal_len(mut value: usize) -> usize {
-    let mut digits = 1;
-    while value >= 10 {
-        value /= 10;
-        digits += 1;
-    }
-    digits
-}
-
-/// A length in decimal, without the formatting machinery.
-fn itoa(mut value: usize) -> SmallDecimal {
-    let mut digits = [0u8; 20];
-    let mut start = digits.len();
-    loop {
-        start -= 1;
-        digits[start] = b'0' + (value % 10) as u8;
-        value /= 10;
-        if value == 0 {
-            break;
-        }
-    }
-    SmallDecimal { digits, start }
-}
-
-struct SmallDecimal {
-    digits: [u8; 20],
-    start: usize,
-}
-
-impl SmallDecimal {
-    fn as_str(&self) -> &str {
-        std::str::from_utf8(&self.digits[self.start..]).unwrap_or("0")
-    }
 }
 
 /// Events are kept this long after their last update.

@@ -6,6 +6,7 @@
 mod macros;
 
 pub mod intstr;
+pub mod memo_key;
 pub mod meta;
 pub mod object;
 pub mod quantity;

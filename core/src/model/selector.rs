@@ -373,6 +373,7 @@ impl Selector {
     /// tables: cheaper than `{:?}`. Each string is prefixed with its length, so no
     /// value can pose as a separator.
     pub fn write_memo_key(&self, out: &mut String) {
+        use super::memo_key::{push_decimal, push_length_prefixed};
         let Some(requirements) = &self.requirements else {
             out.push('!');
             return;
@@ -387,31 +388,6 @@ impl Selector {
                 push_length_prefixed(out, value);
             }
         }
-    }
-}
-
-/// Appends `text` after its length and a colon.
-fn push_length_prefixed(out: &mut String, text: &str) {
-    push_decimal(out, text.len());
-    out.push(':');
-    out.push_str(text);
-}
-
-/// Appends `value` in decimal, without the formatting machinery.
-fn push_decimal(out: &mut String, value: usize) {
-    let mut digits = [0u8; 20];
-    let mut start = digits.len();
-    let mut rest = value;
-    loop {
-        start -= 1;
-        digits[start] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    for &digit in &digits[start..] {
-        out.push(char::from(digit));
     }
 }
 

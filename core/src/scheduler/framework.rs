@@ -479,27 +479,31 @@ impl Framework {
         let Some(skip_mask) = state.filter_skip_mask else {
             return self.run_filter(state, pod, node).is_success();
         };
+        self.unskipped_filters(skip_mask)
+            .all(|plugin| plugin.admits(state, pod, node))
+    }
+
+    /// The Filter plugins PreFilter did not skip, in order: a bare pod skips half the
+    /// default filters, and these run for every node of every cycle.
+    fn unskipped_filters(
+        &self,
+        skip_mask: u64,
+    ) -> impl Iterator<Item = &std::sync::Arc<dyn FilterPlugin>> + '_ {
         let mut active = !skip_mask & low_bits(self.filter.len());
-        while active != 0 {
+        std::iter::from_fn(move || {
+            if active == 0 {
+                return None;
+            }
             let index = active.trailing_zeros() as usize;
             active &= active - 1;
-            if !self.filter[index].admits(state, pod, node) {
-                return false;
-            }
-        }
-        true
+            Some(&self.filter[index])
+        })
     }
 
     /// `RunFilterPlugins`: the first plugin that does not admit the node decides.
     pub fn run_filter(&self, state: &CycleState, pod: &PodInfo, node: &NodeInfo) -> Status {
         if let Some(skip_mask) = state.filter_skip_mask {
-            // Only the plugins that run, in order: a bare pod skips half the default
-            // filters, and this runs for every node of every cycle.
-            let mut active = !skip_mask & low_bits(self.filter.len());
-            while active != 0 {
-                let index = active.trailing_zeros() as usize;
-                active &= active - 1;
-                let plugin = &self.filter[index];
+            for plugin in self.unskipped_filters(skip_mask) {
                 let admitted = plugin.admits(state, pod, node);
                 debug_assert_eq!(admitted, plugin.filter(state, pod, node).is_success());
                 if admitted {
