@@ -13,7 +13,6 @@ use crate::controllers::daemon_set::DaemonSetController;
 use crate::controllers::deployment::DeploymentController;
 use crate::controllers::endpoint_slice::EndpointSliceController;
 use crate::controllers::endpoints::EndpointsController;
-use crate::controllers::event_recorder::EventTtl;
 use crate::controllers::garbage_collector::GarbageCollector;
 use crate::controllers::job::JobController;
 use crate::controllers::namespace::NamespaceController;
@@ -206,7 +205,6 @@ impl Simulation {
         if config.pod_gc {
             simulation.add_controller(Box::new(PodGcController::default()));
         }
-        simulation.add_controller(Box::new(EventTtl));
         simulation.add_controller(Box::new(NamespaceController));
         simulation.add_controller(Box::new(ReplicaSetController::default()));
         simulation.add_controller(Box::new(DeploymentController::default()));
@@ -330,7 +328,10 @@ impl Simulation {
 
     /// When the next timer is due, if any: the caller's next wake-up.
     pub fn next_wakeup(&self) -> Option<SimTime> {
-        earliest(self.agenda.next_due(), self.scheduler.next_wakeup())
+        earliest(
+            earliest(self.agenda.next_due(), self.scheduler.next_wakeup()),
+            self.api.next_lease_expiry(),
+        )
     }
 
     /// kube-scheduler, read-only: its configuration, cache, queue and explanations.
@@ -376,8 +377,12 @@ impl Simulation {
                     .earliest_for_node(self.node_lifecycle_index, name),
             );
         }
-        // The scheduler's backoff and unschedulable-flush timers count: they retry pods.
-        earliest(controllers, self.scheduler.next_wakeup())
+        // The scheduler's backoff and unschedulable-flush timers count: they retry pods;
+        // so does etcd's next lease expiry, which deletes Events.
+        earliest(
+            earliest(controllers, self.scheduler.next_wakeup()),
+            self.api.next_lease_expiry(),
+        )
     }
 
     /// Delivers new watch events to the queues of the controllers that watch their kind.
@@ -520,6 +525,7 @@ impl Simulation {
                             }
                         }
                     }
+                    self.revoke_expired_leases();
                 }
                 _ => {
                     self.api.set_now(target.max(self.api.now()));
@@ -527,6 +533,22 @@ impl Simulation {
                     return Ok(());
                 }
             }
+        }
+    }
+
+    /// etcd's lessor at the current instant: deletes the objects of every lease that
+    /// has expired (Events, an hour to an hour and a minute after their last write),
+    /// one step per lease, and forgets the deleted Events in the recorder's cache so
+    /// that it stays bounded.
+    fn revoke_expired_leases(&mut self) {
+        while let Some(removed) = self.api.revoke_expired_lease() {
+            for object in &removed {
+                if let Some(event) = object.as_::<crate::model::event::Event>() {
+                    self.recorder
+                        .forget(object.namespace(), object.name(), event);
+                }
+            }
+            self.total_steps += 1;
         }
     }
 
@@ -559,6 +581,7 @@ impl Simulation {
         let mut rng = self.api.rng_state().clone();
         hasher.write_u64(rng.next_u64());
         hasher.write_u64(self.agenda.len() as u64);
+        hasher.write_u64(self.api.store().lease_count() as u64);
         hasher.finish()
     }
 

@@ -80,17 +80,121 @@ fn identical_events_count_up_and_expire_after_an_hour() {
         Some("worker-1")
     );
 
+    // Both were written within the minute of the first one's etcd lease (granted at
+    // 00:00:00 for 3,600 + 60 s), so both go when it expires at 01:01:00, an hour and
+    // half a minute after the last update.
     simulation
-        .advance_by(SimDuration::from_secs(3600 - 1))
+        .advance_by(SimDuration::from_secs(3630 - 1))
         .unwrap();
     assert_eq!(
         events(&simulation).len(),
         2,
-        "not yet an hour since the last update"
+        "the lease has not expired yet"
     );
-    simulation.advance_by(SimDuration::from_secs(2)).unwrap();
+    simulation.advance_by(SimDuration::from_secs(1)).unwrap();
+    assert_eq!(simulation.now().to_string(), "2025-01-01T01:01:00Z");
     assert!(
         events(&simulation).is_empty(),
-        "events go an hour after their last update"
+        "events go with the lease they were last written with"
     );
+}
+
+#[test]
+fn an_event_written_after_the_reuse_minute_moves_to_a_newer_lease() {
+    let mut simulation = Simulation::new(SimulationConfig::default());
+    let node = Arc::clone(
+        simulation
+            .api()
+            .get_ref(Node::resource_type(), "", "worker-1")
+            .unwrap(),
+    );
+    let source = EventSourceRef {
+        component: "kubelet",
+        host: Some("worker-1".to_string()),
+    };
+    let mut recorder = EventRecorder::default();
+    let mut record = |simulation: &mut Simulation, reason: &str| {
+        recorder.record(
+            simulation.api_mut(),
+            &source,
+            &node,
+            EventType::Normal,
+            reason,
+            "message",
+        )
+    };
+    record(&mut simulation, "Starting");
+    record(&mut simulation, "Rebooted");
+    // Two minutes later the first lease cannot take a write that must live an hour
+    // (it expires at 01:01:00, before 01:02:00): the update gets a new lease.
+    simulation.advance_by(SimDuration::from_secs(120)).unwrap();
+    record(&mut simulation, "Starting");
+    simulation
+        .advance_to(kubesim::SimTime::DEFAULT_EPOCH + SimDuration::from_secs(3660))
+        .unwrap();
+    let left = events(&simulation);
+    assert_eq!(left.len(), 1, "{left:?}");
+    assert_eq!(left[0].reason.as_deref(), Some("Starting"));
+    assert_eq!(left[0].count, Some(2));
+    simulation
+        .advance_to(kubesim::SimTime::DEFAULT_EPOCH + SimDuration::from_secs(120 + 3660 - 1))
+        .unwrap();
+    assert_eq!(events(&simulation).len(), 1);
+    simulation.advance_by(SimDuration::from_secs(1)).unwrap();
+    assert!(events(&simulation).is_empty());
+}
+
+#[test]
+fn the_events_of_a_minute_share_a_lease_and_go_together() {
+    // A Deployment's events, recorded by the simulation's own components within its
+    // first minute: fewer than 1,000 writes, so one lease, granted for 3,660 s.
+    let mut simulation = Simulation::new(SimulationConfig::default());
+    let manifest = r#"
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 3
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - name: nginx
+        image: nginx:1.25
+"#;
+    for decoded in kubesim::model::manifest::decode_manifests(manifest, "web.yaml") {
+        simulation
+            .api_mut()
+            .create(decoded.unwrap().object)
+            .unwrap();
+    }
+    simulation.advance_by(SimDuration::from_secs(30)).unwrap();
+    let recorded = events(&simulation);
+    assert!(recorded.len() > 10, "{}", recorded.len());
+    let last_write = recorded
+        .iter()
+        .filter_map(|event| event.last_timestamp)
+        .max()
+        .unwrap();
+    assert!(last_write.0 < kubesim::SimTime::DEFAULT_EPOCH + SimDuration::from_secs(60));
+    assert_eq!(
+        simulation.api().next_lease_expiry(),
+        Some(kubesim::SimTime::DEFAULT_EPOCH + SimDuration::from_secs(3660))
+    );
+    let leases = simulation.api().store().lease_count();
+    assert_eq!(
+        leases, 1,
+        "fewer than 1,000 writes in a minute share one lease"
+    );
+    simulation
+        .advance_to(kubesim::SimTime::DEFAULT_EPOCH + SimDuration::from_secs(3660 - 1))
+        .unwrap();
+    assert_eq!(events(&simulation).len(), recorded.len());
+    simulation.advance_by(SimDuration::from_secs(1)).unwrap();
+    assert!(events(&simulation).is_empty());
+    assert_eq!(simulation.api().store().lease_count(), 0);
 }

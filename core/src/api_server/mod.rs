@@ -13,6 +13,8 @@ pub mod defaulting;
 pub mod errors;
 pub mod eviction;
 pub mod field_selector;
+pub mod lease_manager;
+pub mod lessor;
 pub mod names;
 pub mod patch;
 pub mod store;
@@ -27,6 +29,18 @@ use crate::model::registry::ResourceType;
 use crate::model::{Object, Time};
 use crate::rng::SimRng;
 use crate::time::SimTime;
+
+/// How long an Event lives after its last write: `--event-ttl`, one hour by default
+/// (`cmd/kube-apiserver/app/options/options.go`). The Event registry gives every
+/// create and update this TTL (`pkg/registry/core/event/storage/storage.go`), and
+/// etcd deletes the Event when the lease it was written with expires
+/// ([`lease_manager`]: up to a minute later).
+pub const EVENT_TTL_SECONDS: i64 = 3600;
+
+/// The TTL of a kind's objects, if its registry sets one: only Events have one.
+fn ttl_seconds(resource_type: &ResourceType) -> Option<i64> {
+    (resource_type.kind == "Event" && resource_type.group.is_empty()).then_some(EVENT_TTL_SECONDS)
+}
 
 /// The finalizer the garbage collector honours for `propagationPolicy: Orphan`.
 pub const FINALIZER_ORPHAN: &str = "orphan";
@@ -103,6 +117,7 @@ pub struct ApiServer {
     rng: SimRng,
     pub(crate) cluster_ips: allocators::ClusterIpAllocator,
     pub(crate) node_ports: allocators::NodePortAllocator,
+    lease_manager: lease_manager::LeaseManager,
 }
 
 impl ApiServer {
@@ -113,6 +128,7 @@ impl ApiServer {
             rng,
             cluster_ips: allocators::ClusterIpAllocator::default(),
             node_ports: allocators::NodePortAllocator::default(),
+            lease_manager: lease_manager::LeaseManager::default(),
         }
     }
 
@@ -200,7 +216,34 @@ impl ApiServer {
                 name: object.name().to_string(),
             });
         }
-        Ok(self.store.put(object))
+        Ok(self.put_with_ttl(key, object))
+    }
+
+    /// Stores a create or an update: with a lease when the kind has a TTL, so that
+    /// etcd deletes the object when the lease expires (upstream's `Create` and
+    /// `Update` of `registry/generic/registry/store.go` ask `TTLFunc`).
+    fn put_with_ttl(&mut self, key: ObjectKey, object: Object) -> Arc<Object> {
+        match ttl_seconds(key.resource_type()) {
+            Some(ttl) => {
+                let lease = self.lease_manager.get_lease(&mut self.store, self.now, ttl);
+                self.store.put_with_lease(key, object, lease)
+            }
+            None => self.store.put_at(key, object),
+        }
+    }
+
+    /// When the next etcd lease expires, taking its objects with it.
+    pub fn next_lease_expiry(&self) -> Option<SimTime> {
+        self.store.next_lease_expiry()
+    }
+
+    /// Deletes the objects of the first lease expired by now, as etcd's lessor does
+    /// when it revokes the lease (no admission: etcd deletes them under the API
+    /// server, whose watch reports them as deleted). Returns what it deleted, or
+    /// `None` when no lease has expired.
+    pub(crate) fn revoke_expired_lease(&mut self) -> Option<Vec<Arc<Object>>> {
+        let keys = self.store.revoke_expired_lease(self.now)?;
+        Some(keys.iter().filter_map(|key| self.remove(key)).collect())
     }
 
     /// The object at (type, namespace, name), or NotFound.
@@ -369,7 +412,7 @@ impl ApiServer {
         {
             return Ok(self.remove(&key).unwrap_or(current));
         }
-        Ok(self.store.put(next))
+        Ok(self.put_with_ttl(key, next))
     }
 
     /// Sets fields of a stored generic object's `spec`: a kubelet's Lease renewal, the

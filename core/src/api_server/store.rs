@@ -9,8 +9,10 @@ use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::Arc;
 
+use super::lessor::{LeaseId, Lessor};
 use crate::model::Object;
 use crate::model::registry::{RESOURCE_TYPES, ResourceType};
+use crate::time::SimTime;
 
 /// Where an object lives: its type, namespace ("" when cluster-scoped) and name.
 /// Ordered by type, then namespace, then name, so a kind or a namespace is a range.
@@ -350,6 +352,8 @@ pub struct Store {
     /// ownerReference: the orphans a controller may adopt, without a full scan.
     /// Events are left out: they are the bulk of writes and nothing adopts them.
     controllerless: BTreeMap<(u16, String), BTreeSet<ObjectKey>>,
+    /// etcd's leases: the keys that go when their lease expires (Events).
+    lessor: Lessor,
 }
 
 impl Store {
@@ -364,6 +368,7 @@ impl Store {
             uid_index: BTreeMap::new(),
             dependents: BTreeMap::new(),
             controllerless: BTreeMap::new(),
+            lessor: Lessor::default(),
         }
     }
 
@@ -445,8 +450,34 @@ impl Store {
     }
 
     /// [`Store::put`] for a caller that has the object's key at hand.
-    pub fn put_at(&mut self, key: ObjectKey, mut object: Object) -> Arc<Object> {
+    pub fn put_at(&mut self, key: ObjectKey, object: Object) -> Arc<Object> {
+        self.put_leased(key, object, None)
+    }
+
+    /// [`Store::put`] with the key attached to `lease`, so that it goes when the
+    /// lease expires (etcd's `Put` with `WithLease`).
+    pub fn put_with_lease(
+        &mut self,
+        key: ObjectKey,
+        object: Object,
+        lease: LeaseId,
+    ) -> Arc<Object> {
+        self.put_leased(key, object, Some(lease))
+    }
+
+    /// A put attaches the key to `lease`, or, without one, detaches it from any
+    /// lease it had, as an etcd put does.
+    fn put_leased(
+        &mut self,
+        key: ObjectKey,
+        mut object: Object,
+        lease: Option<LeaseId>,
+    ) -> Arc<Object> {
         debug_assert_eq!(key, ObjectKey::of(&object));
+        match lease {
+            Some(lease) => self.lessor.attach(&key, lease),
+            None => self.lessor.detach(&key),
+        }
         self.revision += 1;
         set_resource_version(&mut object.metadata_mut().resource_version, self.revision);
         let object = Arc::new(object);
@@ -484,6 +515,7 @@ impl Store {
         set_resource_version(&mut object.metadata_mut().resource_version, revision);
         let object = Arc::new(object);
         let stored = self.objects.get_mut_of(&object)?;
+        self.lessor.detach_of(&object);
         debug_assert!(Self::same_index_entries(
             stored.metadata(),
             object.metadata()
@@ -498,6 +530,7 @@ impl Store {
     pub fn remove(&mut self, key: &ObjectKey) -> Option<Arc<Object>> {
         let previous = self.objects.remove(key)?;
         self.unindex(key, &previous);
+        self.lessor.detach(key);
         self.revision += 1;
         // The last state carries the deletion's revision. Copied unless nothing else
         // holds the stored version (the watch log has dropped it): then it is reused.
@@ -510,6 +543,32 @@ impl Store {
         );
         self.append(WatchEventType::Deleted, Arc::clone(&last_state));
         Some(last_state)
+    }
+
+    /// Grants an etcd lease that expires at `expiry`.
+    pub fn grant_lease(&mut self, expiry: SimTime) -> LeaseId {
+        self.lessor.grant(expiry)
+    }
+
+    /// The lease `key` is attached to, if any.
+    pub fn lease_of(&self, key: &ObjectKey) -> Option<LeaseId> {
+        self.lessor.lease_of(key)
+    }
+
+    /// When the next lease expires.
+    pub fn next_lease_expiry(&self) -> Option<SimTime> {
+        self.lessor.next_expiry()
+    }
+
+    /// Leases granted and not yet revoked.
+    pub fn lease_count(&self) -> usize {
+        self.lessor.len()
+    }
+
+    /// Revokes the first lease expired at `now` and returns the keys still attached
+    /// to it, for the caller to delete; `None` when no lease has expired.
+    pub(crate) fn revoke_expired_lease(&mut self, now: SimTime) -> Option<Vec<ObjectKey>> {
+        self.lessor.revoke_expired(now).map(|(_, keys)| keys)
     }
 
     /// Events with a revision greater than `after`, or `None` when some of them

@@ -5,18 +5,17 @@
 //!   objects, and is named `<object name>.<hex of the timestamp in nanoseconds>`.
 //! - An identical event (same object, type, reason, message and source) is not
 //!   created again: the existing one gets `count + 1` and a new `lastTimestamp`.
-//! - The API server drops events an hour after their last update (`--event-ttl=1h`);
-//!   [`EventTtl`] does that here.
+//! - The API server writes every Event with a one-hour TTL (`--event-ttl=1h`), and
+//!   etcd deletes it when its lease expires ([`crate::api_server::lease_manager`]);
+//!   the simulation then calls [`EventRecorder::forget`].
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::api_server::{ApiServer, DeleteOptions, ObjectKey, WatchEvent, WatchEventType};
-use crate::controllers::{Action, Controller, ControllerContext, WorkQueue};
+use crate::api_server::ApiServer;
 use crate::model::event::{Event, EventSource, ObjectReference};
 use crate::model::memo_key::{length_prefixed_len, push_length_prefixed};
 use crate::model::{Object, ObjectMeta, Resource, Time};
-use crate::time::{SimDuration, SimTime};
 
 /// `Normal` or `Warning`, the two event types.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -129,9 +128,6 @@ fn identity_key(
     key.push(if host.is_some() { 'h' } else { '-' });
     key
 }
-
-/// Events are kept this long after their last update.
-pub const EVENT_TTL: SimDuration = SimDuration::from_secs(3600);
 
 impl EventRecorder {
     /// Records an event about `object`.
@@ -280,69 +276,5 @@ impl EventRecorder {
         {
             self.seen.remove(&identity);
         }
-    }
-}
-
-/// Deletes events one hour after their last update, as the API server's event TTL does.
-#[derive(Debug, Default)]
-pub struct EventTtl;
-
-impl EventTtl {
-    fn expiry(event: &Event) -> Option<SimTime> {
-        let last = event
-            .last_timestamp
-            .or(event.first_timestamp)
-            .or(event.metadata.creation_timestamp)?;
-        Some(last.0 + EVENT_TTL)
-    }
-}
-
-impl Controller for EventTtl {
-    fn name(&self) -> &'static str {
-        "event-ttl"
-    }
-
-    fn watches(&self) -> crate::controllers::Watches {
-        crate::controllers::Watches::Kinds(&["Event"])
-    }
-
-    fn observe(&mut self, event: &WatchEvent, _api: &ApiServer, queue: &mut WorkQueue) {
-        if event.event_type != WatchEventType::Deleted && event.object.as_::<Event>().is_some() {
-            queue.add(ObjectKey::of(&event.object));
-        }
-    }
-
-    fn resync(&mut self, api: &ApiServer, queue: &mut WorkQueue) {
-        for event in api.list(Event::resource_type(), None) {
-            queue.add(ObjectKey::of(event));
-        }
-    }
-
-    fn reconcile(&mut self, key: &ObjectKey, context: &mut ControllerContext<'_>) -> Action {
-        let Some(expiry) = context
-            .api
-            .store()
-            .get(key)
-            .and_then(|object| object.as_::<Event>())
-            .and_then(EventTtl::expiry)
-        else {
-            return Action::Done;
-        };
-        let now = context.now();
-        if expiry > now {
-            return Action::RequeueAfter(expiry - now);
-        }
-        // No reference is held across the deletion, so the store reuses the version it
-        // removes instead of copying it; the removed Event says what to forget.
-        if let Ok(outcome) = context.api.delete(
-            key.resource_type(),
-            &key.namespace,
-            &key.name,
-            &DeleteOptions::default(),
-        ) && let Some(event) = outcome.object().as_::<Event>()
-        {
-            context.recorder.forget(&key.namespace, &key.name, event);
-        }
-        Action::Done
     }
 }
