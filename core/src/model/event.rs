@@ -31,12 +31,15 @@ pub struct Event {
     /// `metav1.MicroTime`: RFC 3339 with microseconds, kept as written.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_time: Option<String>,
+    /// Boxed, as `related` below: rarely set, and the store holds hundreds of thousands
+    /// of Events (six per pod), so an unset one costs a pointer, not the whole struct.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub series: Option<EventSeries>,
+    pub series: Option<Box<EventSeries>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
+    /// Boxed: 168 bytes when inline, and almost never set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub related: Option<ObjectReference>,
+    pub related: Option<Box<ObjectReference>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reporting_component: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
