@@ -60,10 +60,10 @@ impl Agenda {
             .push(Reverse(slot));
         if node {
             let nodes = self.by_node.entry(*controller).or_default();
-            match nodes.get_mut(&key.name) {
+            match nodes.get_mut(&*key.name) {
                 Some(slots) => slots.push(Reverse(slot)),
                 None => {
-                    nodes.insert(key.name.clone(), BinaryHeap::from([Reverse(slot)]));
+                    nodes.insert(key.name.to_string(), BinaryHeap::from([Reverse(slot)]));
                 }
             }
         }
@@ -122,7 +122,7 @@ impl Agenda {
             && let Some(slots) = self
                 .by_node
                 .get_mut(controller)
-                .and_then(|nodes| nodes.get_mut(&key.name))
+                .and_then(|nodes| nodes.get_mut(&*key.name))
         {
             let popped = slots.pop();
             debug_assert_eq!(popped, Some(Reverse(slot)));
@@ -193,7 +193,7 @@ mod tests {
         assert_eq!(agenda.earliest_for_node(1, "b"), Some(at(5)));
         let listed: Vec<(SimTime, String)> = agenda
             .iter()
-            .map(|(due, Timer::Requeue { key, .. })| (due, key.name.clone()))
+            .map(|(due, Timer::Requeue { key, .. })| (due, key.name.to_string()))
             .collect();
         let names: Vec<&str> = listed.iter().map(|(_, name)| name.as_str()).collect();
         assert_eq!(names, ["a", "b", "b", "x", "a"]);

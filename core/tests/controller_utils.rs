@@ -563,7 +563,7 @@ fn claim_adopts_orphans_releases_strays_and_ignores_others() {
     let orphans: Vec<String> = api
         .store()
         .without_controller(Pod::resource_type(), "default")
-        .map(|key| key.name.clone())
+        .map(|key| key.name.to_string())
         .collect();
     assert_eq!(orphans, ["orphan-other-labels", "owned-stray"]);
 }

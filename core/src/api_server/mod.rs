@@ -340,7 +340,7 @@ impl ApiServer {
         let key = ObjectKey::of(&object);
         let not_found = || ApiError::NotFound {
             resource: resource_type.group_resource(),
-            name: key.name.clone(),
+            name: key.name.to_string(),
         };
         let current = Arc::clone(self.store.get(&key).ok_or_else(not_found)?);
         if let Some(version) = object

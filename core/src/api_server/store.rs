@@ -16,11 +16,15 @@ use crate::time::SimTime;
 
 /// Where an object lives: its type, namespace ("" when cluster-scoped) and name.
 /// Ordered by type, then namespace, then name, so a kind or a namespace is a range.
+///
+/// The texts are shared (`Arc<str>`): one key is held by the store's name map, its uid
+/// and owner indexes, the lessor, work queues and timers, so a copy is two reference
+/// counts, not two allocations (an Event's key had six copies of its name).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ObjectKey {
     type_index: u16,
-    pub namespace: String,
-    pub name: String,
+    pub namespace: Arc<str>,
+    pub name: Arc<str>,
 }
 
 impl Ord for ObjectKey {
@@ -70,8 +74,8 @@ impl ObjectKey {
     pub fn new(resource_type: &'static ResourceType, namespace: &str, name: &str) -> Self {
         ObjectKey {
             type_index: resource_type.index() as u16,
-            namespace: stored_namespace(resource_type, namespace).to_string(),
-            name: name.to_string(),
+            namespace: Arc::from(stored_namespace(resource_type, namespace)),
+            name: Arc::from(name),
         }
     }
 
@@ -221,8 +225,8 @@ impl<V> KeyMap<V> {
     pub fn get_mut(&mut self, key: &ObjectKey) -> Option<&mut V> {
         self.by_type
             .get_mut(usize::from(key.type_index))?
-            .get_mut(key.namespace.as_str())?
-            .get_mut(key.name.as_str())
+            .get_mut(&*key.namespace)?
+            .get_mut(&*key.name)
     }
 
     /// [`KeyMap::get_mut`] of `ObjectKey::of(object)`, without making the key.
@@ -246,9 +250,9 @@ impl<V> KeyMap<V> {
                 .resize_with((type_index + 1).max(RESOURCE_TYPES.len()), BTreeMap::new);
         }
         let namespaces = &mut self.by_type[type_index];
-        let names = match namespaces.get_mut(key.namespace.as_str()) {
+        let names = match namespaces.get_mut(&*key.namespace) {
             Some(names) => names,
-            None => namespaces.entry(key.namespace.clone()).or_default(),
+            None => namespaces.entry(key.namespace.to_string()).or_default(),
         };
         names.insert(ByName(key), value);
         self.len += 1;
@@ -629,7 +633,7 @@ impl Store {
         }
         if Self::tracks_controllerless(key, meta) {
             self.controllerless
-                .entry((key.type_index, key.namespace.clone()))
+                .entry((key.type_index, key.namespace.to_string()))
                 .or_default()
                 .insert(key.clone());
         }
@@ -665,7 +669,7 @@ impl Store {
             }
         }
         if Self::tracks_controllerless(key, meta) {
-            let slot = (key.type_index, key.namespace.clone());
+            let slot = (key.type_index, key.namespace.to_string());
             if let Some(set) = self.controllerless.get_mut(&slot) {
                 set.remove(key);
                 if set.is_empty() {
@@ -748,7 +752,7 @@ mod tests {
         let in_namespace: Vec<&usize> = map.range(pod.index(), Some("ab")).collect();
         let wanted: Vec<&usize> = expected
             .iter()
-            .filter(|(key, _)| key.resource_type() == pod && key.namespace == "ab")
+            .filter(|(key, _)| key.resource_type() == pod && &*key.namespace == "ab")
             .map(|(_, value)| value)
             .collect();
         assert_eq!(in_namespace, wanted);

@@ -676,8 +676,8 @@ impl Controller for EndpointsController {
         }
         let mut next = current.clone().unwrap_or_else(|| Endpoints {
             metadata: ObjectMeta {
-                name: Some(key.name.clone()),
-                namespace: Some(key.namespace.clone()),
+                name: Some(key.name.to_string()),
+                namespace: Some(key.namespace.to_string()),
                 ..ObjectMeta::default()
             },
             subsets: None,

@@ -299,7 +299,7 @@ impl NodeLifecycleController {
     fn reconcile_node(&mut self, key: &ObjectKey, context: &mut ControllerContext<'_>) -> Action {
         let now = context.now();
         let Some(object) = context.api.store().get(key).map(Arc::clone) else {
-            self.health.remove(&key.name);
+            self.health.remove(&*key.name);
             return Action::Done;
         };
         let Some(node) = object.as_::<Node>() else {
@@ -307,9 +307,9 @@ impl NodeLifecycleController {
         };
         // Looked up by name first: the node is known at every check but its first, and
         // `entry` would copy the name each time.
-        if !self.health.contains_key(&key.name) {
+        if !self.health.contains_key(&*key.name) {
             self.health.insert(
-                key.name.clone(),
+                key.name.to_string(),
                 NodeHealth {
                     first_seen: now,
                     next_check: None,
@@ -319,7 +319,7 @@ impl NodeLifecycleController {
         }
         let health = self
             .health
-            .get_mut(&key.name)
+            .get_mut(&*key.name)
             .expect("health entry was just inserted");
         if health.next_check.is_some_and(|due| due <= now) {
             health.next_check = None;
@@ -391,7 +391,7 @@ impl NodeLifecycleController {
 
         let health = self
             .health
-            .get_mut(&key.name)
+            .get_mut(&*key.name)
             .expect("health entry was just inserted");
         let is_ready = current_ready == "True";
         let was_ready = health.was_ready.unwrap_or(observed_ready);
@@ -411,7 +411,10 @@ impl NodeLifecycleController {
         if current_ready == "Unknown" {
             return Action::Done;
         }
-        let health = self.health.get_mut(&key.name).expect("health entry exists");
+        let health = self
+            .health
+            .get_mut(&*key.name)
+            .expect("health entry exists");
         let due = deadline + SimDuration::from_millis(1);
         if health.next_check.is_some_and(|pending| pending <= due) {
             return Action::Done;

@@ -89,7 +89,7 @@ impl Controller for PodGcController {
     }
 
     fn reconcile(&mut self, key: &ObjectKey, context: &mut ControllerContext<'_>) -> Action {
-        let node = key.name.clone();
+        let node = key.name.to_string();
         let pods: Vec<(String, String)> = self.pods.pods_on(&node).cloned().collect();
         if node_exists(context.api, &node) || pods.is_empty() {
             self.missing_since.remove(&node);

@@ -181,9 +181,10 @@ impl TaintEvictionController {
             .map(no_execute_taints)
             .unwrap_or_default();
         if taints.is_empty() {
-            self.tainted_nodes.remove(&key.name);
+            self.tainted_nodes.remove(&*key.name);
         } else {
-            self.tainted_nodes.insert(key.name.clone(), taints.clone());
+            self.tainted_nodes
+                .insert(key.name.to_string(), taints.clone());
         }
         let now = context.now();
         let mut next_due: Option<SimTime> = None;
@@ -225,7 +226,7 @@ impl TaintEvictionController {
     }
 
     fn reconcile_pod(&mut self, key: &ObjectKey, context: &mut ControllerContext<'_>) -> Action {
-        let pod_key = (key.namespace.clone(), key.name.clone());
+        let pod_key = (key.namespace.to_string(), key.name.to_string());
         let now = context.now();
         let Some(object) = context.api.store().get(key).map(Arc::clone) else {
             self.scheduled.remove(&pod_key);

@@ -81,7 +81,7 @@ impl Kubelet {
             .get_ref(key.resource_type(), "", &key.name)
             .cloned()
         else {
-            self.runtime.borrow_mut().nodes.remove(&key.name);
+            self.runtime.borrow_mut().nodes.remove(&*key.name);
             self.wakeups.remove(key);
             return Action::Done;
         };
@@ -124,7 +124,7 @@ impl Kubelet {
             .get_ref(key.resource_type(), &key.namespace, &key.name)
             .cloned()
         else {
-            self.forget_pod(&(key.namespace.clone(), key.name.clone()));
+            self.forget_pod(&(key.namespace.to_string(), key.name.to_string()));
             self.wakeups.remove(key);
             self.own_writes.remove(key);
             return Action::Done;
@@ -173,7 +173,7 @@ impl Kubelet {
         if node_state.failed {
             return Action::Done;
         }
-        let entry = match pods.entry((key.namespace.clone(), key.name.clone())) {
+        let entry = match pods.entry((key.namespace.to_string(), key.name.to_string())) {
             // A pod recreated under the same name is a new pod.
             Entry::Occupied(stale)
                 if stale.get().uid != pod.metadata.uid() || stale.get().node != node_name =>
