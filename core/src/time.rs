@@ -414,8 +414,6 @@ impl Sub for SimDuration {
     }
 }
 
-/// Days since 1970-01-01 to (year, month, day), proleptic Gregorian
-/// (Howard Hinnant's `civil_from_days`).
 /// Appends `value` (0 ≤ value < 10^width) as exactly `width` decimal digits.
 fn push_padded(text: &mut String, value: i64, width: u32) {
     let mut divisor = 10_i64.pow(width - 1);
@@ -426,6 +424,8 @@ fn push_padded(text: &mut String, value: i64, width: u32) {
     }
 }
 
+/// Days since 1970-01-01 to (year, month, day), proleptic Gregorian
+/// (Howard Hinnant's `civil_from_days`).
 fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
