@@ -271,6 +271,7 @@ impl ApiServer {
         self.store.get_parts(resource_type, namespace, name)
     }
 
+    /// The object with this uid, for owner lookups; Events are not indexed by uid.
     pub fn get_by_uid(&self, uid: &str) -> Option<&Arc<Object>> {
         self.store.get_by_uid(uid)
     }

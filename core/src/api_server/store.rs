@@ -404,6 +404,7 @@ impl Store {
         self.objects.get_parts(resource_type, namespace, name)
     }
 
+    /// The object with this uid; Events are not indexed (see `indexes_uid`).
     pub fn get_by_uid(&self, uid: &str) -> Option<&Arc<Object>> {
         self.uid_index.get(uid).and_then(|key| self.get(key))
     }
@@ -622,7 +623,9 @@ impl Store {
 
     fn index(&mut self, key: &ObjectKey, object: &Object) {
         let meta = object.metadata();
-        if let Some(uid) = &meta.uid {
+        if let Some(uid) = &meta.uid
+            && Self::indexes_uid(key)
+        {
             self.uid_index.insert(uid.clone(), key.clone());
         }
         for owner in meta.owner_references() {
@@ -648,6 +651,12 @@ impl Store {
         previous.uid == next.uid && previous.owner_references == next.owner_references
     }
 
+    /// Events stay out of the uid index: they are six per pod, and nothing looks one
+    /// up by uid (the garbage collector finds owners by kind and name, as upstream).
+    fn indexes_uid(key: &ObjectKey) -> bool {
+        key.resource_type().kind != "Event"
+    }
+
     fn tracks_controllerless(key: &ObjectKey, meta: &crate::model::ObjectMeta) -> bool {
         let resource_type = key.resource_type();
         resource_type.namespaced && resource_type.kind != "Event" && meta.controller_ref().is_none()
@@ -656,6 +665,7 @@ impl Store {
     fn unindex(&mut self, key: &ObjectKey, object: &Object) {
         let meta = object.metadata();
         if let Some(uid) = &meta.uid
+            && Self::indexes_uid(key)
             && self.uid_index.get(uid) == Some(key)
         {
             self.uid_index.remove(uid);

@@ -17,6 +17,7 @@ use crate::api_server::{
     WatchEvent, WatchEventType,
 };
 use crate::controllers::{Action, Controller, ControllerContext, WorkQueue};
+use crate::model::registry::lookup_kind;
 use crate::model::{Object, ObjectMeta, OwnerReference};
 
 /// The garbage collector. Like upstream's dependency graph (`graph_builder.go`), it
@@ -65,8 +66,8 @@ impl Controller for GarbageCollector {
                     queue.add(dependent.clone());
                 }
                 // An owner waiting in the foreground may now be free to go.
-                for owner in meta.owner_references() {
-                    if let Some(owner) = api.get_by_uid(&owner.uid)
+                for reference in meta.owner_references() {
+                    if let OwnerLookup::Found(owner) = find_owner(api, reference, meta.namespace())
                         && owner.metadata().has_finalizer(FINALIZER_FOREGROUND)
                     {
                         queue.add(ObjectKey::of(owner));
@@ -217,6 +218,45 @@ fn delete_dependents_in_foreground(owner: &Object, context: &mut ControllerConte
     }
 }
 
+/// What a lookup of an ownerReference's owner found.
+enum OwnerLookup<'a> {
+    /// The object the reference names, with the reference's uid.
+    Found(&'a Arc<Object>),
+    /// No such object, or one of that name with another uid: the owner is gone.
+    Absent,
+    /// A kind the API server does not serve: upstream's lookup fails and is retried,
+    /// so the reference is neither honoured nor dangling.
+    UnknownKind,
+}
+
+/// The owner an ownerReference names, found as upstream's `isDangling` does
+/// (`pkg/controller/garbagecollector/garbagecollector.go`): a GET of the reference's
+/// kind by name, in the dependent's namespace when the kind is namespaced, that counts
+/// only when the uid matches. Example: a pod owned by ReplicaSet `web-7d4b` with uid
+/// `u1` is dangling once `web-7d4b` is deleted, and also once a new `web-7d4b` (uid
+/// `u2`) replaced it; a cluster-scoped dependent naming a namespaced owner finds none.
+fn find_owner<'a>(
+    api: &'a ApiServer,
+    reference: &OwnerReference,
+    dependent_namespace: &str,
+) -> OwnerLookup<'a> {
+    let Some(resource_type) = lookup_kind(&reference.api_version, &reference.kind) else {
+        return OwnerLookup::UnknownKind;
+    };
+    let namespace = if resource_type.namespaced {
+        dependent_namespace
+    } else {
+        ""
+    };
+    if resource_type.namespaced && namespace.is_empty() {
+        return OwnerLookup::Absent;
+    }
+    match api.get_ref(resource_type, namespace, &reference.name) {
+        Some(owner) if owner.metadata().uid() == reference.uid => OwnerLookup::Found(owner),
+        _ => OwnerLookup::Absent,
+    }
+}
+
 /// Deletes an object whose owners are all gone, or drops the references to the
 /// owners that are gone while others remain.
 fn collect_if_dangling(object: &Object, context: &mut ControllerContext<'_>) {
@@ -224,16 +264,17 @@ fn collect_if_dangling(object: &Object, context: &mut ControllerContext<'_>) {
     if references.is_empty() {
         return;
     }
-    let is_dangling = |uid: &str, api: &ApiServer| api.get_by_uid(uid).is_none();
+    let namespace = object.namespace();
     let dangling: Vec<String> = references
         .iter()
-        .filter(|r| is_dangling(&r.uid, context.api))
+        .filter(|r| matches!(find_owner(context.api, r, namespace), OwnerLookup::Absent))
         .map(|r| r.uid.clone())
         .collect();
     if dangling.is_empty() {
         // An owner deleted in the foreground deletes its dependents itself.
         for reference in references {
-            if let Some(owner) = context.api.get_by_uid(&reference.uid).map(Arc::clone)
+            if let OwnerLookup::Found(owner) = find_owner(context.api, reference, namespace)
+                && let owner = Arc::clone(owner)
                 && owner.metadata().is_being_deleted()
                 && owner.metadata().has_finalizer(FINALIZER_FOREGROUND)
             {
