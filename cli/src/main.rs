@@ -5,13 +5,6 @@
 //! in the library (`runner`, `shell`, `files`, `script`).
 
 use std::io::Read;
-
-/// mimalloc instead of the system allocator: the simulation allocates and frees
-/// small objects at a high rate (every write stores a new version of an object), and
-/// glibc's malloc and free took about a quarter of the instructions of a rollout.
-/// Native only: the library and the wasm bundle keep their default allocators.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -21,6 +14,13 @@ use kubesim_cli::cluster_file::load_cluster;
 use kubesim_cli::files::DiskFiles;
 use kubesim_cli::runner::{RunOptions, run_script};
 use kubesim_cli::shell::run_shell;
+
+/// mimalloc instead of the system allocator: the simulation allocates and frees
+/// small objects at a high rate (every write stores a new version of an object), and
+/// glibc's malloc and free took about a quarter of the instructions of a rollout.
+/// Native only: the library and the wasm bundle keep their default allocators.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[derive(Parser)]
 #[command(

@@ -274,10 +274,10 @@ fn collect_if_dangling(object: &Object, context: &mut ControllerContext<'_>) {
         // An owner deleted in the foreground deletes its dependents itself.
         for reference in references {
             if let OwnerLookup::Found(owner) = find_owner(context.api, reference, namespace)
-                && let owner = Arc::clone(owner)
                 && owner.metadata().is_being_deleted()
                 && owner.metadata().has_finalizer(FINALIZER_FOREGROUND)
             {
+                let owner = Arc::clone(owner);
                 delete_dependents_in_foreground(&owner, context);
             }
         }
