@@ -219,7 +219,7 @@ impl World {
                 deployment,
                 replicas,
             } => edit_deployment(&mut self.simulation, &deployment_name(*deployment), |d| {
-                d.spec.as_mut().unwrap().replicas = Some(*replicas);
+                d.spec.as_mut().unwrap().make_mut().replicas = Some(*replicas);
             }),
             Op::SetImage { deployment, image } => set_image(
                 &mut self.simulation,

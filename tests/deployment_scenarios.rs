@@ -307,7 +307,7 @@ fn edits_while_paused_roll_out_once_on_resume() {
     kubelet.settle(&mut cluster);
 
     edit_deployment(&mut cluster, "web", |d| {
-        d.spec.as_mut().unwrap().paused = Some(true)
+        d.spec.as_mut().unwrap().make_mut().paused = Some(true)
     });
     kubelet.settle(&mut cluster);
     assert_eq!(
@@ -330,7 +330,7 @@ fn edits_while_paused_roll_out_once_on_resume() {
     );
 
     edit_deployment(&mut cluster, "web", |d| {
-        d.spec.as_mut().unwrap().paused = Some(false)
+        d.spec.as_mut().unwrap().make_mut().paused = Some(false)
     });
     kubelet.settle(&mut cluster);
 
@@ -460,7 +460,7 @@ fn scaling_in_the_middle_of_a_stalled_rollout_is_proportional() {
     assert_eq!((spec_replicas(&rss[0]), spec_replicas(&rss[1])), (8, 5));
 
     edit_deployment(&mut cluster, "web", |d| {
-        d.spec.as_mut().unwrap().replicas = Some(20)
+        d.spec.as_mut().unwrap().make_mut().replicas = Some(20)
     });
     kubelet.settle(&mut cluster);
     // toAdd = 20 + 3 − 13 = 10. Old: round(8·23/13) − 8 = 6; new: round(5·23/13) − 5 = 4.

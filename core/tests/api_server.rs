@@ -54,7 +54,7 @@ fn generation_moves_with_spec_not_status() {
             .status
             .get_or_insert_with(Default::default)
             .replicas = Some(2);
-        deployment.spec.as_mut().unwrap().replicas = Some(9);
+        deployment.spec.as_mut().unwrap().make_mut().replicas = Some(9);
     }
     let after_status = api.update_status(with_status).unwrap();
     let deployment = after_status.as_::<Deployment>().unwrap();
@@ -65,7 +65,7 @@ fn generation_moves_with_spec_not_status() {
     // A spec write bumps generation and keeps the stored status.
     let mut scaled = (*after_status).clone();
     if let Object::Deployment(deployment) = &mut scaled {
-        deployment.spec.as_mut().unwrap().replicas = Some(3);
+        deployment.spec.as_mut().unwrap().make_mut().replicas = Some(3);
         deployment.status = None;
     }
     let after_scale = api.update(scaled).unwrap();

@@ -41,7 +41,14 @@ fn deployment(replicas: i32, max_surge: Value, max_unavailable: Value) -> Deploy
 
 fn recreate(replicas: i32) -> Deployment {
     let mut d = deployment(replicas, json!(0), json!(0));
-    let strategy = d.spec.as_mut().unwrap().strategy.as_mut().unwrap();
+    let strategy = d
+        .spec
+        .as_mut()
+        .unwrap()
+        .make_mut()
+        .strategy
+        .as_mut()
+        .unwrap();
     strategy.type_ = Some("Recreate".to_string());
     strategy.rolling_update = None;
     d
@@ -554,7 +561,7 @@ fn cleanup_deployment_table() {
     ];
     for (i, (olds, limit, want)) in cases.into_iter().enumerate() {
         let mut d = deployment(1, json!(1), json!(1));
-        d.spec.as_mut().unwrap().revision_history_limit = limit;
+        d.spec.as_mut().unwrap().make_mut().revision_history_limit = limit;
         let rss: Vec<ReplicaSet> = olds
             .iter()
             .enumerate()
@@ -567,7 +574,7 @@ fn cleanup_deployment_table() {
     }
     // "with deletion timestamp": an RS already being deleted is not a candidate.
     let mut d = deployment(1, json!(1), json!(1));
-    d.spec.as_mut().unwrap().revision_history_limit = Some(0);
+    d.spec.as_mut().unwrap().make_mut().revision_history_limit = Some(0);
     let mut deleting = cleanup_rs("foo-1", 0, 0, 1);
     deleting.metadata.deletion_timestamp = Some(Time(SimTime::from_unix_seconds(BASE)));
     assert!(cleanup_plan(&[&deleting], &d).is_empty());
@@ -725,7 +732,11 @@ fn deployment_timed_out_table() {
     ];
     for (name, deadline, last_update, reason, want) in cases {
         let mut d = deployment(1, json!(1), json!(1));
-        d.spec.as_mut().unwrap().progress_deadline_seconds = deadline;
+        d.spec
+            .as_mut()
+            .unwrap()
+            .make_mut()
+            .progress_deadline_seconds = deadline;
         assert_eq!(
             deployment_timed_out(&d, &progressing(reason, last_update), now),
             want,

@@ -402,7 +402,7 @@ pub fn edit_deployment(
 /// Sets the first container's image (`kubectl set image`).
 pub fn set_image(simulation: &mut Simulation, name: &str, image: &str) {
     edit_deployment(simulation, name, |d| {
-        let spec = d.spec.as_mut().expect("spec");
+        let spec = d.spec.as_mut().expect("spec").make_mut();
         let template = spec.template.as_mut().expect("template");
         let pod_spec = template.spec.as_mut().expect("pod spec").make_mut();
         pod_spec.containers.as_mut().expect("containers")[0].image = Some(image.to_string());

@@ -6,6 +6,7 @@ use super::intstr::IntOrString;
 use super::meta::{ObjectMeta, Time};
 use super::pod::PodTemplateSpec;
 use super::selector::LabelSelector;
+use super::shared::Shared;
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -13,7 +14,7 @@ pub struct Deployment {
     #[serde(default)]
     pub metadata: ObjectMeta,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spec: Option<DeploymentSpec>,
+    pub spec: Option<Shared<DeploymentSpec>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<DeploymentStatus>,
 }
@@ -23,7 +24,7 @@ spec_status!(Deployment);
 impl Deployment {
     /// The spec, or an empty one.
     pub fn spec(&self) -> DeploymentSpec {
-        self.spec.clone().unwrap_or_default()
+        self.spec.as_deref().cloned().unwrap_or_default()
     }
     /// The status, or an empty one.
     pub fn status(&self) -> DeploymentStatus {

@@ -10,7 +10,10 @@ use super::pod::default_pod_template;
 /// `SetDefaults_Deployment`: 1 replica, RollingUpdate 25%/25%, 10 old ReplicaSets kept,
 /// 600 s to make progress.
 pub fn default_deployment(deployment: &mut Deployment) {
-    let spec = deployment.spec.get_or_insert_with(Default::default);
+    let spec = deployment
+        .spec
+        .get_or_insert_with(Default::default)
+        .make_mut();
     spec.replicas.get_or_insert(1);
     let strategy = spec
         .strategy

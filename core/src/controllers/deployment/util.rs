@@ -399,7 +399,10 @@ pub fn set_from_replica_set_template(d: &mut Deployment, template: &PodTemplateS
             meta.labels = None;
         }
     }
-    d.spec.get_or_insert_with(Default::default).template = Some(template);
+    d.spec
+        .get_or_insert_with(Default::default)
+        .make_mut()
+        .template = Some(template);
 }
 
 // ---------------------------------------------------------------------------------------
