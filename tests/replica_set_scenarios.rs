@@ -85,7 +85,7 @@ fn scaling_down_deletes_unready_pods_first() {
 
     // Two more pods that never become ready.
     let mut rs = get::<ReplicaSet>(&cluster, "web");
-    rs.spec.as_mut().unwrap().replicas = Some(4);
+    rs.spec.as_mut().unwrap().make_mut().replicas = Some(4);
     cluster
         .api_mut()
         .update(Object::ReplicaSet(Box::new(rs)))
@@ -98,7 +98,7 @@ fn scaling_down_deletes_unready_pods_first() {
     assert_eq!(active_pods(&cluster).len(), 4);
 
     let mut rs = get::<ReplicaSet>(&cluster, "web");
-    rs.spec.as_mut().unwrap().replicas = Some(2);
+    rs.spec.as_mut().unwrap().make_mut().replicas = Some(2);
     cluster
         .api_mut()
         .update(Object::ReplicaSet(Box::new(rs)))

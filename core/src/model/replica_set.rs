@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::meta::{ObjectMeta, Time};
 use super::pod::PodTemplateSpec;
 use super::selector::LabelSelector;
+use super::shared::Shared;
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -12,7 +13,7 @@ pub struct ReplicaSet {
     #[serde(default)]
     pub metadata: ObjectMeta,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spec: Option<ReplicaSetSpec>,
+    pub spec: Option<Shared<ReplicaSetSpec>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ReplicaSetStatus>,
 }
@@ -22,7 +23,7 @@ spec_status!(ReplicaSet);
 impl ReplicaSet {
     /// The spec, or an empty one.
     pub fn spec(&self) -> ReplicaSetSpec {
-        self.spec.clone().unwrap_or_default()
+        self.spec.as_deref().cloned().unwrap_or_default()
     }
     /// The status, or an empty one.
     pub fn status(&self) -> ReplicaSetStatus {

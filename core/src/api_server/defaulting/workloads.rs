@@ -42,7 +42,10 @@ pub fn default_deployment(deployment: &mut Deployment) {
 
 /// `SetDefaults_ReplicaSet`: 1 replica.
 pub fn default_replica_set(replica_set: &mut ReplicaSet) {
-    let spec = replica_set.spec.get_or_insert_with(Default::default);
+    let spec = replica_set
+        .spec
+        .get_or_insert_with(Default::default)
+        .make_mut();
     spec.replicas.get_or_insert(1);
     if let Some(template) = spec.template.as_mut() {
         default_pod_template(template);

@@ -318,6 +318,7 @@ fn get_new_replica_set<'r>(
             copy.metadata.annotations = annotated.metadata.annotations;
             copy.spec
                 .get_or_insert_with(Default::default)
+                .make_mut()
                 .min_ready_seconds = d_min_ready;
             copy.metadata.resource_version = None;
             let written = sync
@@ -396,12 +397,15 @@ fn get_new_replica_set<'r>(
             labels,
             ..ObjectMeta::default()
         },
-        spec: Some(ReplicaSetSpec {
-            replicas: Some(0),
-            min_ready_seconds: spec.min_ready_seconds,
-            selector: Some(selector),
-            template: Some(new_template),
-        }),
+        spec: Some(
+            ReplicaSetSpec {
+                replicas: Some(0),
+                min_ready_seconds: spec.min_ready_seconds,
+                selector: Some(selector),
+                template: Some(new_template),
+            }
+            .into(),
+        ),
         status: None,
     };
     let mut all: Vec<&ReplicaSet> = old_rss.to_vec();

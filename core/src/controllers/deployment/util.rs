@@ -82,7 +82,10 @@ pub fn rs_status_replicas(rs: &ReplicaSet) -> i32 {
 
 /// Sets `*rs.Spec.Replicas`.
 pub fn set_rs_replicas(rs: &mut ReplicaSet, replicas: i32) {
-    rs.spec.get_or_insert_with(Default::default).replicas = Some(replicas);
+    rs.spec
+        .get_or_insert_with(Default::default)
+        .make_mut()
+        .replicas = Some(replicas);
 }
 
 /// `IsRollingUpdate`: the strategy is RollingUpdate (the default).
