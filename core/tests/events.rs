@@ -3,9 +3,9 @@
 use std::sync::Arc;
 
 use kubesim::controllers::{EventRecorder, EventSourceRef, EventType};
-use kubesim::model::Resource;
 use kubesim::model::event::Event;
 use kubesim::model::node::Node;
+use kubesim::model::{Object, Resource};
 use kubesim::{SimDuration, Simulation, SimulationConfig};
 
 fn events(simulation: &Simulation) -> Vec<Event> {
@@ -16,20 +16,25 @@ fn events(simulation: &Simulation) -> Vec<Event> {
         .collect()
 }
 
-#[test]
-fn identical_events_count_up_and_expire_after_an_hour() {
-    let mut simulation = Simulation::new(SimulationConfig::default());
+/// worker-1's Node, a fresh recorder, and worker-1's kubelet as the source.
+fn worker_1_kubelet(simulation: &Simulation) -> (Arc<Object>, EventRecorder, EventSourceRef) {
     let node = Arc::clone(
         simulation
             .api()
             .get_ref(Node::resource_type(), "", "worker-1")
             .unwrap(),
     );
-    let mut recorder = EventRecorder::default();
     let source = EventSourceRef {
         component: "kubelet",
         host: Some("worker-1".to_string()),
     };
+    (node, EventRecorder::default(), source)
+}
+
+#[test]
+fn identical_events_count_up_and_expire_after_an_hour() {
+    let mut simulation = Simulation::new(SimulationConfig::default());
+    let (node, mut recorder, source) = worker_1_kubelet(&simulation);
     recorder.record(
         simulation.api_mut(),
         &source,
@@ -102,17 +107,7 @@ fn identical_events_count_up_and_expire_after_an_hour() {
 #[test]
 fn an_event_written_after_the_reuse_minute_moves_to_a_newer_lease() {
     let mut simulation = Simulation::new(SimulationConfig::default());
-    let node = Arc::clone(
-        simulation
-            .api()
-            .get_ref(Node::resource_type(), "", "worker-1")
-            .unwrap(),
-    );
-    let source = EventSourceRef {
-        component: "kubelet",
-        host: Some("worker-1".to_string()),
-    };
-    let mut recorder = EventRecorder::default();
+    let (node, mut recorder, source) = worker_1_kubelet(&simulation);
     let mut record = |simulation: &mut Simulation, reason: &str| {
         recorder.record(
             simulation.api_mut(),
@@ -209,17 +204,7 @@ fn leases_expiring_together_do_not_make_informers_relist() {
         watch_log_capacity: 1_200,
         ..SimulationConfig::default()
     });
-    let node = Arc::clone(
-        simulation
-            .api()
-            .get_ref(Node::resource_type(), "", "worker-1")
-            .unwrap(),
-    );
-    let mut recorder = EventRecorder::default();
-    let source = EventSourceRef {
-        component: "kubelet",
-        host: Some("worker-1".to_string()),
-    };
+    let (node, mut recorder, source) = worker_1_kubelet(&simulation);
     for i in 0..1_500 {
         recorder.record(
             simulation.api_mut(),

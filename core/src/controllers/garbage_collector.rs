@@ -224,8 +224,9 @@ enum OwnerLookup<'a> {
     Found(&'a Arc<Object>),
     /// No such object, or one of that name with another uid: the owner is gone.
     Absent,
-    /// A kind the API server does not serve: upstream's lookup fails and is retried,
-    /// so the reference is neither honoured nor dangling.
+    /// A kind the API server does not serve: upstream's lookup fails and is retried
+    /// with backoff, so the reference is neither honoured nor dangling. kubesim does
+    /// not retry on a timer; the dependent's next change looks again.
     UnknownKind,
 }
 
@@ -234,7 +235,8 @@ enum OwnerLookup<'a> {
 /// kind by name, in the dependent's namespace when the kind is namespaced, that counts
 /// only when the uid matches. Example: a pod owned by ReplicaSet `web-7d4b` with uid
 /// `u1` is dangling once `web-7d4b` is deleted, and also once a new `web-7d4b` (uid
-/// `u2`) replaced it; a cluster-scoped dependent naming a namespaced owner finds none.
+/// `u2`) replaced it. A cluster-scoped dependent naming a namespaced owner finds none
+/// (upstream also records an `OwnerRefInvalidNamespace` Event then; kubesim does not).
 fn find_owner<'a>(
     api: &'a ApiServer,
     reference: &OwnerReference,
@@ -243,15 +245,11 @@ fn find_owner<'a>(
     let Some(resource_type) = lookup_kind(&reference.api_version, &reference.kind) else {
         return OwnerLookup::UnknownKind;
     };
-    let namespace = if resource_type.namespaced {
-        dependent_namespace
-    } else {
-        ""
-    };
-    if resource_type.namespaced && namespace.is_empty() {
+    if resource_type.namespaced && dependent_namespace.is_empty() {
         return OwnerLookup::Absent;
     }
-    match api.get_ref(resource_type, namespace, &reference.name) {
+    // `get_ref` ignores the namespace of a cluster-scoped kind.
+    match api.get_ref(resource_type, dependent_namespace, &reference.name) {
         Some(owner) if owner.metadata().uid() == reference.uid => OwnerLookup::Found(owner),
         _ => OwnerLookup::Absent,
     }
